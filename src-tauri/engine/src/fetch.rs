@@ -1,0 +1,1 @@
+//! The HTTP policy: one place decides timeouts, caps, redirects and which addresses may be reached.

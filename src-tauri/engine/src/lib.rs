@@ -1,0 +1,11 @@
+//! Broadsheet's engine: everything between a URL and a stored, sanitized story.
+//!
+//! One stage, one module: `fetch` owns the network policy, `feed` turns bytes into
+//! parsed feeds, `extract` finds the story in a page, `sanitize` holds the one HTML
+//! allowlist, `store` owns the SQLite library, and `library` is the set of
+//! operations the app and the command line offer. This crate never depends on Tauri.
+
+pub mod extract;
+pub mod feed;
+pub mod fetch;
+pub mod sanitize;
