@@ -9,3 +9,5 @@ pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod sanitize;
+pub mod model;
+pub mod store;

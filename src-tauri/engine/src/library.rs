@@ -1,0 +1,825 @@
+//! The operations Broadsheet offers: subscribe, refresh, read, bookmark, search, import and
+//! export. The window and the command line both call these and nothing below them.
+//!
+//! This module decides the order of the stages (fetch, parse, sanitize, store) and keeps a
+//! failure inside the one feed or article it belongs to. It never parses HTML or XML itself
+//! and never writes SQL.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration as TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
+use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
+use crate::model::{
+    Article, ArticleId, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, RefreshError,
+    RefreshProgress, RefreshReport,
+};
+use crate::opml::{self, OpmlError};
+use crate::sanitize;
+use crate::store::{
+    FeedFetchState, FeedMeta, FeedUpdate, KnownItems, NewArticle, NewFeed, Store, StoreError,
+};
+
+/// The library file's name inside the data folder.
+pub const LIBRARY_FILE: &str = "library.sqlite3";
+
+/// A feed item's HTML larger than this is cut before sanitizing (payload 37: a 10 MB item
+/// must not cost the rest of its feed).
+const MAX_ITEM_HTML: usize = 2 * 1024 * 1024;
+
+/// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
+const REFRESH_TASKS: usize = 32;
+
+/// Feeds whose updates are written in one transaction.
+const WRITE_BATCH: usize = 32;
+
+/// Length of an article's excerpt, in characters.
+const EXCERPT_CHARS: usize = 280;
+
+/// Settings of a library.
+#[derive(Debug, Clone)]
+pub struct LibraryConfig {
+    pub fetch: FetchConfig,
+    /// Read, unbookmarked articles older than this many days are pruned.
+    pub retention_days: u32,
+}
+
+impl Default for LibraryConfig {
+    fn default() -> Self {
+        LibraryConfig {
+            fetch: FetchConfig::default(),
+            retention_days: 90,
+        }
+    }
+}
+
+/// What can go wrong with a library operation.
+#[derive(Debug, Error)]
+pub enum LibraryError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{url}: {source}")]
+    Feed { url: String, source: FeedError },
+    #[error("{0}")]
+    Opml(#[from] OpmlError),
+    #[error("not a web address: {input}")]
+    InvalidUrl { input: String },
+    #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
+    NoFeedFound { url: String },
+    #[error("cannot use the library folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl LibraryError {
+    /// A stable name for the kind of error, for scripts and the window.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LibraryError::Store(e) => e.kind(),
+            LibraryError::Fetch(e) => e.kind(),
+            LibraryError::Feed { source, .. } => source.kind(),
+            LibraryError::Opml(e) => e.kind(),
+            LibraryError::InvalidUrl { .. } => "invalid_url",
+            LibraryError::NoFeedFound { .. } => "no_feed_found",
+            LibraryError::Io { .. } => "io",
+            LibraryError::Internal(_) => "internal",
+        }
+    }
+}
+
+type Result<T, E = LibraryError> = std::result::Result<T, E>;
+
+/// The result of subscribing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Subscription {
+    pub feed: Feed,
+    /// `false` when the feed was already in the library.
+    pub created: bool,
+}
+
+/// A feed found for a site, before subscribing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FeedCandidate {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// What an OPML import did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub added: usize,
+    pub already_subscribed: usize,
+    /// Outlines whose address was not an http(s) URL.
+    pub skipped: usize,
+}
+
+/// A library: one folder holding the database (and, later, cached pictures).
+pub struct Library {
+    dir: PathBuf,
+    store: Arc<Store>,
+    fetcher: Fetcher,
+    config: LibraryConfig,
+}
+
+impl Library {
+    /// Opens the library in `dir`, creating the folder and the database if needed.
+    pub fn open(dir: &Path, config: LibraryConfig) -> Result<Library> {
+        std::fs::create_dir_all(dir).map_err(|source| LibraryError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let store = Store::open(&dir.join(LIBRARY_FILE))?;
+        let fetcher = Fetcher::new(config.fetch.clone())?;
+        Ok(Library {
+            dir: dir.to_path_buf(),
+            store: Arc::new(store),
+            fetcher,
+            config,
+        })
+    }
+
+    /// The library folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store underneath, for checks and benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .map_err(LibraryError::from)
+    }
+
+    // ----- subscribing -----
+
+    /// Subscribes to a feed, given its address or a site's address (whose feed is found).
+    /// Subscribing again to a feed already in the library returns it unchanged.
+    pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
+        let url = parse_user_url(input)?;
+        if let Some(feed) = self.existing_feed(url.as_str()).await? {
+            return Ok(Subscription { feed, created: false });
+        }
+        let found = self.find_feed(&url).await?;
+        if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
+            return Ok(Subscription { feed, created: false });
+        }
+        let now = Utc::now();
+        let new = NewFeed {
+            url: found.url.to_string(),
+            title: found.parsed.title.clone(),
+            site_url: found.parsed.site_url.as_ref().map(Url::to_string),
+            description: found.parsed.description.clone(),
+            icon_url: found.parsed.icon_url.as_ref().map(Url::to_string),
+            folder: folder.map(str::to_string),
+        };
+        let (feed_id, created) = self
+            .blocking(move |s| s.add_feed(&new, now))
+            .await?;
+        if created {
+            // The first fetch already has the items: store them now, so the new feed is not empty.
+            let update = prepare_update(
+                feed_id,
+                found.parsed,
+                KnownItems::default(),
+                found.etag,
+                found.last_modified,
+                found.body_hash,
+                now,
+            );
+            self.blocking(move |s| s.apply_updates(&[update])).await?;
+        }
+        let feed = self.blocking(move |s| s.feed(feed_id)).await?;
+        Ok(Subscription { feed, created })
+    }
+
+    /// The feeds a site offers (or the feed itself when given a feed's address), without subscribing.
+    pub async fn discover(&self, input: &str) -> Result<Vec<FeedCandidate>> {
+        let url = parse_user_url(input)?;
+        let reach = Reach::of_origin(&url).await;
+        let page = self.fetch_document(&url, reach).await?;
+        if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
+            let title = feed::parse_feed(&page.body, page.content_type.as_deref(), &page.final_url, Utc::now())
+                .ok()
+                .map(|f| f.title);
+            return Ok(vec![FeedCandidate {
+                url: page.final_url.to_string(),
+                title,
+            }]);
+        }
+        let html = String::from_utf8_lossy(&page.body);
+        let mut found: Vec<FeedCandidate> = feed::discover_feed_links(&html, &page.final_url)
+            .into_iter()
+            .map(|l| FeedCandidate {
+                url: l.url.to_string(),
+                title: l.title,
+            })
+            .collect();
+        if found.is_empty() {
+            if let Ok(f) = self.find_feed(&url).await {
+                found.push(FeedCandidate {
+                    url: f.url.to_string(),
+                    title: Some(f.parsed.title),
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    async fn existing_feed(&self, url: &str) -> Result<Option<Feed>> {
+        let url = url.to_string();
+        self.blocking(move |s| match s.feed_id_by_url(&url)? {
+            Some(id) => s.feed(id).map(Some),
+            None => Ok(None),
+        })
+        .await
+    }
+
+    async fn fetch_document(&self, url: &Url, reach: Reach) -> Result<crate::fetch::FetchedBody> {
+        let req = FetchRequest {
+            url,
+            kind: BodyKind::Feed,
+            reach,
+            etag: None,
+            last_modified: None,
+        };
+        match self.fetcher.fetch(req).await? {
+            FetchOutcome::Fetched(body) => Ok(body),
+            // Without validators a server has no business answering 304.
+            FetchOutcome::NotModified { .. } => Err(LibraryError::NoFeedFound {
+                url: url.to_string(),
+            }),
+        }
+    }
+
+    /// Finds the feed behind a user's address: the address itself, the page's alternate
+    /// links, then the usual paths.
+    async fn find_feed(&self, url: &Url) -> Result<FoundFeed> {
+        let reach = Reach::of_origin(url).await;
+        let page = self.fetch_document(url, reach).await?;
+        let now = Utc::now();
+        if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
+            return found_feed(page, now);
+        }
+        let html = String::from_utf8_lossy(&page.body);
+        let mut candidates: Vec<Url> = feed::discover_feed_links(&html, &page.final_url)
+            .into_iter()
+            .map(|l| l.url)
+            .collect();
+        for path in feed::COMMON_FEED_PATHS {
+            if let Ok(u) = page.final_url.join(path) {
+                candidates.push(u);
+            }
+        }
+        let mut seen = HashSet::new();
+        for candidate in candidates {
+            if !seen.insert(candidate.clone()) || candidate == page.final_url {
+                continue;
+            }
+            if !matches!(candidate.scheme(), "http" | "https") {
+                continue;
+            }
+            // Candidates found in the page are content: they may reach only where the site is.
+            match self.fetch_document(&candidate, reach).await {
+                Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
+                    if let Ok(found) = found_feed(body, now) {
+                        return Ok(found);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::debug!(url = %candidate, error = %e, "feed candidate failed"),
+            }
+        }
+        Err(LibraryError::NoFeedFound {
+            url: url.to_string(),
+        })
+    }
+
+    // ----- refreshing -----
+
+    /// Refreshes every feed (or one), reporting progress after each feed. A feed that fails
+    /// gets its error recorded and the others go on.
+    pub async fn refresh(
+        &self,
+        only: Option<FeedId>,
+        progress: &(dyn Fn(RefreshProgress) + Send + Sync),
+    ) -> Result<RefreshReport> {
+        let states = self.blocking(move |s| s.feeds_to_refresh(only)).await?;
+        let total = states.len();
+        let mut report = RefreshReport {
+            feeds: total,
+            ..RefreshReport::default()
+        };
+        let mut done = 0usize;
+        progress(RefreshProgress { done, total });
+        let now = Utc::now();
+
+        let mut pending = states.into_iter();
+        let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
+        let mut task_feed = std::collections::HashMap::new();
+        let mut batch: Vec<FeedUpdate> = Vec::new();
+        loop {
+            while tasks.len() < REFRESH_TASKS {
+                let Some(state) = pending.next() else { break };
+                if let Some(until) = state.retry_after.filter(|t| *t > now) {
+                    report.errors.push(RefreshError {
+                        feed_id: state.id,
+                        kind: "rate_limited".into(),
+                        message: format!(
+                            "{} asked to be left alone until {}",
+                            state.url,
+                            until.to_rfc3339()
+                        ),
+                    });
+                    done += 1;
+                    progress(RefreshProgress { done, total });
+                    continue;
+                }
+                let feed_id = state.id;
+                let job = RefreshJob {
+                    store: Arc::clone(&self.store),
+                    fetcher: self.fetcher.clone(),
+                };
+                let handle = tasks.spawn(async move { job.refresh_feed(state).await });
+                task_feed.insert(handle.id(), feed_id);
+            }
+            let Some(joined) = tasks.join_next_with_id().await else {
+                break;
+            };
+            let update = match joined {
+                Ok((_, update)) => update,
+                Err(e) => FeedUpdate::Failed {
+                    feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
+                    kind: "internal".into(),
+                    message: format!("refresh stopped unexpectedly: {e}"),
+                    retry_after: None,
+                    at: Utc::now(),
+                },
+            };
+            match &update {
+                FeedUpdate::Fetched { .. } => report.refreshed += 1,
+                FeedUpdate::NotModified { .. } => report.not_modified += 1,
+                FeedUpdate::Failed {
+                    feed_id,
+                    kind,
+                    message,
+                    ..
+                } => report.errors.push(RefreshError {
+                    feed_id: *feed_id,
+                    kind: kind.clone(),
+                    message: message.clone(),
+                }),
+            }
+            batch.push(update);
+            done += 1;
+            if batch.len() >= WRITE_BATCH || tasks.is_empty() {
+                self.write_batch(std::mem::take(&mut batch), &mut report).await?;
+            }
+            progress(RefreshProgress { done, total });
+        }
+        if !batch.is_empty() {
+            self.write_batch(batch, &mut report).await?;
+        }
+        if report.new_articles > 1000 {
+            self.blocking(|s| s.optimize()).await?;
+        }
+        Ok(report)
+    }
+
+    async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
+        let counts = self.blocking(move |s| s.apply_updates(&batch)).await?;
+        for c in counts {
+            report.new_articles += c.new_articles;
+            report.updated_articles += c.updated_articles;
+        }
+        Ok(())
+    }
+
+    // ----- reading -----
+
+    /// Every feed, with unread counts and health.
+    pub async fn feeds(&self) -> Result<Vec<Feed>> {
+        self.blocking(|s| s.feeds()).await
+    }
+
+    /// Every folder.
+    pub async fn folders(&self) -> Result<Vec<Folder>> {
+        self.blocking(|s| s.folders()).await
+    }
+
+    /// A page of articles, newest first (best match first when searching).
+    pub async fn articles(&self, query: ArticleQuery) -> Result<Vec<ArticleSummary>> {
+        self.blocking(move |s| s.articles(&query)).await
+    }
+
+    /// One whole article.
+    pub async fn article(&self, id: ArticleId) -> Result<Article> {
+        self.blocking(move |s| s.article(id)).await
+    }
+
+    /// Marks an article read or unread.
+    pub async fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
+        self.blocking(move |s| s.set_read(id, read, Utc::now())).await
+    }
+
+    /// Bookmarks an article, or removes its bookmark.
+    pub async fn set_bookmarked(&self, id: ArticleId, on: bool) -> Result<()> {
+        self.blocking(move |s| s.set_bookmarked(id, on, Utc::now())).await
+    }
+
+    /// Marks all articles (of one feed, or everywhere) read; returns how many changed.
+    pub async fn mark_all_read(&self, feed: Option<FeedId>) -> Result<usize> {
+        self.blocking(move |s| s.mark_all_read(feed, Utc::now())).await
+    }
+
+    /// Renames a feed (`None` restores the feed's own title).
+    pub async fn rename_feed(&self, id: FeedId, title: Option<String>) -> Result<()> {
+        self.blocking(move |s| s.rename_feed(id, title.as_deref())).await
+    }
+
+    /// Moves a feed to a folder, or out of folders.
+    pub async fn move_feed(&self, id: FeedId, folder: Option<String>) -> Result<()> {
+        self.blocking(move |s| s.set_feed_folder(id, folder.as_deref())).await
+    }
+
+    /// Sets "always fetch the full story" for a feed.
+    pub async fn set_full_story(&self, id: FeedId, on: bool) -> Result<()> {
+        self.blocking(move |s| s.set_full_story(id, on)).await
+    }
+
+    /// Unsubscribes; bookmarked articles stay in the library.
+    pub async fn unsubscribe(&self, id: FeedId) -> Result<()> {
+        self.blocking(move |s| s.delete_feed(id)).await
+    }
+
+    /// Removes read, unbookmarked articles older than the retention period. Returns how many.
+    pub async fn prune(&self) -> Result<usize> {
+        let cutoff = Utc::now() - TimeDelta::days(i64::from(self.config.retention_days));
+        self.blocking(move |s| s.prune(cutoff)).await
+    }
+
+    // ----- OPML -----
+
+    /// Subscribes to every feed of an OPML document, keeping its folders. Feeds are fetched
+    /// at the next refresh.
+    pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
+        let outlines = opml::parse_opml(text)?;
+        self.blocking(move |s| {
+            let mut report = ImportReport::default();
+            let now = Utc::now();
+            for o in outlines {
+                let url = match Url::parse(o.xml_url.trim()) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                    _ => {
+                        report.skipped += 1;
+                        continue;
+                    }
+                };
+                let new = NewFeed {
+                    url: url.to_string(),
+                    title: o.title,
+                    site_url: o
+                        .html_url
+                        .and_then(|h| Url::parse(&h).ok())
+                        .filter(|u| matches!(u.scheme(), "http" | "https"))
+                        .map(|u| u.to_string()),
+                    description: None,
+                    icon_url: None,
+                    folder: o.folder,
+                };
+                if s.add_feed(&new, now)?.1 {
+                    report.added += 1;
+                } else {
+                    report.already_subscribed += 1;
+                }
+            }
+            Ok(report)
+        })
+        .await
+    }
+
+    /// The subscriptions as an OPML 2.0 document, with folders.
+    pub async fn export_opml(&self) -> Result<String> {
+        let feeds = self.feeds().await?;
+        Ok(opml::write_opml(&feeds, Utc::now()))
+    }
+}
+
+/// A user's address as a URL: a bare `example.com` means `https://example.com/`.
+fn parse_user_url(input: &str) -> Result<Url> {
+    let trimmed = input.trim();
+    let invalid = || LibraryError::InvalidUrl {
+        input: input.to_string(),
+    };
+    if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
+        return Err(invalid());
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid());
+    }
+    Ok(url)
+}
+
+struct FoundFeed {
+    url: Url,
+    parsed: ParsedFeed,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    body_hash: String,
+}
+
+fn found_feed(body: crate::fetch::FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
+    let parsed = feed::parse_feed(&body.body, body.content_type.as_deref(), &body.final_url, now)
+        .map_err(|source| LibraryError::Feed {
+            url: body.final_url.to_string(),
+            source,
+        })?;
+    Ok(FoundFeed {
+        body_hash: hash_hex(&body.body),
+        url: body.final_url,
+        parsed,
+        etag: body.etag,
+        last_modified: body.last_modified,
+    })
+}
+
+fn hash_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a refresh task needs, owned, so it can run on its own.
+struct RefreshJob {
+    store: Arc<Store>,
+    fetcher: Fetcher,
+}
+
+impl RefreshJob {
+    /// Fetches and parses one feed; whatever happens becomes a `FeedUpdate` for that feed alone.
+    async fn refresh_feed(self, state: FeedFetchState) -> FeedUpdate {
+        let feed_id = state.id;
+        let failed = |kind: &str, message: String, retry_after: Option<DateTime<Utc>>| {
+            FeedUpdate::Failed {
+                feed_id,
+                kind: kind.to_string(),
+                message,
+                retry_after,
+                at: Utc::now(),
+            }
+        };
+        let url = match Url::parse(&state.url) {
+            Ok(u) => u,
+            Err(e) => return failed("invalid_url", format!("{}: {e}", state.url), None),
+        };
+        let reach = Reach::of_origin(&url).await;
+        let req = FetchRequest {
+            url: &url,
+            kind: BodyKind::Feed,
+            reach,
+            etag: state.etag.as_deref(),
+            last_modified: state.last_modified.as_deref(),
+        };
+        let body = match self.fetcher.fetch(req).await {
+            Ok(FetchOutcome::Fetched(body)) => body,
+            Ok(FetchOutcome::NotModified { .. }) => {
+                return FeedUpdate::NotModified {
+                    feed_id,
+                    etag: None,
+                    last_modified: None,
+                    at: Utc::now(),
+                }
+            }
+            Err(e) => {
+                let retry_after = match &e {
+                    FetchError::RateLimited { retry_after, .. } => retry_after
+                        .and_then(|d| TimeDelta::from_std(d).ok())
+                        .map(|d| Utc::now() + d),
+                    _ => None,
+                };
+                return failed(e.kind(), e.to_string(), retry_after);
+            }
+        };
+        let at = Utc::now();
+        let body_hash = hash_hex(&body.body);
+        if state.body_hash.as_deref() == Some(body_hash.as_str()) {
+            return FeedUpdate::NotModified {
+                feed_id,
+                etag: body.etag,
+                last_modified: body.last_modified,
+                at,
+            };
+        }
+        let store = Arc::clone(&self.store);
+        let work = tokio::task::spawn_blocking(move || {
+            let known = match store.known_items(feed_id) {
+                Ok(k) => k,
+                Err(e) => return Err(("library", e.to_string())),
+            };
+            let parsed =
+                feed::parse_feed(&body.body, body.content_type.as_deref(), &body.final_url, at)
+                    .map_err(|e| (e.kind(), format!("{}: {e}", body.final_url)))?;
+            Ok(prepare_update(
+                feed_id,
+                parsed,
+                known,
+                body.etag,
+                body.last_modified,
+                body_hash,
+                at,
+            ))
+        })
+        .await;
+        match work {
+            Ok(Ok(update)) => update,
+            Ok(Err((kind, message))) => failed(kind, message, None),
+            Err(e) => failed(
+                "internal",
+                format!("{}: reading the feed failed unexpectedly ({e})", state.url),
+                None,
+            ),
+        }
+    }
+}
+
+/// Turns a parsed feed into what the store keeps, sanitizing only new or changed items.
+fn prepare_update(
+    feed_id: FeedId,
+    parsed: ParsedFeed,
+    known: KnownItems,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    body_hash: String,
+    at: DateTime<Utc>,
+) -> FeedUpdate {
+    let mut seen = HashSet::new();
+    let mut items = Vec::new();
+    for item in parsed.items {
+        // A feed that repeats a guid: the first copy wins, every time.
+        if known.pruned.contains(&item.key) || !seen.insert(item.key.clone()) {
+            continue;
+        }
+        let source_hash = item_hash(&item);
+        if known.hashes.get(&item.key) == Some(&source_hash) {
+            continue;
+        }
+        items.push(prepare_article(item, source_hash));
+    }
+    FeedUpdate::Fetched {
+        feed_id,
+        meta: FeedMeta {
+            title: parsed.title,
+            site_url: parsed.site_url.map(|u| u.to_string()),
+            description: parsed.description,
+            icon_url: parsed.icon_url.map(|u| u.to_string()),
+        },
+        etag,
+        last_modified,
+        body_hash,
+        items,
+        at,
+    }
+}
+
+/// A hash of everything of an item that we show, to tell an edit from a repeat.
+fn item_hash(item: &ParsedItem) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        item.url.as_ref().map(Url::as_str),
+        Some(item.title.as_str()),
+        item.author.as_deref(),
+        item.summary_html.as_deref(),
+        item.content_html.as_deref(),
+    ] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn cut_at_char_boundary(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
+    let raw = item
+        .content_html
+        .as_deref()
+        .or(item.summary_html.as_deref())
+        .unwrap_or("");
+    let cut = cut_at_char_boundary(raw, MAX_ITEM_HTML);
+    let (html, text) = match sanitize::sanitize_article_html(cut, &item.base_url) {
+        Ok(clean) => {
+            let mut html = clean.html;
+            if cut.len() < raw.len() {
+                html.push_str("<p><em>This story was too long to keep whole; open the original to read the rest.</em></p>");
+            }
+            let text = sanitize::html_to_text(&html);
+            (html, text)
+        }
+        Err(e) => {
+            let note = format!(
+                "Broadsheet did not keep this story's text ({e}). Open the original to read it."
+            );
+            (format!("<p><em>{}</em></p>", escape_text(&note)), note)
+        }
+    };
+    let summary_text = match (&item.content_html, &item.summary_html) {
+        (Some(_), Some(summary)) => sanitize::sanitize_article_html(
+            cut_at_char_boundary(summary, MAX_ITEM_HTML),
+            &item.base_url,
+        )
+        .map(|c| sanitize::html_to_text(&c.html))
+        .ok(),
+        _ => None,
+    };
+    let excerpt = sanitize::excerpt(
+        summary_text.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&text),
+        EXCERPT_CHARS,
+    );
+    NewArticle {
+        key: item.key,
+        url: item.url.map(|u| u.to_string()),
+        title: item.title,
+        author: item.author,
+        published: item.published,
+        updated: item.updated,
+        html,
+        text,
+        excerpt,
+        source_hash,
+        site_name: None,
+        lead_image: None,
+        related: Vec::new(),
+    }
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_site_address_means_https() {
+        assert_eq!(
+            parse_user_url(" example.com ").unwrap().as_str(),
+            "https://example.com/"
+        );
+        assert_eq!(
+            parse_user_url("http://127.0.0.1:8080/feed.xml").unwrap().as_str(),
+            "http://127.0.0.1:8080/feed.xml"
+        );
+    }
+
+    #[test]
+    fn addresses_that_are_not_web_addresses_are_refused() {
+        for bad in ["", "javascript:alert(1)", "file:///etc/passwd", "ftp://x.example/f", "two words"] {
+            assert_eq!(parse_user_url(bad).unwrap_err().kind(), "invalid_url", "{bad}");
+        }
+    }
+
+    #[test]
+    fn cutting_never_splits_a_character() {
+        assert_eq!(cut_at_char_boundary("aé", 2), "a");
+        assert_eq!(cut_at_char_boundary("abc", 10), "abc");
+    }
+}

@@ -1,0 +1,137 @@
+//! The library's domain values: what the app, the command line and the store agree on.
+//!
+//! These are ours, not feed-rs's: parsed feeds are converted into them once, in `library`.
+//! Every value here crosses the IPC and the `--json` output as it is, so field names are a
+//! stable interface.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Identifier of a feed in the library.
+pub type FeedId = i64;
+/// Identifier of an article in the library.
+pub type ArticleId = i64;
+
+/// The last failed refresh of a feed, kept until a refresh succeeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedHealth {
+    /// Stable, machine-readable reason (`timeout`, `http_status`, `not_a_feed`, ...).
+    pub kind: String,
+    /// What went wrong, in words, naming the URL.
+    pub message: String,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+}
+
+/// A subscription as the user sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Feed {
+    pub id: FeedId,
+    /// The name shown: the user's own name for it if they renamed it, else the feed's title.
+    pub title: String,
+    /// The feed document's address.
+    pub url: String,
+    /// The site the feed belongs to.
+    pub site_url: Option<String>,
+    pub folder: Option<String>,
+    pub unread: i64,
+    /// Whether every item's linked page is fetched for the full story.
+    pub full_story: bool,
+    pub last_refreshed: Option<DateTime<Utc>>,
+    pub error: Option<FeedHealth>,
+}
+
+/// One line of an article list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    /// `None` for a page opened on its own, outside any feed.
+    pub feed_id: Option<FeedId>,
+    /// The feed's name, for lists that mix feeds.
+    pub feed_title: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub published: DateTime<Utc>,
+    pub read: bool,
+    pub bookmarked: bool,
+    pub excerpt: String,
+}
+
+/// A link to another story, found on the story's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelatedLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// A picture of a story and whether it is in the library for offline reading.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleImage {
+    pub url: String,
+    pub cached: bool,
+}
+
+/// A whole stored story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    /// Sanitized HTML, safe to show in a sandboxed frame.
+    pub html: String,
+    /// Plain text of the story.
+    pub text: String,
+    pub site_name: Option<String>,
+    pub lead_image: Option<String>,
+    pub related: Vec<RelatedLink>,
+    pub images: Vec<ArticleImage>,
+}
+
+/// A folder of feeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Folder {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Which articles a list shows, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleQuery {
+    pub feed_id: Option<FeedId>,
+    pub folder: Option<String>,
+    pub unread_only: bool,
+    pub bookmarked_only: bool,
+    /// Words to find in titles and text; results are best-ranked first instead of newest first.
+    pub search: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u32>,
+}
+
+/// A refresh error of one feed, as reported at the end of a refresh.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshError {
+    pub feed_id: FeedId,
+    pub kind: String,
+    pub message: String,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshReport {
+    /// Feeds considered.
+    pub feeds: usize,
+    /// Feeds fetched with new content parsed.
+    pub refreshed: usize,
+    /// Feeds whose server said 304, or whose body had not changed.
+    pub not_modified: usize,
+    pub new_articles: usize,
+    pub updated_articles: usize,
+    pub errors: Vec<RefreshError>,
+}
+
+/// How far a refresh has got, reported after each feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshProgress {
+    pub done: usize,
+    pub total: usize,
+}
