@@ -8,6 +8,8 @@
 pub mod extract;
 pub mod feed;
 pub mod fetch;
-pub mod sanitize;
+pub mod library;
 pub mod model;
+pub mod opml;
+pub mod sanitize;
 pub mod store;

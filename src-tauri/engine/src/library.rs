@@ -106,6 +106,7 @@ type Result<T, E = LibraryError> = std::result::Result<T, E>;
 /// The result of subscribing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Subscription {
+    #[serde(flatten)]
     pub feed: Feed,
     /// `false` when the feed was already in the library.
     pub created: bool,
@@ -180,11 +181,17 @@ impl Library {
     pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
         let url = parse_user_url(input)?;
         if let Some(feed) = self.existing_feed(url.as_str()).await? {
-            return Ok(Subscription { feed, created: false });
+            return Ok(Subscription {
+                feed,
+                created: false,
+            });
         }
         let found = self.find_feed(&url).await?;
         if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
-            return Ok(Subscription { feed, created: false });
+            return Ok(Subscription {
+                feed,
+                created: false,
+            });
         }
         let now = Utc::now();
         let new = NewFeed {
@@ -195,9 +202,7 @@ impl Library {
             icon_url: found.parsed.icon_url.as_ref().map(Url::to_string),
             folder: folder.map(str::to_string),
         };
-        let (feed_id, created) = self
-            .blocking(move |s| s.add_feed(&new, now))
-            .await?;
+        let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
         if created {
             // The first fetch already has the items: store them now, so the new feed is not empty.
             let update = prepare_update(
@@ -221,9 +226,14 @@ impl Library {
         let reach = Reach::of_origin(&url).await;
         let page = self.fetch_document(&url, reach).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
-            let title = feed::parse_feed(&page.body, page.content_type.as_deref(), &page.final_url, Utc::now())
-                .ok()
-                .map(|f| f.title);
+            let title = feed::parse_feed(
+                &page.body,
+                page.content_type.as_deref(),
+                &page.final_url,
+                Utc::now(),
+            )
+            .ok()
+            .map(|f| f.title);
             return Ok(vec![FeedCandidate {
                 url: page.final_url.to_string(),
                 title,
@@ -395,7 +405,8 @@ impl Library {
             batch.push(update);
             done += 1;
             if batch.len() >= WRITE_BATCH || tasks.is_empty() {
-                self.write_batch(std::mem::take(&mut batch), &mut report).await?;
+                self.write_batch(std::mem::take(&mut batch), &mut report)
+                    .await?;
             }
             progress(RefreshProgress { done, total });
         }
@@ -441,27 +452,32 @@ impl Library {
 
     /// Marks an article read or unread.
     pub async fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
-        self.blocking(move |s| s.set_read(id, read, Utc::now())).await
+        self.blocking(move |s| s.set_read(id, read, Utc::now()))
+            .await
     }
 
     /// Bookmarks an article, or removes its bookmark.
     pub async fn set_bookmarked(&self, id: ArticleId, on: bool) -> Result<()> {
-        self.blocking(move |s| s.set_bookmarked(id, on, Utc::now())).await
+        self.blocking(move |s| s.set_bookmarked(id, on, Utc::now()))
+            .await
     }
 
     /// Marks all articles (of one feed, or everywhere) read; returns how many changed.
     pub async fn mark_all_read(&self, feed: Option<FeedId>) -> Result<usize> {
-        self.blocking(move |s| s.mark_all_read(feed, Utc::now())).await
+        self.blocking(move |s| s.mark_all_read(feed, Utc::now()))
+            .await
     }
 
     /// Renames a feed (`None` restores the feed's own title).
     pub async fn rename_feed(&self, id: FeedId, title: Option<String>) -> Result<()> {
-        self.blocking(move |s| s.rename_feed(id, title.as_deref())).await
+        self.blocking(move |s| s.rename_feed(id, title.as_deref()))
+            .await
     }
 
     /// Moves a feed to a folder, or out of folders.
     pub async fn move_feed(&self, id: FeedId, folder: Option<String>) -> Result<()> {
-        self.blocking(move |s| s.set_feed_folder(id, folder.as_deref())).await
+        self.blocking(move |s| s.set_feed_folder(id, folder.as_deref()))
+            .await
     }
 
     /// Sets "always fetch the full story" for a feed.
@@ -557,11 +573,16 @@ struct FoundFeed {
 }
 
 fn found_feed(body: crate::fetch::FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
-    let parsed = feed::parse_feed(&body.body, body.content_type.as_deref(), &body.final_url, now)
-        .map_err(|source| LibraryError::Feed {
-            url: body.final_url.to_string(),
-            source,
-        })?;
+    let parsed = feed::parse_feed(
+        &body.body,
+        body.content_type.as_deref(),
+        &body.final_url,
+        now,
+    )
+    .map_err(|source| LibraryError::Feed {
+        url: body.final_url.to_string(),
+        source,
+    })?;
     Ok(FoundFeed {
         body_hash: hash_hex(&body.body),
         url: body.final_url,
@@ -586,15 +607,14 @@ impl RefreshJob {
     /// Fetches and parses one feed; whatever happens becomes a `FeedUpdate` for that feed alone.
     async fn refresh_feed(self, state: FeedFetchState) -> FeedUpdate {
         let feed_id = state.id;
-        let failed = |kind: &str, message: String, retry_after: Option<DateTime<Utc>>| {
-            FeedUpdate::Failed {
+        let failed =
+            |kind: &str, message: String, retry_after: Option<DateTime<Utc>>| FeedUpdate::Failed {
                 feed_id,
                 kind: kind.to_string(),
                 message,
                 retry_after,
                 at: Utc::now(),
-            }
-        };
+            };
         let url = match Url::parse(&state.url) {
             Ok(u) => u,
             Err(e) => return failed("invalid_url", format!("{}: {e}", state.url), None),
@@ -643,9 +663,13 @@ impl RefreshJob {
                 Ok(k) => k,
                 Err(e) => return Err(("library", e.to_string())),
             };
-            let parsed =
-                feed::parse_feed(&body.body, body.content_type.as_deref(), &body.final_url, at)
-                    .map_err(|e| (e.kind(), format!("{}: {e}", body.final_url)))?;
+            let parsed = feed::parse_feed(
+                &body.body,
+                body.content_type.as_deref(),
+                &body.final_url,
+                at,
+            )
+            .map_err(|e| (e.kind(), format!("{}: {e}", body.final_url)))?;
             Ok(prepare_update(
                 feed_id,
                 parsed,
@@ -721,7 +745,10 @@ fn item_hash(item: &ParsedItem) -> String {
         h.update(part.unwrap_or("").as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 fn cut_at_char_boundary(s: &str, max: usize) -> &str {
@@ -768,7 +795,10 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
         _ => None,
     };
     let excerpt = sanitize::excerpt(
-        summary_text.as_deref().filter(|t| !t.trim().is_empty()).unwrap_or(&text),
+        summary_text
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(&text),
         EXCERPT_CHARS,
     );
     NewArticle {
@@ -805,15 +835,27 @@ mod tests {
             "https://example.com/"
         );
         assert_eq!(
-            parse_user_url("http://127.0.0.1:8080/feed.xml").unwrap().as_str(),
+            parse_user_url("http://127.0.0.1:8080/feed.xml")
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:8080/feed.xml"
         );
     }
 
     #[test]
     fn addresses_that_are_not_web_addresses_are_refused() {
-        for bad in ["", "javascript:alert(1)", "file:///etc/passwd", "ftp://x.example/f", "two words"] {
-            assert_eq!(parse_user_url(bad).unwrap_err().kind(), "invalid_url", "{bad}");
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.example/f",
+            "two words",
+        ] {
+            assert_eq!(
+                parse_user_url(bad).unwrap_err().kind(),
+                "invalid_url",
+                "{bad}"
+            );
         }
     }
 

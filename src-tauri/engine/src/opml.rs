@@ -2,8 +2,8 @@
 //! folder, and writing the library's feeds back out. It never fetches anything.
 
 use chrono::{DateTime, Utc};
-use quick_xml::events::{BytesStart, Event};
 use quick_xml::escape::escape;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use thiserror::Error;
 
@@ -41,7 +41,7 @@ pub struct OpmlFeed {
     pub folder: Option<String>,
 }
 
-fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         if a.key.as_ref().eq_ignore_ascii_case(name) {
             a.normalized_value(XmlVersion::Implicit1_0)
@@ -69,23 +69,23 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
             .read_event()
             .map_err(|e| OpmlError::Malformed(e.to_string()))?;
         match event {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"opml" => {
+            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "opml" => {
                 saw_opml = true;
             }
-            Event::Start(e) if e.local_name().as_ref() == b"outline" => {
+            Event::Start(e) if e.local_name().as_ref() == "outline" => {
                 if let Some(feed) = feed_outline(&e, &stack) {
                     feeds.push(feed);
                     stack.push(None);
                 } else {
-                    stack.push(attr(&e, b"text").or_else(|| attr(&e, b"title")));
+                    stack.push(attr(&e, "text").or_else(|| attr(&e, "title")));
                 }
             }
-            Event::Empty(e) if e.local_name().as_ref() == b"outline" => {
+            Event::Empty(e) if e.local_name().as_ref() == "outline" => {
                 if let Some(feed) = feed_outline(&e, &stack) {
                     feeds.push(feed);
                 }
             }
-            Event::End(e) if e.local_name().as_ref() == b"outline" => {
+            Event::End(e) if e.local_name().as_ref() == "outline" => {
                 stack.pop();
             }
             Event::Eof => break,
@@ -99,13 +99,13 @@ pub fn parse_opml(text: &str) -> Result<Vec<OpmlFeed>, OpmlError> {
 }
 
 fn feed_outline(e: &BytesStart, stack: &[Option<String>]) -> Option<OpmlFeed> {
-    let xml_url = attr(e, b"xmlUrl")?;
-    let title = attr(e, b"title")
-        .or_else(|| attr(e, b"text"))
+    let xml_url = attr(e, "xmlUrl")?;
+    let title = attr(e, "title")
+        .or_else(|| attr(e, "text"))
         .unwrap_or_default();
     Some(OpmlFeed {
         xml_url,
-        html_url: attr(e, b"htmlUrl"),
+        html_url: attr(e, "htmlUrl"),
         title,
         folder: stack.iter().flatten().next().cloned(),
     })
@@ -193,7 +193,11 @@ mod tests {
     fn written_opml_reads_back_the_same() {
         let feeds = vec![
             feed("Plain", "https://a.example/feed", None),
-            feed("Quotes \"&\" <tags>", "https://b.example/rss?x=1&y=2", Some("Tech & Science")),
+            feed(
+                "Quotes \"&\" <tags>",
+                "https://b.example/rss?x=1&y=2",
+                Some("Tech & Science"),
+            ),
         ];
         let doc = write_opml(&feeds, Utc::now());
         let back = parse_opml(&doc).unwrap();
@@ -207,6 +211,9 @@ mod tests {
     #[test]
     fn a_document_that_is_not_opml_is_refused() {
         assert_eq!(parse_opml("<rss/>").unwrap_err().kind(), "opml_malformed");
-        assert_eq!(parse_opml("<opml><body><outline").unwrap_err().kind(), "opml_malformed");
+        assert_eq!(
+            parse_opml("<opml><body><outline").unwrap_err().kind(),
+            "opml_malformed"
+        );
     }
 }

@@ -312,8 +312,10 @@ impl Store {
     /// The feed subscribed at exactly this URL, if any.
     pub fn feed_id_by_url(&self, url: &str) -> Result<Option<FeedId>> {
         self.read(|c| {
-            Ok(c.query_row("SELECT id FROM feeds WHERE url = ?1", [url], |r| r.get(0))
-                .optional()?)
+            Ok(
+                c.query_row("SELECT id FROM feeds WHERE url = ?1", [url], |r| r.get(0))
+                    .optional()?,
+            )
         })
     }
 
@@ -325,7 +327,8 @@ impl Store {
     /// Every folder, by name.
     pub fn folders(&self) -> Result<Vec<Folder>> {
         self.read(|c| {
-            let mut stmt = c.prepare("SELECT id, name FROM folders ORDER BY name COLLATE NOCASE")?;
+            let mut stmt =
+                c.prepare("SELECT id, name FROM folders ORDER BY name COLLATE NOCASE")?;
             let rows = stmt
                 .query_map([], |r| {
                     Ok(Folder {
@@ -444,9 +447,8 @@ impl Store {
     pub fn known_items(&self, feed_id: FeedId) -> Result<KnownItems> {
         self.read(|c| {
             let mut known = KnownItems::default();
-            let mut stmt = c.prepare_cached(
-                "SELECT key, source_hash FROM articles WHERE feed_id = ?1",
-            )?;
+            let mut stmt =
+                c.prepare_cached("SELECT key, source_hash FROM articles WHERE feed_id = ?1")?;
             let mut rows = stmt.query([feed_id])?;
             while let Some(r) = rows.next()? {
                 known.hashes.insert(r.get(0)?, r.get(1)?);
@@ -469,7 +471,11 @@ impl Store {
 
     /// Stores an article that belongs to no feed (a page opened on its own), or returns the one
     /// already stored for that URL. `true` when added.
-    pub fn add_page_article(&self, article: &NewArticle, now: DateTime<Utc>) -> Result<(ArticleId, bool)> {
+    pub fn add_page_article(
+        &self,
+        article: &NewArticle,
+        now: DateTime<Utc>,
+    ) -> Result<(ArticleId, bool)> {
         self.write(|tx| {
             if let Some(id) = tx
                 .query_row(
@@ -536,7 +542,9 @@ impl Store {
     fn set_state(&self, id: ArticleId, column: &str, on: bool, now: DateTime<Utc>) -> Result<()> {
         let sql = match column {
             "read" => "UPDATE article_state SET read = ?2, read_at = ?3 WHERE article_id = ?1",
-            _ => "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1",
+            _ => {
+                "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1"
+            }
         };
         self.write(|tx| {
             let n = tx.execute(sql, params![id, on, now.timestamp()])?;
@@ -636,7 +644,9 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
 fn folder_id(tx: &Transaction, name: &str) -> Result<i64> {
     let name = name.trim();
     if let Some(id) = tx
-        .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?
     {
         return Ok(id);
@@ -657,7 +667,10 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
     )?;
     let rows = stmt
         .query_map([only], |r| {
-            let error = match (r.get::<_, Option<String>>(8)?, r.get::<_, Option<String>>(9)?) {
+            let error = match (
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Option<String>>(9)?,
+            ) {
                 (Some(kind), Some(message)) => Some(FeedHealth {
                     kind,
                     message,
@@ -1008,16 +1021,28 @@ mod tests {
         store.set_bookmarked(id, true, Utc::now()).unwrap();
 
         let counts = store
-            .apply_updates(&[fetched(feed, vec![article("k1", "First, corrected", "h2", 100)])])
+            .apply_updates(&[fetched(
+                feed,
+                vec![article("k1", "First, corrected", "h2", 100)],
+            )])
             .unwrap();
-        assert_eq!(counts[0], ApplyCounts { new_articles: 0, updated_articles: 1 });
+        assert_eq!(
+            counts[0],
+            ApplyCounts {
+                new_articles: 0,
+                updated_articles: 1
+            }
+        );
         let a = store.article(id).unwrap();
         assert_eq!(a.summary.title, "First, corrected");
         assert!(a.summary.read && a.summary.bookmarked);
 
         // The same item again is neither new nor an update.
         let counts = store
-            .apply_updates(&[fetched(feed, vec![article("k1", "First, corrected", "h2", 100)])])
+            .apply_updates(&[fetched(
+                feed,
+                vec![article("k1", "First, corrected", "h2", 100)],
+            )])
             .unwrap();
         assert_eq!(counts[0], ApplyCounts::default());
         assert_eq!(store.article_count().unwrap(), 1);
@@ -1053,7 +1078,9 @@ mod tests {
             article("old-unread", "Old unread", "3", 100),
             article("new-read", "New read", "4", 1_900_000_000),
         ];
-        store.apply_updates(&[fetched(feed, items.clone())]).unwrap();
+        store
+            .apply_updates(&[fetched(feed, items.clone())])
+            .unwrap();
         for a in store.articles(&ArticleQuery::default()).unwrap() {
             if a.title != "Old unread" {
                 store.set_read(a.id, true, Utc::now()).unwrap();
@@ -1083,7 +1110,9 @@ mod tests {
         let mut in_text = article("a", "Markets today", "1", 200);
         in_text.text = "The summit in Beijing was discussed".into();
         let in_title = article("b", "Beijing summit opens", "2", 100);
-        store.apply_updates(&[fetched(feed, vec![in_text, in_title])]).unwrap();
+        store
+            .apply_updates(&[fetched(feed, vec![in_text, in_title])])
+            .unwrap();
         let q = ArticleQuery {
             search: Some("beijing".into()),
             ..ArticleQuery::default()
@@ -1113,7 +1142,10 @@ mod tests {
         store
             .apply_updates(&[fetched(
                 feed,
-                vec![article("a", "Keep me", "1", 1), article("b", "Let go", "2", 2)],
+                vec![
+                    article("a", "Keep me", "1", 1),
+                    article("b", "Let go", "2", 2),
+                ],
             )])
             .unwrap();
         let keep = store
@@ -1154,7 +1186,8 @@ mod tests {
                 for sql in &MIGRATIONS[..start as usize] {
                     c.execute_batch(sql).unwrap();
                 }
-                c.execute_batch(&format!("PRAGMA user_version = {start}")).unwrap();
+                c.execute_batch(&format!("PRAGMA user_version = {start}"))
+                    .unwrap();
             }
             let store = Store::open(&path).unwrap();
             let v: i64 = store

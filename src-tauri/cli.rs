@@ -1,0 +1,431 @@
+//! The headless command line: `broadsheet [--data-dir DIR] <command> [--json]`.
+//!
+//! Every command is one engine call; this module only parses arguments and prints. With
+//! `--json` the output on stdout is machine-readable; errors always go to stderr, with a
+//! non-zero exit code and nothing on stdout.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use broadsheet_engine::library::{Library, LibraryConfig, LibraryError};
+use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+/// Broadsheet: an offline-first news reader. Without a command it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "broadsheet", version, about)]
+pub struct Cli {
+    /// The library folder (default: the platform's app data folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Subscribe to a feed, or to a site whose feed is found for you.
+    Subscribe {
+        /// A feed's address, or a site's address.
+        url: String,
+        /// Put the feed in this folder.
+        #[arg(long, value_name = "NAME")]
+        folder: Option<String>,
+    },
+    /// List the feeds a site offers, without subscribing.
+    Discover { url: String },
+    /// Fetch new stories from every feed, or from one.
+    Refresh { feed_id: Option<i64> },
+    /// List the feeds.
+    Feeds,
+    /// List articles, newest first (best match first with --search).
+    Articles {
+        #[arg(long, value_name = "ID")]
+        feed: Option<i64>,
+        #[arg(long)]
+        unread: bool,
+        #[arg(long)]
+        bookmarked: bool,
+        #[arg(long, value_name = "QUERY")]
+        search: Option<String>,
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u32,
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        offset: u32,
+    },
+    /// Show one article.
+    Show { id: i64 },
+    /// Keep an article for good.
+    Bookmark { id: i64 },
+    /// Remove an article's bookmark.
+    Unbookmark { id: i64 },
+    /// Mark an article read.
+    MarkRead { id: i64 },
+    /// Mark an article unread.
+    MarkUnread { id: i64 },
+    /// Mark every article (or a feed's) read.
+    MarkAllRead {
+        #[arg(long, value_name = "ID")]
+        feed: Option<i64>,
+    },
+    /// Rename a feed (no name restores the feed's own title).
+    Rename { feed_id: i64, name: Option<String> },
+    /// Move a feed into a folder (no folder takes it out).
+    Move {
+        feed_id: i64,
+        #[arg(long, value_name = "NAME")]
+        folder: Option<String>,
+    },
+    /// Unsubscribe from a feed; its bookmarked articles stay.
+    Unsubscribe { feed_id: i64 },
+    /// Subscribe to every feed of an OPML file, with its folders.
+    ImportOpml { file: PathBuf },
+    /// Write the subscriptions as OPML, to a file or stdout.
+    ExportOpml { file: Option<PathBuf> },
+    /// Remove read, unbookmarked articles older than the retention period.
+    Prune,
+}
+
+/// The platform's folder for the library, the same one the window uses.
+pub fn default_data_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join(crate::APP_IDENTIFIER)
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    kind: &'a str,
+    message: String,
+}
+
+/// Runs one headless command and returns the process's exit code.
+pub fn run(cli: Cli, command: Command) -> ExitCode {
+    let json = cli.json;
+    let dir = cli.data_dir.unwrap_or_else(default_data_dir);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(json, "internal", format!("cannot start: {e}")),
+    };
+    let result = runtime.block_on(async {
+        let library = Library::open(&dir, LibraryConfig::default())?;
+        execute(&library, command, json).await
+    });
+    match result {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout.write_all(out.as_bytes());
+            let _ = stdout.flush();
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(json, e.kind(), e.to_string()),
+    }
+}
+
+fn fail(json: bool, kind: &str, message: String) -> ExitCode {
+    if json {
+        let out = serde_json::to_string(&ErrorOut { kind, message })
+            .unwrap_or_else(|_| String::from("{\"kind\":\"internal\"}"));
+        eprintln!("{out}");
+    } else {
+        eprintln!("broadsheet: {message}");
+    }
+    ExitCode::FAILURE
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, LibraryError> {
+    serde_json::to_string_pretty(value)
+        .map(|mut s| {
+            s.push('\n');
+            s
+        })
+        .map_err(|e| LibraryError::Internal(e.to_string()))
+}
+
+async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, LibraryError> {
+    match command {
+        Command::Subscribe { url, folder } => {
+            let sub = lib.subscribe(&url, folder.as_deref()).await?;
+            if json {
+                return to_json(&sub);
+            }
+            let verb = if sub.created {
+                "Subscribed to"
+            } else {
+                "Already subscribed to"
+            };
+            Ok(format!(
+                "{verb} {} (feed {}, {} unread)\n  {}\n",
+                sub.feed.title, sub.feed.id, sub.feed.unread, sub.feed.url
+            ))
+        }
+        Command::Discover { url } => {
+            let found = lib.discover(&url).await?;
+            if json {
+                return to_json(&found);
+            }
+            if found.is_empty() {
+                return Ok(format!("No feed found at {url}\n"));
+            }
+            Ok(found
+                .iter()
+                .map(|f| match &f.title {
+                    Some(t) => format!("{}  {t}\n", f.url),
+                    None => format!("{}\n", f.url),
+                })
+                .collect())
+        }
+        Command::Refresh { feed_id } => {
+            let show_progress = !json && std::io::stderr().is_terminal();
+            let progress = move |p: broadsheet_engine::model::RefreshProgress| {
+                if show_progress {
+                    eprint!("\rRefreshing: {} of {} feeds", p.done, p.total);
+                    if p.done == p.total {
+                        eprintln!();
+                    }
+                }
+            };
+            let report = lib.refresh(feed_id, &progress).await?;
+            if json {
+                return to_json(&report);
+            }
+            Ok(refresh_text(&report))
+        }
+        Command::Feeds => {
+            let feeds = lib.feeds().await?;
+            if json {
+                return to_json(&feeds);
+            }
+            Ok(feeds_text(&feeds))
+        }
+        Command::Articles {
+            feed,
+            unread,
+            bookmarked,
+            search,
+            limit,
+            offset,
+        } => {
+            let query = ArticleQuery {
+                feed_id: feed,
+                folder: None,
+                unread_only: unread,
+                bookmarked_only: bookmarked,
+                search,
+                limit: Some(limit),
+                offset: Some(offset),
+            };
+            let list = lib.articles(query).await?;
+            if json {
+                return to_json(&list);
+            }
+            Ok(articles_text(&list))
+        }
+        Command::Show { id } => {
+            let article = lib.article(id).await?;
+            if json {
+                return to_json(&article);
+            }
+            Ok(article_text(&article))
+        }
+        Command::Bookmark { id } => state_change(lib, id, json, lib.set_bookmarked(id, true)).await,
+        Command::Unbookmark { id } => {
+            state_change(lib, id, json, lib.set_bookmarked(id, false)).await
+        }
+        Command::MarkRead { id } => state_change(lib, id, json, lib.set_read(id, true)).await,
+        Command::MarkUnread { id } => state_change(lib, id, json, lib.set_read(id, false)).await,
+        Command::MarkAllRead { feed } => {
+            let marked = lib.mark_all_read(feed).await?;
+            if json {
+                return to_json(&serde_json::json!({ "marked": marked }));
+            }
+            Ok(format!("Marked {marked} articles read\n"))
+        }
+        Command::Rename { feed_id, name } => {
+            lib.rename_feed(feed_id, name).await?;
+            feed_out(lib, feed_id, json).await
+        }
+        Command::Move { feed_id, folder } => {
+            lib.move_feed(feed_id, folder).await?;
+            feed_out(lib, feed_id, json).await
+        }
+        Command::Unsubscribe { feed_id } => {
+            lib.unsubscribe(feed_id).await?;
+            if json {
+                return to_json(&serde_json::json!({ "unsubscribed": feed_id }));
+            }
+            Ok(format!("Unsubscribed from feed {feed_id}\n"))
+        }
+        Command::ImportOpml { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|source| LibraryError::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let report = lib.import_opml(&text).await?;
+            if json {
+                return to_json(&report);
+            }
+            Ok(format!(
+                "Imported {} feeds ({} already subscribed, {} skipped). Run `broadsheet refresh` to fetch them.\n",
+                report.added, report.already_subscribed, report.skipped
+            ))
+        }
+        Command::ExportOpml { file } => {
+            let opml = lib.export_opml().await?;
+            match file {
+                None => Ok(opml),
+                Some(path) => {
+                    std::fs::write(&path, opml).map_err(|source| LibraryError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    if json {
+                        return to_json(&serde_json::json!({ "path": path }));
+                    }
+                    Ok(format!("Wrote {}\n", path.display()))
+                }
+            }
+        }
+        Command::Prune => {
+            let pruned = lib.prune().await?;
+            if json {
+                return to_json(&serde_json::json!({ "pruned": pruned }));
+            }
+            Ok(format!("Pruned {pruned} articles\n"))
+        }
+    }
+}
+
+async fn state_change(
+    lib: &Library,
+    id: i64,
+    json: bool,
+    change: impl std::future::Future<Output = Result<(), LibraryError>>,
+) -> Result<String, LibraryError> {
+    change.await?;
+    let article = lib.article(id).await?;
+    if json {
+        return to_json(&article.summary);
+    }
+    Ok(articles_text(std::slice::from_ref(&article.summary)))
+}
+
+async fn feed_out(lib: &Library, id: i64, json: bool) -> Result<String, LibraryError> {
+    let feed = lib
+        .feeds()
+        .await?
+        .into_iter()
+        .find(|f| f.id == id)
+        .ok_or(LibraryError::Store(
+            broadsheet_engine::store::StoreError::NoSuchFeed(id),
+        ))?;
+    if json {
+        return to_json(&feed);
+    }
+    Ok(feeds_text(std::slice::from_ref(&feed)))
+}
+
+fn refresh_text(r: &RefreshReport) -> String {
+    let mut out = format!(
+        "Refreshed {} feeds: {} new, {} updated articles; {} unchanged; {} failed\n",
+        r.feeds,
+        r.new_articles,
+        r.updated_articles,
+        r.not_modified,
+        r.errors.len()
+    );
+    for e in &r.errors {
+        out.push_str(&format!(
+            "  feed {}: {} ({})\n",
+            e.feed_id, e.message, e.kind
+        ));
+    }
+    out
+}
+
+fn feeds_text(feeds: &[Feed]) -> String {
+    if feeds.is_empty() {
+        return "No feeds yet. Add one with `broadsheet subscribe URL`.\n".into();
+    }
+    let mut out = String::new();
+    for f in feeds {
+        let folder = f
+            .folder
+            .as_deref()
+            .map(|n| format!(" [{n}]"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:>5}  {:>5} unread  {}{}\n       {}\n",
+            f.id, f.unread, f.title, folder, f.url
+        ));
+        if let Some(e) = &f.error {
+            out.push_str(&format!("       last refresh failed: {}\n", e.message));
+        }
+    }
+    out
+}
+
+fn articles_text(list: &[ArticleSummary]) -> String {
+    if list.is_empty() {
+        return "No articles.\n".into();
+    }
+    let mut out = String::new();
+    for a in list {
+        let mark = match (a.read, a.bookmarked) {
+            (_, true) => '*',
+            (false, false) => '•',
+            (true, false) => ' ',
+        };
+        out.push_str(&format!(
+            "{:>7} {} {}  {}",
+            a.id,
+            mark,
+            a.published.format("%Y-%m-%d %H:%M"),
+            a.title
+        ));
+        if let Some(feed) = &a.feed_title {
+            out.push_str(&format!("  — {feed}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn article_text(a: &Article) -> String {
+    let s = &a.summary;
+    let mut out = format!("{}\n", s.title);
+    let mut meta = Vec::new();
+    if let Some(feed) = &s.feed_title {
+        meta.push(feed.clone());
+    }
+    if let Some(author) = &s.author {
+        meta.push(author.clone());
+    }
+    meta.push(s.published.to_rfc3339());
+    out.push_str(&meta.join(" · "));
+    out.push('\n');
+    if let Some(url) = &s.url {
+        out.push_str(url);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(a.text.trim());
+    out.push('\n');
+    if !a.related.is_empty() {
+        out.push_str("\nRelated:\n");
+        for r in &a.related {
+            out.push_str(&format!("  {}  {}\n", r.title, r.url));
+        }
+    }
+    out
+}
