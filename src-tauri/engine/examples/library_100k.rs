@@ -1,0 +1,193 @@
+//! Benchmark: a library of 100,000 articles. Measures opening it and listing the first 50
+//! articles (what a window does at start), and one-word full-text searches (median).
+//!
+//! Reproduce: `cargo run --release -p broadsheet-engine --example library_100k [ARTICLES]`
+//! The library is built once in a temporary folder; "cold" means a new connection after the
+//! file was closed (the OS cache may be warm, as it is when a person reopens the app).
+
+use std::time::Instant;
+
+use broadsheet_engine::model::ArticleQuery;
+use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed, Store};
+use chrono::{TimeZone, Utc};
+
+/// Vocabulary size; word frequencies follow Zipf's law, as in real text.
+const VOCABULARY: usize = 8000;
+/// The most common words are like "the" and "said": nobody searches for them.
+const STOPWORDS: usize = 50;
+
+/// A made-up but pronounceable word for each rank.
+fn word(rank: usize) -> String {
+    const SYLLABLES: &[&str] = &[
+        "ba", "ke", "lo", "mi", "nu", "ra", "se", "ti", "vo", "za", "chen", "dor", "gal", "har",
+        "jin", "kur", "lan", "mor", "pet", "quin", "ros", "sun", "tal", "ver", "wen", "yor",
+    ];
+    let n = SYLLABLES.len();
+    format!(
+        "{}{}{}",
+        SYLLABLES[rank % n],
+        SYLLABLES[(rank / n) % n],
+        SYLLABLES[(rank / (n * n)) % n]
+    )
+}
+
+/// A cheap deterministic generator, so every run builds the same library.
+struct Lcg {
+    state: u64,
+    /// Cumulative Zipf weights over the vocabulary.
+    cdf: Vec<f64>,
+    words: Vec<String>,
+}
+impl Lcg {
+    fn new(seed: u64) -> Lcg {
+        let mut cdf = Vec::with_capacity(VOCABULARY);
+        let mut sum = 0.0;
+        for r in 1..=VOCABULARY {
+            sum += 1.0 / r as f64;
+            cdf.push(sum);
+        }
+        Lcg { state: seed, cdf, words: (0..VOCABULARY).map(word).collect() }
+    }
+    fn next(&mut self) -> usize {
+        self.state = self
+            .state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.state >> 33) as usize
+    }
+    fn zipf_rank(&mut self) -> usize {
+        let total = self.cdf[VOCABULARY - 1];
+        let x = (self.next() % 1_000_000) as f64 / 1_000_000.0 * total;
+        self.cdf.partition_point(|c| *c < x).min(VOCABULARY - 1)
+    }
+    fn words(&mut self, n: usize) -> String {
+        (0..n)
+            .map(|_| {
+                let r = self.zipf_rank();
+                self.words[r].clone()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let total: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let feeds = 500usize;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("library.sqlite3");
+    let mut rng = Lcg::new(42);
+
+    let t = Instant::now();
+    {
+        let store = Store::open(&path)?;
+        let mut ids = Vec::new();
+        for f in 0..feeds {
+            let new = NewFeed {
+                url: format!("https://feed{f}.example/rss"),
+                title: format!("Feed {f}"),
+                ..NewFeed::default()
+            };
+            ids.push(store.add_feed(&new, Utc::now())?.0);
+        }
+        let per_feed = total / feeds;
+        for (f, id) in ids.iter().enumerate() {
+            let items = (0..per_feed)
+                .map(|i| {
+                    let text = rng.words(300);
+                    NewArticle {
+                        key: format!("{f}-{i}"),
+                        url: Some(format!("https://feed{f}.example/{i}.html")),
+                        title: rng.words(8),
+                        author: Some("A. Writer".into()),
+                        published: Utc
+                            .timestamp_opt(1_700_000_000 + (rng.next() % 30_000_000) as i64, 0)
+                            .single()
+                            .unwrap_or_default(),
+                        updated: None,
+                        html: format!("<p>{text}</p>"),
+                        excerpt: text.chars().take(280).collect(),
+                        text,
+                        source_hash: format!("{f}-{i}"),
+                        site_name: None,
+                        lead_image: None,
+                        related: Vec::new(),
+                    }
+                })
+                .collect();
+            store.apply_updates(&[FeedUpdate::Fetched {
+                feed_id: *id,
+                meta: FeedMeta {
+                    title: format!("Feed {f}"),
+                    ..FeedMeta::default()
+                },
+                etag: None,
+                last_modified: None,
+                body_hash: String::new(),
+                items,
+                at: Utc::now(),
+            }])?;
+        }
+        store.optimize()?;
+    }
+    let build_s = t.elapsed().as_secs_f64();
+
+    // Cold: a new Store on the closed file, then what the window shows first.
+    let mut open_list = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let store = Store::open(&path)?;
+        let list = store.articles(&ArticleQuery {
+            limit: Some(50),
+            ..ArticleQuery::default()
+        })?;
+        let feeds_list = store.feeds()?;
+        open_list.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(list.len(), 50);
+        assert_eq!(feeds_list.len(), feeds);
+    }
+    let store = Store::open(&path)?;
+    let t = Instant::now();
+    store.articles(&ArticleQuery {
+        limit: Some(50),
+        unread_only: true,
+        ..ArticleQuery::default()
+    })?;
+    let unread_ms = t.elapsed().as_secs_f64() * 1000.0;
+
+    let mut search_ms = Vec::new();
+    let mut queries = Vec::new();
+    while queries.len() < 200 {
+        let r = rng.zipf_rank();
+        if r >= STOPWORDS {
+            queries.push(word(r));
+        }
+    }
+    for q in &queries {
+        let t = Instant::now();
+        let hits = store.articles(&ArticleQuery {
+            search: Some(q.clone()),
+            limit: Some(50),
+            ..ArticleQuery::default()
+        })?;
+        search_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(hits.len() <= 50);
+    }
+    search_ms.sort_by(f64::total_cmp);
+    open_list.sort_by(f64::total_cmp);
+
+    println!("library of {} articles in {feeds} feeds (built in {build_s:.1} s)", store.article_count()?);
+    println!(
+        "  open + first 50 articles + feed list: median {:.1} ms, worst {:.1} ms",
+        open_list[open_list.len() / 2],
+        open_list[open_list.len() - 1]
+    );
+    println!("  first 50 unread:                      {unread_ms:.1} ms");
+    println!(
+        "  one-word search, best 50:             median {:.2} ms, p90 {:.2} ms",
+        search_ms[search_ms.len() / 2],
+        search_ms[search_ms.len() * 9 / 10]
+    );
+    println!("reproduce: cargo run --release -p broadsheet-engine --example library_100k {total}");
+    Ok(())
+}

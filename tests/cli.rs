@@ -1,0 +1,445 @@
+//! End-to-end tests of the headless command line: the real `broadsheet` binary against feeds
+//! served from a loopback server that the test starts. Nothing here touches the internet.
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use fixture_server::{FixtureServer, Reply};
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// Runs `broadsheet --data-dir DIR ARGS…` without blocking the runtime that serves fixtures.
+async fn broadsheet(dir: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--data-dir").arg(dir).args(args);
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// An RSS 2.0 document; items are (guid, title, description, RFC 2822 date).
+fn rss(title: &str, items: &[(&str, &str, &str, &str)]) -> String {
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://news.example/</link>"
+    );
+    for (guid, t, d, date) in items {
+        out.push_str(&format!(
+            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{t}</title><link>http://news.example/{guid}.html</link><description><![CDATA[{d}]]></description><pubDate>{date}</pubDate></item>"
+        ));
+    }
+    out.push_str("</channel></rss>");
+    out
+}
+
+fn two_stories() -> String {
+    rss(
+        "The Daily Fixture",
+        &[
+            (
+                "summit",
+                "Beijing summit brings three leaders together",
+                "<p>Xi hosts Putin and Kim.</p><script>window.__TAURI_INTERNALS__.invoke('x')</script>",
+                "Mon, 01 Sep 2025 08:00:00 GMT",
+            ),
+            (
+                "markets",
+                "Markets steady ahead of talks",
+                "<p>Traders wait for news from Beijing.</p>",
+                "Sun, 31 Aug 2025 18:30:00 GMT",
+            ),
+        ],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_by_feed_url_then_again_keeps_one_feed() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/feed.xml");
+
+    let first = broadsheet(dir.path(), &["subscribe", &url, "--json"]).await.json();
+    assert_eq!(first["created"], true);
+    assert_eq!(first["title"], "The Daily Fixture");
+    assert_eq!(first["unread"], 2);
+
+    let again = broadsheet(dir.path(), &["subscribe", &url, "--json"]).await.json();
+    assert_eq!(again["created"], false);
+    assert_eq!(again["id"], first["id"]);
+
+    let feeds = broadsheet(dir.path(), &["feeds", "--json"]).await.json();
+    assert_eq!(feeds.as_array().unwrap().len(), 1);
+    let feed = &feeds[0];
+    for field in ["id", "title", "url", "site_url", "folder", "unread", "last_refreshed", "error"] {
+        assert!(feed.get(field).is_some(), "feeds lacks {field}: {feed}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_by_site_address_finds_the_linked_feed() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route(
+        "/",
+        Reply::ok(
+            "text/html; charset=utf-8",
+            "<!doctype html><html><head><title>News</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Top stories\" href=\"/rss/top.xml\">\
+             </head><body><h1>News</h1></body></html>",
+        ),
+    );
+    server.route("/rss/top.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let sub = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"])
+        .await
+        .json();
+    assert_eq!(sub["url"], server.url("/rss/top.xml"));
+    // The feed's own address, given later, is the same subscription.
+    let again = broadsheet(dir.path(), &["subscribe", &server.url("/rss/top.xml"), "--json"])
+        .await
+        .json();
+    assert_eq!(again["created"], false);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_by_site_without_a_link_tries_the_usual_feed_paths() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/", Reply::ok("text/html", "<html><body>No links here</body></html>"));
+    server.route("/index.xml", Reply::ok("application/xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let sub = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"])
+        .await
+        .json();
+    assert_eq!(sub["url"], server.url("/index.xml"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_site_without_any_feed_gets_a_plain_error_and_nothing_on_stdout() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/", Reply::ok("text/html", "<html><body>Just a page</body></html>"));
+    let dir = tempfile::tempdir().unwrap();
+    let run = broadsheet(dir.path(), &["subscribe", &server.url("/")]).await;
+    assert_ne!(run.code, 0);
+    assert!(run.stdout.is_empty(), "stdout: {}", run.stdout);
+    assert!(run.stderr.contains("no feed found"), "stderr: {}", run.stderr);
+
+    let run = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"]).await;
+    assert_ne!(run.code, 0);
+    let err: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(err["kind"], "no_feed_found");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refresh_uses_etags_then_body_hashes_and_updates_in_place() {
+    let server = FixtureServer::start().await.unwrap();
+    let version = Arc::new(AtomicUsize::new(1));
+    let v = Arc::clone(&version);
+    // The ETag feed answers 304 when asked with its current tag.
+    server.route_fn("/etag.xml", move |req| {
+        let tag = format!("\"v{}\"", v.load(Ordering::SeqCst));
+        if req.header("if-none-match") == Some(tag.as_str()) {
+            return Reply::status(304).header("ETag", &tag);
+        }
+        let title = if v.load(Ordering::SeqCst) == 1 {
+            "Markets steady ahead of talks"
+        } else {
+            "Markets rise after talks"
+        };
+        Reply::ok(
+            "application/rss+xml",
+            rss(
+                "Tagged",
+                &[("m", title, "<p>Traders.</p>", "Sun, 31 Aug 2025 18:30:00 GMT")],
+            ),
+        )
+        .header("ETag", &tag)
+    });
+    // This one has no validators at all: only the body hash can tell it did not change.
+    server.route("/plain.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    broadsheet(d, &["subscribe", &server.url("/etag.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/plain.xml"), "--json"]).await.json();
+
+    let report = broadsheet(d, &["refresh", "--json"]).await.json();
+    assert_eq!(report["feeds"], 2);
+    assert_eq!(report["not_modified"], 2, "{report}");
+    assert_eq!(report["new_articles"], 0);
+    assert_eq!(report["errors"].as_array().unwrap().len(), 0);
+
+    // Read and bookmark the story, then the feed edits it: same article, state kept.
+    let list = broadsheet(d, &["articles", "--search", "markets", "--json"]).await.json();
+    let tagged = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["excerpt"] == "Traders.")
+        .unwrap()
+        .clone();
+    let id = tagged["id"].as_i64().unwrap().to_string();
+    broadsheet(d, &["mark-read", &id, "--json"]).await.json();
+    broadsheet(d, &["bookmark", &id, "--json"]).await.json();
+    version.store(2, Ordering::SeqCst);
+
+    let report = broadsheet(d, &["refresh", "--json"]).await.json();
+    assert_eq!(report["refreshed"], 1, "{report}");
+    assert_eq!(report["updated_articles"], 1);
+    assert_eq!(report["new_articles"], 0);
+    let shown = broadsheet(d, &["show", &id, "--json"]).await.json();
+    assert_eq!(shown["title"], "Markets rise after talks");
+    assert_eq!(shown["read"], true);
+    assert_eq!(shown["bookmarked"], true);
+    let all = broadsheet(d, &["articles", "--json"]).await.json();
+    assert_eq!(all.as_array().unwrap().len(), 3, "no duplicate after an update");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_feed_records_its_error_and_the_others_refresh() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/good.xml", Reply::ok("application/rss+xml", two_stories()));
+    let broken = Arc::new(AtomicUsize::new(0));
+    let b = Arc::clone(&broken);
+    server.route_fn("/flaky.xml", move |_| {
+        if b.load(Ordering::SeqCst) == 0 {
+            Reply::ok("application/rss+xml", rss("Flaky", &[("f1", "Flaky one", "<p>x</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]))
+        } else {
+            Reply::status(500).body("oops")
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    broadsheet(d, &["subscribe", &server.url("/flaky.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/good.xml"), "--json"]).await.json();
+    broken.store(1, Ordering::SeqCst);
+
+    let report = broadsheet(d, &["refresh", "--json"]).await.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{report}");
+    assert_eq!(errors[0]["kind"], "http_status");
+    assert!(errors[0]["message"].as_str().unwrap().contains("500"));
+
+    let feeds = broadsheet(d, &["feeds", "--json"]).await.json();
+    let flaky = feeds.as_array().unwrap().iter().find(|f| f["title"] == "Flaky").unwrap();
+    assert_eq!(flaky["error"]["kind"], "http_status");
+    assert_eq!(flaky["unread"], 1, "what was stored stays");
+    let good = feeds.as_array().unwrap().iter().find(|f| f["title"] == "The Daily Fixture").unwrap();
+    assert!(good["error"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn articles_filters_show_and_state_commands() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let feed = broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"]).await.json();
+    let feed_id = feed["id"].as_i64().unwrap().to_string();
+
+    let list = broadsheet(d, &["articles", "--json"]).await.json();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    // Newest first.
+    assert_eq!(list[0]["title"], "Beijing summit brings three leaders together");
+    for field in ["id", "feed_id", "title", "url", "author", "published", "read", "bookmarked", "excerpt"] {
+        assert!(list[0].get(field).is_some(), "articles lacks {field}");
+    }
+    assert_eq!(list[0]["published"], "2025-09-01T08:00:00Z");
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+
+    let shown = broadsheet(d, &["show", &id, "--json"]).await.json();
+    let html = shown["html"].as_str().unwrap();
+    assert!(html.contains("Xi hosts Putin and Kim."));
+    assert!(!html.contains("script") && !html.contains("__TAURI"), "{html}");
+    for field in ["text", "site_name", "lead_image", "related", "images"] {
+        assert!(shown.get(field).is_some(), "show lacks {field}");
+    }
+
+    broadsheet(d, &["bookmark", &id, "--json"]).await.json();
+    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"]).await.json();
+    assert_eq!(marked.as_array().unwrap().len(), 1);
+    broadsheet(d, &["mark-read", &id, "--json"]).await.json();
+    let unread = broadsheet(d, &["articles", "--unread", "--json"]).await.json();
+    assert_eq!(unread.as_array().unwrap().len(), 1);
+    let found = broadsheet(d, &["articles", "--search", "traders", "--json"]).await.json();
+    assert_eq!(found[0]["title"], "Markets steady ahead of talks");
+    let page = broadsheet(d, &["articles", "--limit", "1", "--offset", "1", "--json"]).await.json();
+    assert_eq!(page[0]["title"], "Markets steady ahead of talks");
+
+    let all_read = broadsheet(d, &["mark-all-read", "--feed", &feed_id, "--json"]).await.json();
+    assert_eq!(all_read["marked"], 1);
+    broadsheet(d, &["mark-unread", &id, "--json"]).await.json();
+    broadsheet(d, &["unbookmark", &id, "--json"]).await.json();
+    let shown = broadsheet(d, &["show", &id, "--json"]).await.json();
+    assert_eq!((shown["read"].as_bool(), shown["bookmarked"].as_bool()), (Some(false), Some(false)));
+
+    // Plain text output is for people: titles, no JSON.
+    let text = broadsheet(d, &["articles"]).await;
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.contains("Markets steady ahead of talks"));
+
+    let missing = broadsheet(d, &["show", "999999"]).await;
+    assert_ne!(missing.code, 0);
+    assert!(missing.stdout.is_empty());
+    assert!(missing.stderr.contains("999999"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn prune_removes_old_read_articles_but_never_bookmarks() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route(
+        "/old.xml",
+        Reply::ok(
+            "application/rss+xml",
+            rss(
+                "Old news",
+                &[
+                    ("a", "Old and read", "<p>a</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
+                    ("b", "Old and bookmarked", "<p>b</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
+                    ("c", "Old and unread", "<p>c</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
+                ],
+            ),
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    broadsheet(d, &["subscribe", &server.url("/old.xml"), "--json"]).await.json();
+    let list = broadsheet(d, &["articles", "--json"]).await.json();
+    let id_of = |title: &str| {
+        list.as_array().unwrap().iter().find(|a| a["title"] == title).unwrap()["id"]
+            .as_i64()
+            .unwrap()
+            .to_string()
+    };
+    broadsheet(d, &["mark-read", &id_of("Old and read"), "--json"]).await.json();
+    broadsheet(d, &["mark-read", &id_of("Old and bookmarked"), "--json"]).await.json();
+    broadsheet(d, &["bookmark", &id_of("Old and bookmarked"), "--json"]).await.json();
+    let pruned = broadsheet(d, &["prune", "--json"]).await.json();
+    assert_eq!(pruned["pruned"], 1);
+    // The feed still carries the pruned story: a refresh must not bring it back.
+    server.route(
+        "/old.xml",
+        Reply::ok("application/rss+xml", rss("Old news", &[("a", "Old and read", "<p>a, edited</p>", "Mon, 03 Jan 2000 10:00:00 GMT")])),
+    );
+    broadsheet(d, &["refresh", "--json"]).await.json();
+    let titles: Vec<String> = broadsheet(d, &["articles", "--json"])
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!titles.contains(&"Old and read".to_string()), "{titles:?}");
+    assert!(titles.contains(&"Old and bookmarked".to_string()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opml_import_and_export_keep_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let opml = d.join("subs.opml");
+    std::fs::write(
+        &opml,
+        r#"<?xml version="1.0"?><opml version="2.0"><head><title>mine</title></head><body>
+        <outline text="World"><outline text="Daily" type="rss" xmlUrl="http://127.0.0.1:9/daily.xml" htmlUrl="http://127.0.0.1:9/"/></outline>
+        <outline text="Loose" type="rss" xmlUrl="http://127.0.0.1:9/loose.xml"/>
+        <outline text="Bad" type="rss" xmlUrl="javascript:alert(1)"/>
+        </body></opml>"#,
+    )
+    .unwrap();
+    let report = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"]).await.json();
+    assert_eq!(report["added"], 2);
+    assert_eq!(report["skipped"], 1);
+    let again = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"]).await.json();
+    assert_eq!(again["already_subscribed"], 2);
+
+    let feeds = broadsheet(d, &["feeds", "--json"]).await.json();
+    let daily = feeds.as_array().unwrap().iter().find(|f| f["title"] == "Daily").unwrap();
+    assert_eq!(daily["folder"], "World");
+
+    let out = d.join("out.opml");
+    broadsheet(d, &["export-opml", out.to_str().unwrap(), "--json"]).await.json();
+    let exported = std::fs::read_to_string(&out).unwrap();
+    assert!(exported.contains("<outline text=\"World\""));
+    assert!(exported.contains("xmlUrl=\"http://127.0.0.1:9/daily.xml\""));
+    // And to stdout.
+    let run = broadsheet(d, &["export-opml"]).await;
+    assert!(run.stdout.starts_with("<?xml"));
+    // A second library reads it back the same.
+    let other = tempfile::tempdir().unwrap();
+    let back = broadsheet(other.path(), &["import-opml", out.to_str().unwrap(), "--json"]).await.json();
+    assert_eq!(back["added"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_killed_halfway_leaves_a_sound_library_with_its_bookmarks() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"]).await.json();
+    let list = broadsheet(d, &["articles", "--json"]).await.json();
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    broadsheet(d, &["bookmark", &id, "--json"]).await.json();
+
+    // Many feeds, each slow, so the refresh is mid-way (some written, some in flight) when killed.
+    for i in 0..60 {
+        let path = format!("/slow{i}.xml");
+        let body = rss(&format!("Slow {i}"), &[(&format!("s{i}"), "Slow story", "<p>slow</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]);
+        server.route(&path, Reply::ok("application/rss+xml", body.clone()));
+    }
+    let opml: String = (0..60)
+        .map(|i| format!("<outline text=\"S{i}\" xmlUrl=\"{}\"/>", server.url(&format!("/slow{i}.xml"))))
+        .collect();
+    let opml_path = d.join("slow.opml");
+    std::fs::write(&opml_path, format!("<opml version=\"2.0\"><body>{opml}</body></opml>")).unwrap();
+    broadsheet(d, &["import-opml", opml_path.to_str().unwrap(), "--json"]).await.json();
+    for i in 0..60 {
+        let body = rss(&format!("Slow {i}"), &[(&format!("s{i}"), "Slow story", "<p>slow</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]);
+        server.route(
+            &format!("/slow{i}.xml"),
+            Reply::ok("application/rss+xml", body)
+                .behaviour(fixture_server::Behaviour::Delay(std::time::Duration::from_millis(40 * i))),
+        );
+    }
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_broadsheet"))
+        .arg("--data-dir")
+        .arg(d)
+        .args(["refresh", "--json"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(900)).await;
+    child.kill().unwrap(); // SIGKILL on Unix: no chance to clean up.
+    child.wait().unwrap();
+
+    let store = broadsheet_engine::store::Store::open(&d.join("library.sqlite3")).unwrap();
+    assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+    drop(store);
+    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"]).await.json();
+    assert_eq!(marked[0]["id"].as_i64().unwrap().to_string(), id);
+    // And the library still refreshes.
+    let report = broadsheet(d, &["refresh", "--json"]).await.json();
+    assert_eq!(report["feeds"], 61);
+}
