@@ -1,0 +1,722 @@
+//! The HTTP policy: one place decides timeouts, caps, redirects and which addresses may be reached.
+//!
+//! Every byte the engine downloads goes through [`Fetcher::fetch`]: feeds, article pages
+//! and images. It owns the connection limits (global and per host), the total deadline,
+//! the body caps (counted after decompression), redirect following (http/https only, a
+//! bounded number of hops, the address policy re-checked on each hop), conditional GET
+//! and the reading of 429/503 `Retry-After`. It must never send cookies or a Referer,
+//! never use a system proxy (the address check would then be meaningless), and never
+//! reach a loopback, private or link-local address the request's [`Reach`] does not allow.
+
+mod address;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, IF_MODIFIED_SINCE, IF_NONE_MATCH};
+use reqwest::{Client, Response, StatusCode};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use url::Url;
+
+pub use address::{address_class, AddressClass, Reach};
+use address::{check_literal, BlockedAddress, ReachResolver};
+
+/// The User-Agent sent with every request.
+pub const USER_AGENT: &str = concat!(
+    "Broadsheet/",
+    env!("CARGO_PKG_VERSION"),
+    " (desktop news reader)"
+);
+
+const MB: u64 = 1024 * 1024;
+
+/// Limits and identity of the fetcher.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchConfig {
+    /// Longest wait for a TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Longest time for a whole fetch, redirects and body included, once it has its connection slots.
+    pub total_timeout: Duration,
+    /// Most requests in flight at once, all hosts together.
+    pub max_in_flight: usize,
+    /// Most requests in flight at once to one host and port.
+    pub max_per_host: usize,
+    /// Most redirects followed before giving up.
+    pub max_redirects: usize,
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// Body size caps by kind.
+    pub caps: BodyCaps,
+}
+
+impl Default for FetchConfig {
+    fn default() -> FetchConfig {
+        FetchConfig {
+            connect_timeout: Duration::from_secs(10),
+            total_timeout: Duration::from_secs(30),
+            max_in_flight: 16,
+            max_per_host: 2,
+            max_redirects: 5,
+            user_agent: USER_AGENT.to_owned(),
+            caps: BodyCaps::default(),
+        }
+    }
+}
+
+/// Largest accepted body, in decompressed bytes, for each kind of fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyCaps {
+    /// Feed documents.
+    pub feed: u64,
+    /// Article pages.
+    pub page: u64,
+    /// Images.
+    pub image: u64,
+}
+
+impl Default for BodyCaps {
+    fn default() -> BodyCaps {
+        BodyCaps {
+            feed: 10 * MB,
+            page: 5 * MB,
+            image: 15 * MB,
+        }
+    }
+}
+
+impl BodyCaps {
+    /// The cap for a kind of body.
+    pub fn limit(&self, kind: BodyKind) -> u64 {
+        match kind {
+            BodyKind::Feed => self.feed,
+            BodyKind::Page => self.page,
+            BodyKind::Image => self.image,
+        }
+    }
+}
+
+/// What is being fetched; decides the cap and the Accept header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// A feed document (RSS, Atom, RDF, JSON Feed).
+    Feed,
+    /// A web page (article or feed discovery).
+    Page,
+    /// An image.
+    Image,
+}
+
+impl BodyKind {
+    fn accept(self) -> &'static str {
+        match self {
+            BodyKind::Feed => "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
+            BodyKind::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
+            BodyKind::Image => "image/avif, image/webp, image/png, image/jpeg, image/gif, image/*;q=0.8",
+        }
+    }
+}
+
+/// One fetch: what, how far it may reach, and the validators of the copy we already have.
+#[derive(Clone, Copy, Debug)]
+pub struct FetchRequest<'a> {
+    /// The URL to fetch (http or https).
+    pub url: &'a Url,
+    /// What kind of body is expected.
+    pub kind: BodyKind,
+    /// Which non-public addresses this fetch may reach (on every hop).
+    pub reach: Reach,
+    /// The ETag of the stored copy, sent as If-None-Match.
+    pub etag: Option<&'a str>,
+    /// The Last-Modified of the stored copy, sent as If-Modified-Since.
+    pub last_modified: Option<&'a str>,
+}
+
+impl<'a> FetchRequest<'a> {
+    /// An unconditional fetch of `url` reaching public addresses only.
+    pub fn new(url: &'a Url, kind: BodyKind) -> FetchRequest<'a> {
+        FetchRequest {
+            url,
+            kind,
+            reach: Reach::PUBLIC,
+            etag: None,
+            last_modified: None,
+        }
+    }
+}
+
+/// What a successful fetch produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchOutcome {
+    /// The server answered 304: the stored copy is current.
+    NotModified {
+        /// The URL after redirects.
+        final_url: Url,
+    },
+    /// A 2xx response and its body.
+    Fetched(FetchedBody),
+}
+
+/// A 2xx response with its decompressed body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchedBody {
+    /// The URL after redirects (relative links resolve against it).
+    pub final_url: Url,
+    /// The HTTP status (2xx).
+    pub status: u16,
+    /// The Content-Type header, as sent.
+    pub content_type: Option<String>,
+    /// The ETag header, to send back next time.
+    pub etag: Option<String>,
+    /// The Last-Modified header, to send back next time.
+    pub last_modified: Option<String>,
+    /// The decompressed body, at most the cap for its kind.
+    pub body: Vec<u8>,
+}
+
+/// Why a fetch failed; every variant names the URL it was about.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// The URL cannot be fetched as written (e.g. it has no host).
+    #[error("fetch: invalid URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// Only http and https are fetched.
+    #[error("fetch: unsupported scheme {scheme:?} in {url} (only http and https are fetched)")]
+    UnsupportedScheme { url: String, scheme: String },
+    /// The address policy refused the host or what it resolves to.
+    #[error("fetch: blocked {url}: {reason}")]
+    Blocked { url: String, reason: String },
+    /// The connection or the whole fetch took too long.
+    #[error("fetch: timed out fetching {url}")]
+    Timeout { url: String },
+    /// No connection could be made.
+    #[error("fetch: cannot connect to {url}: {detail}")]
+    Connect { url: String, detail: String },
+    /// More redirects than allowed.
+    #[error("fetch: too many redirects from {url} (more than {limit})")]
+    TooManyRedirects { url: String, limit: usize },
+    /// A redirect without a usable Location (missing, unparsable, or not http/https).
+    #[error("fetch: bad redirect from {url} to {location:?}: {reason}")]
+    BadRedirect {
+        url: String,
+        location: String,
+        reason: String,
+    },
+    /// The body is bigger than the cap for its kind.
+    #[error("fetch: response too large (over {}) from {url}", human_size(*limit))]
+    TooLarge { url: String, limit: u64 },
+    /// A non-2xx status (other than 304 and rate limiting).
+    #[error("fetch: {status} {} from {url}", status_reason(*status))]
+    Http { url: String, status: u16 },
+    /// 429, or 503 with Retry-After: come back later.
+    #[error("fetch: rate limited by {url}{}", retry_note(*retry_after))]
+    RateLimited {
+        url: String,
+        retry_after: Option<Duration>,
+    },
+    /// The response was malformed or broke off.
+    #[error("fetch: broken response from {url}: {detail}")]
+    Body { url: String, detail: String },
+    /// The HTTP client could not be set up.
+    #[error("fetch: cannot set up the HTTP client: {detail}")]
+    Client { detail: String },
+}
+
+impl FetchError {
+    /// A stable snake_case name for the error, for the UI and the feed health record.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FetchError::InvalidUrl { .. } => "invalid_url",
+            FetchError::UnsupportedScheme { .. } => "unsupported_scheme",
+            FetchError::Blocked { .. } => "blocked",
+            FetchError::Timeout { .. } => "timeout",
+            FetchError::Connect { .. } => "connect",
+            FetchError::TooManyRedirects { .. } => "too_many_redirects",
+            FetchError::BadRedirect { .. } => "bad_redirect",
+            FetchError::TooLarge { .. } => "too_large",
+            FetchError::Http { .. } => "http_status",
+            FetchError::RateLimited { .. } => "rate_limited",
+            FetchError::Body { .. } => "body",
+            FetchError::Client { .. } => "client",
+        }
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= 1024 && bytes % 1024 == 0 {
+        format!("{} KB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn status_reason(status: u16) -> &'static str {
+    StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+fn retry_note(retry_after: Option<Duration>) -> String {
+    retry_after.map_or(String::new(), |d| {
+        format!(" (retry after {}s)", d.as_secs())
+    })
+}
+
+/// The shared HTTP client and its limits; cheap to clone, Send + Sync.
+#[derive(Clone)]
+pub struct Fetcher {
+    inner: Arc<FetcherInner>,
+}
+
+struct FetcherInner {
+    config: FetchConfig,
+    /// One client per reach, because the DNS policy lives in the client's resolver.
+    clients: Mutex<HashMap<Reach, Client>>,
+    in_flight: Arc<Semaphore>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+}
+
+impl std::fmt::Debug for Fetcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The maps stay consistent across a panic (single inserts and removals), so keep going.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Fetcher {
+    /// Builds a fetcher; fails if the limits are zero or the TLS backend cannot start.
+    pub fn new(config: FetchConfig) -> Result<Fetcher, FetchError> {
+        if config.max_in_flight == 0 || config.max_per_host == 0 {
+            return Err(FetchError::Client {
+                detail: "max_in_flight and max_per_host must be at least 1".to_owned(),
+            });
+        }
+        let fetcher = Fetcher {
+            inner: Arc::new(FetcherInner {
+                in_flight: Arc::new(Semaphore::new(config.max_in_flight)),
+                config,
+                clients: Mutex::new(HashMap::new()),
+                hosts: Arc::new(Mutex::new(HashMap::new())),
+            }),
+        };
+        // Build the common client now, so a broken TLS setup shows up at startup.
+        fetcher.client_for(Reach::PUBLIC)?;
+        Ok(fetcher)
+    }
+
+    /// The configuration this fetcher enforces.
+    pub fn config(&self) -> &FetchConfig {
+        &self.inner.config
+    }
+
+    /// Fetches one URL under the policy; never panics on anything a server sends.
+    pub async fn fetch(&self, req: FetchRequest<'_>) -> Result<FetchOutcome, FetchError> {
+        check_target(req.url, req.reach)?;
+        let client = self.client_for(req.reach)?;
+        // Wait for the host first, so a request queued behind a busy host holds no global slot.
+        let mut host_slot = self.host_slot(req.url).await?;
+        let _in_flight = self
+            .inner
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| closed(req.url))?;
+        let deadline = self.inner.config.total_timeout;
+        match tokio::time::timeout(deadline, self.follow(&client, &req, &mut host_slot)).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::debug!(url = %req.url, ?deadline, "fetch deadline passed");
+                Err(FetchError::Timeout {
+                    url: req.url.to_string(),
+                })
+            }
+        }
+    }
+
+    fn client_for(&self, reach: Reach) -> Result<Client, FetchError> {
+        let mut clients = lock(&self.inner.clients);
+        if let Some(client) = clients.get(&reach) {
+            return Ok(client.clone());
+        }
+        let config = &self.inner.config;
+        let client = Client::builder()
+            .user_agent(config.user_agent.as_str())
+            .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .no_proxy()
+            .dns_resolver(Arc::new(ReachResolver { reach }))
+            .build()
+            .map_err(|e| FetchError::Client {
+                detail: error_chain(&e),
+            })?;
+        clients.insert(reach, client.clone());
+        Ok(client)
+    }
+
+    async fn host_slot(&self, url: &Url) -> Result<HostSlot, FetchError> {
+        let key = host_key(url);
+        let semaphore = lock(&self.inner.hosts)
+            .entry(key.clone())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.inner.config.max_per_host)))
+            .clone();
+        let permit = semaphore.acquire_owned().await.map_err(|_| closed(url))?;
+        Ok(HostSlot {
+            key,
+            permit: Some(permit),
+            hosts: self.inner.hosts.clone(),
+        })
+    }
+
+    async fn follow(
+        &self,
+        client: &Client,
+        req: &FetchRequest<'_>,
+        host_slot: &mut HostSlot,
+    ) -> Result<FetchOutcome, FetchError> {
+        let mut current = req.url.clone();
+        let mut hops = 0;
+        loop {
+            let response = send(client, &current, req).await?;
+            let status = response.status();
+            if !is_followed_redirect(status) {
+                return read_outcome(current, response, req, &self.inner.config.caps).await;
+            }
+            if hops == self.inner.config.max_redirects {
+                return Err(FetchError::TooManyRedirects {
+                    url: req.url.to_string(),
+                    limit: self.inner.config.max_redirects,
+                });
+            }
+            hops += 1;
+            let next = redirect_target(&current, &response)?;
+            drop(response);
+            check_target(&next, req.reach).map_err(|e| match e {
+                FetchError::Blocked { url, reason } => FetchError::Blocked {
+                    url,
+                    reason: format!("{reason} (redirected from {current})"),
+                },
+                other => other,
+            })?;
+            tracing::debug!(from = %current, to = %next, "following redirect");
+            if host_key(&next) != host_slot.key {
+                // Release the old host before waiting for the new one, so two feeds redirecting
+                // to each other's hosts cannot wait on each other forever.
+                *host_slot = HostSlot::empty(host_slot.hosts.clone());
+                *host_slot = self.host_slot(&next).await?;
+            }
+            current = next;
+        }
+    }
+}
+
+fn closed(url: &Url) -> FetchError {
+    FetchError::Client {
+        detail: format!("the fetcher was shut down while {url} was waiting"),
+    }
+}
+
+/// A per-host connection slot; the host's entry is removed once nobody uses or waits for it.
+struct HostSlot {
+    key: String,
+    permit: Option<OwnedSemaphorePermit>,
+    hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+}
+
+impl HostSlot {
+    fn empty(hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>) -> HostSlot {
+        HostSlot {
+            key: String::new(),
+            permit: None,
+            hosts,
+        }
+    }
+}
+
+impl Drop for HostSlot {
+    fn drop(&mut self) {
+        if self.permit.take().is_none() {
+            return;
+        }
+        let mut hosts = lock(&self.hosts);
+        // Only the map holds it: no fetch has or waits for this host (clones happen under this lock).
+        if hosts
+            .get(&self.key)
+            .is_some_and(|s| Arc::strong_count(s) == 1)
+        {
+            hosts.remove(&self.key);
+        }
+    }
+}
+
+fn host_key(url: &Url) -> String {
+    let host = url.host_str().unwrap_or("");
+    match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+/// The checks that need no DNS: scheme, host present, and IP-literal hosts (which skip the resolver).
+fn check_target(url: &Url, reach: Reach) -> Result<(), FetchError> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(FetchError::UnsupportedScheme {
+            url: url.to_string(),
+            scheme: url.scheme().to_owned(),
+        });
+    }
+    let host = url.host().ok_or_else(|| FetchError::InvalidUrl {
+        url: url.to_string(),
+        reason: "no host".to_owned(),
+    })?;
+    check_literal(&host, reach).map_err(|blocked| FetchError::Blocked {
+        url: url.to_string(),
+        reason: blocked.to_string(),
+    })
+}
+
+fn is_followed_redirect(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+fn redirect_target(current: &Url, response: &Response) -> Result<Url, FetchError> {
+    let bad = |location: &str, reason: String| FetchError::BadRedirect {
+        url: current.to_string(),
+        location: location.to_owned(),
+        reason,
+    };
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .ok_or_else(|| bad("", "no Location header".to_owned()))?;
+    let location = location
+        .to_str()
+        .map_err(|_| bad("", "Location is not ASCII".to_owned()))?;
+    let next = current
+        .join(location)
+        .map_err(|e| bad(location, e.to_string()))?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(bad(
+            location,
+            format!(
+                "unsupported scheme {:?} (only http and https are fetched)",
+                next.scheme()
+            ),
+        ));
+    }
+    Ok(next)
+}
+
+async fn send(client: &Client, url: &Url, req: &FetchRequest<'_>) -> Result<Response, FetchError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static(req.kind.accept()));
+    for (name, value) in [
+        (IF_NONE_MATCH, req.etag),
+        (IF_MODIFIED_SINCE, req.last_modified),
+    ] {
+        let Some(value) = value else { continue };
+        // A validator we cannot send only costs a full download, so it is not an error.
+        match HeaderValue::from_str(value) {
+            Ok(value) => {
+                headers.insert(name, value);
+            }
+            Err(_) => {
+                tracing::debug!(%url, %name, "skipping a validator that is not a valid header")
+            }
+        }
+    }
+    client
+        .get(url.clone())
+        .headers(headers)
+        .send()
+        .await
+        .map_err(|e| transport_error(&e, url))
+}
+
+async fn read_outcome(
+    final_url: Url,
+    mut response: Response,
+    req: &FetchRequest<'_>,
+    caps: &BodyCaps,
+) -> Result<FetchOutcome, FetchError> {
+    let status = response.status();
+    let url = final_url.to_string();
+    if status == StatusCode::NOT_MODIFIED {
+        return Ok(FetchOutcome::NotModified { final_url });
+    }
+    let retry_after = header_text(&response, reqwest::header::RETRY_AFTER)
+        .and_then(|v| parse_retry_after(&v, chrono::Utc::now()));
+    if status == StatusCode::TOO_MANY_REQUESTS
+        || (status == StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some())
+    {
+        return Err(FetchError::RateLimited { url, retry_after });
+    }
+    if !status.is_success() {
+        return Err(FetchError::Http {
+            url,
+            status: status.as_u16(),
+        });
+    }
+    let limit = caps.limit(req.kind);
+    // With a Content-Encoding reqwest reports no length, so this only trusts identity bodies.
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit) {
+        return Err(FetchError::TooLarge { url, limit });
+    }
+    let content_type = header_text(&response, reqwest::header::CONTENT_TYPE);
+    let etag = header_text(&response, reqwest::header::ETAG);
+    let last_modified = header_text(&response, reqwest::header::LAST_MODIFIED);
+    let initial = announced.unwrap_or(64 * 1024).min(limit);
+    let mut body = Vec::with_capacity(usize::try_from(initial).unwrap_or(0));
+    // Chunks arrive decompressed, so the cap holds against compression bombs too.
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(&e, &final_url))?
+    {
+        if (body.len() + chunk.len()) as u64 > limit {
+            tracing::debug!(%url, limit, "body over the cap, aborting");
+            return Err(FetchError::TooLarge { url, limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(FetchOutcome::Fetched(FetchedBody {
+        final_url,
+        status: status.as_u16(),
+        content_type,
+        etag,
+        last_modified,
+        body,
+    }))
+}
+
+fn header_text(response: &Response, name: reqwest::header::HeaderName) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Reads `Retry-After` as delay-seconds or an HTTP date (RFC 9110 section 10.2.3).
+fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    // A date in the past means "now".
+    Some(
+        (when.with_timezone(&chrono::Utc) - now)
+            .to_std()
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Maps a reqwest error to ours, finding a policy refusal from the resolver in its sources.
+fn transport_error(error: &reqwest::Error, url: &Url) -> FetchError {
+    let url_text = url.to_string();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if let Some(blocked) = current.downcast_ref::<BlockedAddress>() {
+            return FetchError::Blocked {
+                url: url_text,
+                reason: blocked.to_string(),
+            };
+        }
+        source = current.source();
+    }
+    let detail = error_chain(error);
+    if error.is_timeout() {
+        FetchError::Timeout { url: url_text }
+    } else if error.is_connect() {
+        FetchError::Connect {
+            url: url_text,
+            detail,
+        }
+    } else {
+        FetchError::Body {
+            url: url_text,
+            detail,
+        }
+    }
+}
+
+/// The messages of an error's sources, which say more than reqwest's own "error sending request".
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = Vec::new();
+    let mut source = error.source();
+    while let Some(current) = source {
+        parts.push(current.to_string());
+        source = current.source();
+    }
+    if parts.is_empty() {
+        error.to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc2822("Wed, 21 Oct 2015 07:28:00 GMT")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:30:00 GMT", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            parse_retry_after("Tue, 20 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn error_messages_name_the_url_and_the_limit() {
+        let url = "https://news.example/feed".to_owned();
+        let too_large = FetchError::TooLarge {
+            url: url.clone(),
+            limit: 10 * MB,
+        };
+        assert_eq!(
+            too_large.to_string(),
+            "fetch: response too large (over 10 MB) from https://news.example/feed"
+        );
+        assert_eq!(too_large.kind(), "too_large");
+        let forbidden = FetchError::Http { url, status: 403 };
+        assert_eq!(
+            forbidden.to_string(),
+            "fetch: 403 Forbidden from https://news.example/feed"
+        );
+        assert_eq!(forbidden.kind(), "http_status");
+    }
+
+    #[test]
+    fn non_http_schemes_are_refused_before_any_connection() {
+        let url = Url::parse("file:///etc/passwd").unwrap();
+        let error = check_target(&url, Reach::PUBLIC).unwrap_err();
+        assert_eq!(error.kind(), "unsupported_scheme");
+        assert!(error.to_string().contains("file:///etc/passwd"));
+    }
+}
