@@ -1,8 +1,8 @@
 //! The lenient pre-pass over decoded XML that runs before feed-rs: one
 //! borrowing quick-xml event scan that checks nesting depth, caps the item
 //! count, and plans a few small edits where feed-rs is stricter than real
-//! feeds (a versionless `<rss>`, unknown Atom `type` values, unusable
-//! `xml:base` values). It also records the `xml:base` in scope for each item.
+//! feeds (a versionless `<rss>`, items outside a `<channel>`, the Atom 0.3
+//! namespace, unknown Atom `type` values, unusable `xml:base` values). It also records the `xml:base` in scope for each item.
 //!
 //! It must never rewrite text content (only attribute values, one inserted
 //! attribute on the root, and the document tail when capping items), and it
@@ -21,6 +21,9 @@ pub(crate) const MAX_XML_DEPTH: usize = 512;
 
 /// RSS `version` values feed-rs dispatches on; any other is rewritten to "2.0".
 const RSS_VERSIONS_FEED_RS_ACCEPTS: &[&str] = &["2.0", "", "0.91", "0.92"];
+
+const ATOM_03_NAMESPACE: &str = "http://purl.org/atom/ns#";
+const ATOM_10_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
 
 /// Atom elements whose `type` attribute feed-rs rejects unless it is known.
 const ATOM_TEXT_CONSTRUCTS: &[&str] = &[
@@ -167,6 +170,9 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
         if kind == OpenKind::Root {
             scan.root = Some(local.to_owned());
             is_atom = local == "feed" || local == "entry";
+            if is_atom {
+                plan_atom03_namespace(&mut scan, text, start);
+            }
             if local == "rss" {
                 plan_rss_version(&mut scan, text, start, tag_start);
                 if !is_empty {
@@ -268,6 +274,22 @@ fn plan_rss_version(scan: &mut Prescan, text: &str, start: &BytesStart<'_>, tag_
             if text.get(tag_start..name_end).is_some() {
                 scan.edits
                     .push((name_end..name_end, Cow::Borrowed(" version=\"2.0\"")));
+            }
+        }
+    }
+}
+
+/// feed-rs ignores every element in the Atom 0.3 namespace; 0.3 is close enough
+/// to 1.0 (title, link, id, entry, content, summary) to be read as 1.0.
+fn plan_atom03_namespace(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
+    for attribute in start.attributes().with_checks(false).flatten() {
+        let key = attribute.key.as_ref();
+        if (key == "xmlns" || key.starts_with("xmlns:"))
+            && attribute.value.trim() == ATOM_03_NAMESPACE
+        {
+            if let Some(at) = offset_in(text, &attribute.value) {
+                let range = at..at + attribute.value.len();
+                scan.edits.push((range, Cow::Borrowed(ATOM_10_NAMESPACE)));
             }
         }
     }
