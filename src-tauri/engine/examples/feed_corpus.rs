@@ -111,6 +111,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("          e.g. {example}");
         }
     }
+    refresh_benchmark(fetched_at)?;
     println!("reproduce: cargo run --release -p broadsheet-engine --example feed_corpus");
+    Ok(())
+}
+
+/// A refresh-sized load: 500 feeds of 50 items with ~1 KB of HTML each.
+fn refresh_benchmark(fetched_at: chrono::DateTime<Utc>) -> Result<(), Box<dyn std::error::Error>> {
+    let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Bench</title><link>https://bench.example/</link>");
+    for n in 0..50 {
+        body.push_str(&format!(
+            "<item><title>Story {n} &amp; more</title><link>https://bench.example/{n}.html</link><guid>https://bench.example/{n}.html</guid><pubDate>Thu, 01 Jan 2004 19:48:21 GMT</pubDate><description><![CDATA[{}]]></description></item>",
+            "<p>Lorem ipsum dolor sit amet, <a href=\"/x\">consectetur</a> adipiscing elit.</p>".repeat(12)
+        ));
+    }
+    body.push_str("</channel></rss>");
+    let feed_url = Url::parse("https://bench.example/rss")?;
+    let started = Instant::now();
+    let mut items = 0;
+    for _ in 0..500 {
+        items += parse_feed(body.as_bytes(), None, &feed_url, fetched_at)?
+            .items
+            .len();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "refresh: 500 feeds x 50 items ({} KB each): {:.0} ms, {:.2} MB/s, {items} items",
+        body.len() / 1024,
+        seconds * 1e3,
+        500.0 * body.len() as f64 / 1e6 / seconds
+    );
     Ok(())
 }
