@@ -1,0 +1,484 @@
+//! Feed parsing (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.x) into our own
+//! types, and feed discovery from a web page.
+//!
+//! This module owns the bytes-to-[`ParsedFeed`] step: charset decoding, the
+//! leniency real feeds need, and settling every feed-rs quirk (random ids,
+//! relative and non-http(s) URLs, impossible dates) once, here. It parses bytes
+//! only: it must never fetch anything (no DTDs, no entities), never sanitize or
+//! trust HTML (the caller sanitizes), and never panic on any input.
+
+mod discover;
+mod encoding;
+mod parse;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use feed_rs::model::{self, FeedType};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+pub use discover::{discover_feed_links, FeedFormat, FeedLink};
+
+use encoding::CharsetRefusal;
+
+/// Paths tried on a site when its page advertises no feed.
+pub const COMMON_FEED_PATHS: &[&str] = &[
+    "/feed",
+    "/feed/",
+    "/rss",
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.xml",
+    "/index.xml",
+];
+
+/// Items kept per feed; real feeds list newest first, so the first ones are kept.
+pub const MAX_ITEMS_PER_FEED: usize = 500;
+
+/// A feed as parsed: not a domain type, but every quirk of the source is settled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    /// Plain text, entities decoded; may be empty.
+    pub title: String,
+    /// The site the feed belongs to (http(s) only).
+    pub site_url: Option<Url>,
+    /// The feed's description as plain text.
+    pub description: Option<String>,
+    /// The feed's icon or logo (http(s) only).
+    pub icon_url: Option<Url>,
+    /// At most [`MAX_ITEMS_PER_FEED`] items, in document order.
+    pub items: Vec<ParsedItem>,
+}
+
+/// One item (RSS item, Atom entry, JSON Feed item).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedItem {
+    /// Stable identity within the feed: guid/id, else link, else `sha256:` of title and body.
+    pub key: String,
+    /// The item's link, absolute, http(s) only.
+    pub url: Option<Url>,
+    /// Plain text (entities decoded, never HTML); may be empty.
+    pub title: String,
+    /// The first author's name (or email).
+    pub author: Option<String>,
+    /// Item date; missing, before 1970 or more than a day after the fetch → the fetch time.
+    pub published: DateTime<Utc>,
+    /// Last update, when the feed gives a plausible one.
+    pub updated: Option<DateTime<Utc>>,
+    /// RAW, unsanitized HTML (plain-text summaries are escaped into HTML).
+    pub summary_html: Option<String>,
+    /// RAW, unsanitized HTML (plain-text content is escaped into HTML).
+    pub content_html: Option<String>,
+    /// What relative URLs in summary/content resolve against.
+    pub base_url: Url,
+    /// Attached media (podcast audio, images), http(s) only.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// A media file attached to an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enclosure {
+    /// Absolute http(s) URL of the media.
+    pub url: Url,
+    /// Declared MIME type, if any.
+    pub mime: Option<String>,
+    /// Declared length in bytes, if any.
+    pub length: Option<u64>,
+}
+
+/// Why a body could not be parsed as a feed.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// The body is something else (an HTML page, an unknown root element).
+    #[error("{url} is not a feed: {reason}")]
+    NotAFeed { url: String, reason: String },
+    /// The body looks like a feed but is broken beyond what we repair.
+    #[error("malformed feed at {url}: {message}")]
+    Malformed { url: String, message: String },
+    /// The declared charset is refused (UTF-7) or unknown to us.
+    #[error("feed at {url} uses unsupported encoding {name}")]
+    UnsupportedEncoding { url: String, name: String },
+    /// Elements nest deeper than any real feed does.
+    #[error("feed at {url} nests elements deeper than {limit} levels")]
+    TooDeep { url: String, limit: usize },
+    /// feed-rs panicked; caught so one feed cannot take the refresh down.
+    #[error("feed parser crashed on {url}")]
+    ParserPanic { url: String },
+}
+
+impl FeedError {
+    /// Stable, snake_case name of the error, for the UI and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FeedError::NotAFeed { .. } => "not_a_feed",
+            FeedError::Malformed { .. } => "malformed_feed",
+            FeedError::UnsupportedEncoding { .. } => "unsupported_encoding",
+            FeedError::TooDeep { .. } => "feed_too_deep",
+            FeedError::ParserPanic { .. } => "feed_parser_panic",
+        }
+    }
+}
+
+/// Parses a feed body (any supported format and charset) fetched from `feed_url` at `fetched_at`.
+pub fn parse_feed(
+    body: &[u8],
+    content_type: Option<&str>,
+    feed_url: &Url,
+    fetched_at: DateTime<Utc>,
+) -> Result<ParsedFeed, FeedError> {
+    let url = || feed_url.to_string();
+    let text = encoding::decode_feed_text(body, content_type).map_err(|refusal| match refusal {
+        CharsetRefusal::Unsupported(name) => FeedError::UnsupportedEncoding { url: url(), name },
+    })?;
+
+    let first = text.trim_start().chars().next();
+    let (document, item_bases) = match first {
+        Some('<') => {
+            let scan = parse::prescan(&text, feed_url, MAX_ITEMS_PER_FEED);
+            if scan.too_deep {
+                return Err(FeedError::TooDeep {
+                    url: url(),
+                    limit: parse::MAX_XML_DEPTH,
+                });
+            }
+            let document = scan.apply(&text).into_owned_if_edited();
+            (document, Some((scan.item_count, scan.item_bases)))
+        }
+        Some('{') => (DocumentText::Borrowed, None),
+        _ => {
+            return Err(FeedError::NotAFeed {
+                url: url(),
+                reason: "neither XML nor JSON".to_owned(),
+            })
+        }
+    };
+    let source = match &document {
+        DocumentText::Borrowed => text.as_bytes(),
+        DocumentText::Owned(edited) => edited.as_bytes(),
+    };
+
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(feed_url.as_str()))
+        // An empty id marks "the feed gave none": we derive a stable key ourselves.
+        .id_generator(|_, _, _| String::new())
+        .sanitize_content(false)
+        .build();
+    let parsed = catch_unwind(AssertUnwindSafe(|| parser.parse(source))).map_err(|_| {
+        tracing::error!(url = %feed_url, "feed-rs panicked");
+        FeedError::ParserPanic { url: url() }
+    })?;
+    let feed = parsed.map_err(|error| classify_feed_rs_error(error, feed_url))?;
+
+    // Item bases line up with entries only if both saw the same items.
+    let item_bases = item_bases
+        .filter(|(count, _)| *count == feed.entries.len())
+        .map(|(_, bases)| bases);
+    Ok(convert_feed(feed, feed_url, fetched_at, item_bases))
+}
+
+/// The document feed-rs reads: the decoded text itself, or an edited copy.
+enum DocumentText {
+    Borrowed,
+    Owned(String),
+}
+
+trait IntoDocumentText {
+    fn into_owned_if_edited(self) -> DocumentText;
+}
+
+impl IntoDocumentText for std::borrow::Cow<'_, str> {
+    fn into_owned_if_edited(self) -> DocumentText {
+        match self {
+            std::borrow::Cow::Borrowed(_) => DocumentText::Borrowed,
+            std::borrow::Cow::Owned(s) => DocumentText::Owned(s),
+        }
+    }
+}
+
+fn classify_feed_rs_error(error: feed_rs::parser::ParseFeedError, feed_url: &Url) -> FeedError {
+    use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+    let url = feed_url.to_string();
+    match error {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => FeedError::NotAFeed {
+            url,
+            reason: "no RSS, Atom, RDF or JSON Feed root".to_owned(),
+        },
+        ParseFeedError::JsonUnsupportedVersion(version) => FeedError::NotAFeed {
+            url,
+            reason: format!("unsupported JSON Feed version {version}"),
+        },
+        other => FeedError::Malformed {
+            url,
+            message: other.to_string(),
+        },
+    }
+}
+
+/// Quick sniff: XML whose root is rss/feed/RDF, or JSON naming a jsonfeed.org version.
+pub fn looks_like_feed(body: &[u8], content_type: Option<&str>) -> bool {
+    // Sniffing needs only the head of the document; decode at most this much.
+    const SNIFF_BYTES: usize = 4096;
+    let Ok((encoding, bom_len)) = encoding::detect_encoding(body, content_type) else {
+        return false;
+    };
+    let head = &body[bom_len..body.len().min(bom_len + SNIFF_BYTES)];
+    let (head, _) = encoding.decode_without_bom_handling(head);
+    let trimmed = head.trim_start();
+    if trimmed.starts_with('{') {
+        // The version key may come after the items, so look through the whole body.
+        let whole = String::from_utf8_lossy(&body[bom_len..]);
+        return whole.contains("\"version\"") && whole.contains("jsonfeed.org/version");
+    }
+    root_element_name(trimmed).is_some_and(|name| matches!(name.as_str(), "rss" | "feed" | "RDF"))
+}
+
+/// Local name of the first element in an XML head, skipping prolog, comments and doctype.
+fn root_element_name(head: &str) -> Option<String> {
+    let mut reader = quick_xml::Reader::from_str(head);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(e) | quick_xml::events::Event::Empty(e)) => {
+                return Some(e.local_name().as_ref().to_owned())
+            }
+            Ok(quick_xml::events::Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+fn convert_feed(
+    feed: model::Feed,
+    feed_url: &Url,
+    fetched_at: DateTime<Utc>,
+    item_bases: Option<Vec<Option<Url>>>,
+) -> ParsedFeed {
+    let is_rss = matches!(
+        feed.feed_type,
+        FeedType::RSS0 | FeedType::RSS2 | FeedType::RSS1
+    );
+    let site_url = feed
+        .links
+        .iter()
+        .filter(|link| is_alternate(link))
+        .find_map(|link| http_url(&link.href, feed_url));
+    let icon_url = [feed.icon.as_ref(), feed.logo.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|image| http_url(&image.uri, feed_url));
+    let title = feed.title.as_ref().map(text_of).unwrap_or_default();
+    let description = feed
+        .description
+        .as_ref()
+        .map(text_of)
+        .filter(|d| !d.is_empty());
+
+    let mut bases = item_bases.map(Vec::into_iter);
+    let items = feed
+        .entries
+        .into_iter()
+        .take(MAX_ITEMS_PER_FEED)
+        .map(|entry| {
+            let xml_base = bases.as_mut().and_then(Iterator::next).flatten();
+            convert_item(entry, feed_url, fetched_at, xml_base, is_rss)
+        })
+        .collect();
+
+    ParsedFeed {
+        title,
+        site_url,
+        description,
+        icon_url,
+        items,
+    }
+}
+
+fn convert_item(
+    entry: model::Entry,
+    feed_url: &Url,
+    fetched_at: DateTime<Utc>,
+    xml_base: Option<Url>,
+    is_rss: bool,
+) -> ParsedItem {
+    let link_base = xml_base.as_ref().unwrap_or(feed_url);
+    let id = entry.id.trim();
+    let url = entry
+        .links
+        .iter()
+        .filter(|link| is_alternate(link))
+        .find_map(|link| http_url(&link.href, link_base))
+        // An RSS guid is a permalink unless it says otherwise; only an absolute http(s) one counts.
+        .or_else(|| {
+            is_rss
+                .then(|| Url::parse(id).ok())
+                .flatten()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+        });
+
+    let title = entry.title.as_ref().map(text_of).unwrap_or_default();
+    let summary_html = entry.summary.as_ref().and_then(|text| {
+        html_of(
+            text.content_type.essence().to_string().as_str(),
+            &text.content,
+        )
+    });
+    let content_html = entry.content.as_ref().and_then(|content| {
+        let body = content.body.as_deref()?;
+        html_of(content.content_type.essence().to_string().as_str(), body)
+    });
+
+    let key = if !id.is_empty() {
+        id.to_owned()
+    } else if let Some(url) = &url {
+        url.to_string()
+    } else {
+        content_key(&title, content_html.as_deref().or(summary_html.as_deref()))
+    };
+
+    let author = entry
+        .authors
+        .iter()
+        .find_map(|person| {
+            person
+                .name
+                .as_deref()
+                .or(person.email.as_deref())
+                .map(str::trim)
+                .filter(|name| !name.is_empty())
+        })
+        .map(str::to_owned);
+
+    let latest_plausible = fetched_at + TimeDelta::days(1);
+    let plausible = |date: DateTime<Utc>| date.timestamp() >= 0 && date <= latest_plausible;
+    let updated = entry.updated.filter(|d| plausible(*d));
+    let published = entry
+        .published
+        .filter(|d| plausible(*d))
+        .or(updated)
+        .unwrap_or(fetched_at);
+
+    let mut enclosures: Vec<Enclosure> = Vec::new();
+    let media = entry.media.iter().flat_map(|object| object.content.iter());
+    for content in media {
+        let Some(media_url) = content.url.as_ref() else {
+            continue;
+        };
+        let Some(media_url) = http_url(media_url.as_str(), link_base) else {
+            continue;
+        };
+        push_enclosure(
+            &mut enclosures,
+            Enclosure {
+                url: media_url,
+                mime: content.content_type.as_ref().map(|m| m.to_string()),
+                length: content.size,
+            },
+        );
+    }
+    for link in entry
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref() == Some("enclosure"))
+    {
+        if let Some(media_url) = http_url(&link.href, link_base) {
+            push_enclosure(
+                &mut enclosures,
+                Enclosure {
+                    url: media_url,
+                    mime: link.media_type.clone(),
+                    length: link.length,
+                },
+            );
+        }
+    }
+
+    let base_url = xml_base
+        .or_else(|| url.clone())
+        .unwrap_or_else(|| feed_url.clone());
+
+    ParsedItem {
+        key,
+        url,
+        title,
+        author,
+        published,
+        updated,
+        summary_html,
+        content_html,
+        base_url,
+        enclosures,
+    }
+}
+
+fn push_enclosure(enclosures: &mut Vec<Enclosure>, enclosure: Enclosure) {
+    if !enclosures.iter().any(|e| e.url == enclosure.url) {
+        enclosures.push(enclosure);
+    }
+}
+
+/// A link to the page itself (not comments, not self, not enclosure).
+fn is_alternate(link: &model::Link) -> bool {
+    link.target.is_none() && matches!(link.rel.as_deref(), None | Some("alternate"))
+}
+
+/// Resolves `raw` against `base`, keeping only http(s) results.
+fn http_url(raw: &str, base: &Url) -> Option<Url> {
+    let url = base.join(raw.trim()).ok()?;
+    matches!(url.scheme(), "http" | "https").then_some(url)
+}
+
+/// A feed-rs text construct as plain text: HTML-typed text loses its tags and entities.
+fn text_of(text: &model::Text) -> String {
+    let essence = text.content_type.essence().to_string();
+    let content = text.content.trim();
+    let is_markup = essence == "text/html" || essence == "application/xhtml+xml";
+    if is_markup && (content.contains('<') || content.contains('&')) {
+        let fragment = dom_query::Document::fragment(content);
+        let plain = fragment.text();
+        plain.trim().to_owned()
+    } else {
+        content.to_owned()
+    }
+}
+
+/// A body as HTML: markup passes through raw, plain text is escaped, binary types are dropped.
+fn html_of(essence: &str, body: &str) -> Option<String> {
+    if body.trim().is_empty() {
+        return None;
+    }
+    let is_markup = essence == "text/html"
+        || essence == "application/xhtml+xml"
+        || essence.ends_with("+xml")
+        || essence.ends_with("/xml");
+    if is_markup {
+        Some(body.to_owned())
+    } else if essence.starts_with("text/") {
+        Some(escape_html(body))
+    } else {
+        None
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A key for items with neither id nor link: the same bytes always give the same key.
+fn content_key(title: &str, body: Option<&str>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(title.as_bytes());
+    hasher.update([0u8]);
+    hasher.update(body.unwrap_or("").as_bytes());
+    format!("sha256:{:x}", hasher.finalize())
+}

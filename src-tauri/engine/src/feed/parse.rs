@@ -1,0 +1,475 @@
+//! The lenient pre-pass over decoded XML that runs before feed-rs: one
+//! borrowing quick-xml event scan that checks nesting depth, caps the item
+//! count, and plans a few small edits where feed-rs is stricter than real
+//! feeds (a versionless `<rss>`, items outside a `<channel>`, the Atom 0.3
+//! namespace, unknown Atom `type` values, unusable `xml:base` values). It also records the `xml:base` in scope for each item.
+//!
+//! It must never rewrite text content (only attribute values, one inserted
+//! attribute on the root, and the document tail when capping items), and it
+//! stops scanning at the first XML error: feed-rs then reports the error.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+use url::Url;
+
+/// Deeper nesting than this is refused: real feeds stay far below it, and a
+/// deep document is the cheapest way to make a parser slow.
+pub(crate) const MAX_XML_DEPTH: usize = 512;
+
+/// RSS `version` values feed-rs dispatches on; any other is rewritten to "2.0".
+const RSS_VERSIONS_FEED_RS_ACCEPTS: &[&str] = &["2.0", "", "0.91", "0.92"];
+
+const ATOM_03_NAMESPACE: &str = "http://purl.org/atom/ns#";
+const ATOM_10_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
+
+/// Atom elements whose `type` attribute feed-rs rejects unless it is known.
+const ATOM_TEXT_CONSTRUCTS: &[&str] = &[
+    "title",
+    "subtitle",
+    "summary",
+    "content",
+    "rights",
+    "tagline",
+    "info",
+    "copyright",
+];
+
+/// What the pre-pass learnt and the edits it wants applied.
+pub(crate) struct Prescan {
+    /// Local name of the root element, if one was found.
+    pub root: Option<String>,
+    /// True when nesting exceeded [`MAX_XML_DEPTH`].
+    pub too_deep: bool,
+    /// Item-level elements seen (after capping), in document order.
+    pub item_count: usize,
+    /// Per item, the http(s) `xml:base` in scope for its content, when the document set one.
+    pub item_bases: Vec<Option<Url>>,
+    /// Byte ranges of the text to replace, with their replacements.
+    edits: Vec<(Range<usize>, Cow<'static, str>)>,
+}
+
+impl Prescan {
+    /// Applies the planned edits, borrowing `text` when there are none.
+    pub(crate) fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.edits.is_empty() {
+            return Cow::Borrowed(text);
+        }
+        // Edits are planned per attribute, not in position order within a tag.
+        let mut edits: Vec<&(Range<usize>, Cow<'static, str>)> = self.edits.iter().collect();
+        edits.sort_by_key(|(range, _)| (range.start, range.end));
+        let mut out = String::with_capacity(text.len() + 64);
+        let mut at = 0;
+        for (range, replacement) in edits {
+            // An overlapping or off-boundary edit is skipped rather than trusted.
+            let Some(kept) = text.get(at..range.start) else {
+                continue;
+            };
+            if text.get(range.clone()).is_none() {
+                continue;
+            }
+            out.push_str(kept);
+            out.push_str(replacement);
+            at = range.end;
+        }
+        out.push_str(text.get(at..).unwrap_or_default());
+        Cow::Owned(out)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OpenKind {
+    Root,
+    Channel,
+    Item,
+    Other,
+}
+
+struct OpenElement {
+    /// Byte offset of the `<` of the start tag, to recover the name when closing.
+    tag_start: usize,
+    kind: OpenKind,
+}
+
+/// Scans `text` (a decoded document) once; `feed_url` is the outermost base.
+pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
+    let mut scan = Prescan {
+        root: None,
+        too_deep: false,
+        item_count: 0,
+        item_bases: Vec::new(),
+        edits: Vec::new(),
+    };
+    let mut reader = Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.expand_empty_elements = false;
+    config.trim_text(false);
+
+    let mut open: Vec<OpenElement> = Vec::with_capacity(16);
+    // (depth at which it was set, resolved base); only pushed when an xml:base appears.
+    let mut bases: Vec<(usize, Url)> = Vec::new();
+    let mut is_atom = false;
+    // Inside inline XHTML content, element names are HTML, not Atom: leave them alone.
+    let mut xhtml_until: Option<usize> = None;
+    // feed-rs needs <rss><channel>; items placed straight under <rss> get a channel wrapped around them.
+    let mut rss_root_open_end: Option<usize> = None;
+    let mut saw_channel = false;
+
+    loop {
+        let tag_start = reader.buffer_position() as usize;
+        let event = match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(event) => event,
+            Err(error) => {
+                tracing::debug!(%error, "feed pre-pass stopped at an XML error");
+                break;
+            }
+        };
+        let (start, is_empty) = match &event {
+            Event::Start(start) => (start, false),
+            Event::Empty(start) => (start, true),
+            Event::End(_) => {
+                open.pop();
+                let depth = open.len();
+                if depth == 0 {
+                    if let (Some(open_end), false) = (rss_root_open_end, saw_channel) {
+                        scan.edits
+                            .push((open_end..open_end, Cow::Borrowed("<channel>")));
+                        scan.edits
+                            .push((tag_start..tag_start, Cow::Borrowed("</channel>")));
+                    }
+                }
+                while bases.last().is_some_and(|(d, _)| *d > depth) {
+                    bases.pop();
+                }
+                if xhtml_until.is_some_and(|d| depth < d) {
+                    xhtml_until = None;
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        let depth = open.len() + 1;
+        if depth > MAX_XML_DEPTH {
+            scan.too_deep = true;
+            return scan;
+        }
+        let local = start.local_name();
+        let local = local.as_ref();
+        let parent = open.last().map(|e| e.kind);
+        let kind = match (parent, local) {
+            (None, _) => OpenKind::Root,
+            (Some(OpenKind::Root), "channel") => OpenKind::Channel,
+            (Some(OpenKind::Root | OpenKind::Channel), "item" | "entry") => OpenKind::Item,
+            _ => OpenKind::Other,
+        };
+
+        if kind == OpenKind::Root {
+            scan.root = Some(local.to_owned());
+            is_atom = local == "feed" || local == "entry";
+            if is_atom {
+                plan_atom03_namespace(&mut scan, text, start);
+            }
+            if local == "rss" {
+                plan_rss_version(&mut scan, text, start, tag_start);
+                if !is_empty {
+                    rss_root_open_end = Some(reader.buffer_position() as usize);
+                }
+            }
+        }
+
+        saw_channel |= kind == OpenKind::Channel;
+        if kind == OpenKind::Item {
+            if scan.item_count == max_items {
+                if let (Some(open_end), false) = (rss_root_open_end, saw_channel) {
+                    scan.edits
+                        .push((open_end..open_end, Cow::Borrowed("<channel>")));
+                    plan_truncation(&mut scan, text, &open, tag_start, "</channel>");
+                } else {
+                    plan_truncation(&mut scan, text, &open, tag_start, "");
+                }
+                return scan;
+            }
+            scan.item_count += 1;
+        }
+
+        let base_changed = plan_xml_base(&mut scan, text, start, depth, feed_url, &mut bases);
+        let in_item = open.iter().any(|e| e.kind == OpenKind::Item);
+        if kind == OpenKind::Item {
+            scan.item_bases.push(http_base(&bases));
+        } else if base_changed && in_item && is_content_element(local) {
+            if let Some(last) = scan.item_bases.last_mut() {
+                *last = http_base(&bases);
+            }
+        }
+
+        if is_atom && xhtml_until.is_none() && ATOM_TEXT_CONSTRUCTS.contains(&local) {
+            let is_xhtml = plan_atom_type(&mut scan, text, start, local == "content");
+            if is_xhtml && !is_empty {
+                xhtml_until = Some(depth);
+            }
+        }
+
+        if is_empty {
+            while bases.last().is_some_and(|(d, _)| *d >= depth) {
+                bases.pop();
+            }
+        } else {
+            open.push(OpenElement { tag_start, kind });
+        }
+    }
+    scan
+}
+
+fn is_content_element(local: &str) -> bool {
+    matches!(local, "content" | "encoded" | "description" | "summary")
+}
+
+fn http_base(bases: &[(usize, Url)]) -> Option<Url> {
+    bases
+        .last()
+        .map(|(_, url)| url)
+        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .cloned()
+}
+
+/// Byte offset of `part` inside `whole`, when `part` borrows from it.
+fn offset_in(whole: &str, part: &str) -> Option<usize> {
+    let start = whole.as_ptr() as usize;
+    let at = part.as_ptr() as usize;
+    (at >= start && at + part.len() <= start + whole.len()).then(|| at - start)
+}
+
+/// Finds an attribute and the byte range of its value within `text`.
+fn attribute_value<'t>(
+    text: &'t str,
+    start: &BytesStart<'_>,
+    name: &str,
+) -> Option<(Range<usize>, Range<usize>, &'t str)> {
+    for attribute in start.attributes().with_checks(false).flatten() {
+        if attribute.key.as_ref() != name {
+            continue;
+        }
+        let key_at = offset_in(text, attribute.key.as_ref())?;
+        let value_at = offset_in(text, &attribute.value)?;
+        let value_range = value_at..value_at + attribute.value.len();
+        // The whole attribute runs from its name to the closing quote.
+        let whole = key_at..(value_range.end + 1).min(text.len());
+        return Some((whole, value_range.clone(), &text[value_range]));
+    }
+    None
+}
+
+fn plan_rss_version(scan: &mut Prescan, text: &str, start: &BytesStart<'_>, tag_start: usize) {
+    match attribute_value(text, start, "version") {
+        Some((_, range, value)) if !RSS_VERSIONS_FEED_RS_ACCEPTS.contains(&value) => {
+            scan.edits.push((range, Cow::Borrowed("2.0")));
+        }
+        Some(_) => {}
+        None => {
+            let name_end = tag_start + 1 + start.name().as_ref().len();
+            if text.get(tag_start..name_end).is_some() {
+                scan.edits
+                    .push((name_end..name_end, Cow::Borrowed(" version=\"2.0\"")));
+            }
+        }
+    }
+}
+
+/// feed-rs ignores every element in the Atom 0.3 namespace; 0.3 is close enough
+/// to 1.0 (title, link, id, entry, content, summary) to be read as 1.0.
+fn plan_atom03_namespace(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
+    for attribute in start.attributes().with_checks(false).flatten() {
+        let key = attribute.key.as_ref();
+        if (key == "xmlns" || key.starts_with("xmlns:"))
+            && attribute.value.trim() == ATOM_03_NAMESPACE
+        {
+            if let Some(at) = offset_in(text, &attribute.value) {
+                let range = at..at + attribute.value.len();
+                scan.edits.push((range, Cow::Borrowed(ATOM_10_NAMESPACE)));
+            }
+        }
+    }
+}
+
+/// Normalises an Atom `type`; returns whether the element holds inline XHTML.
+fn plan_atom_type(
+    scan: &mut Prescan,
+    text: &str,
+    start: &BytesStart<'_>,
+    is_content: bool,
+) -> bool {
+    let Some((_, range, value)) = attribute_value(text, start, "type") else {
+        return false;
+    };
+    let normalised = normalise_atom_type(value, is_content);
+    if normalised != value {
+        scan.edits.push((range, Cow::Owned(normalised.to_owned())));
+    }
+    normalised == "xhtml"
+}
+
+/// Maps the `type` values seen in the wild (Atom 0.3 MIME types, odd case) to ones feed-rs knows.
+fn normalise_atom_type(value: &str, is_content: bool) -> &str {
+    let trimmed = value.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    match lower.as_str() {
+        "text" | "text/plain" => "text",
+        "html" | "text/html" => "html",
+        "xhtml" | "application/xhtml+xml" => "xhtml",
+        _ if is_content && is_plain_media_type(trimmed) => value,
+        _ if lower.contains("html") => "html",
+        _ => "text",
+    }
+}
+
+/// A `type/subtype` made of token characters, which feed-rs's MIME parser accepts.
+fn is_plain_media_type(value: &str) -> bool {
+    let Some((kind, subtype)) = value.split_once('/') else {
+        return false;
+    };
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b))
+    };
+    token(kind) && token(subtype)
+}
+
+/// Resolves an `xml:base` onto the stack; drops it from the text when it is not usable.
+fn plan_xml_base(
+    scan: &mut Prescan,
+    text: &str,
+    start: &BytesStart<'_>,
+    depth: usize,
+    feed_url: &Url,
+    bases: &mut Vec<(usize, Url)>,
+) -> bool {
+    let Some((whole, _, value)) = attribute_value(text, start, "xml:base") else {
+        return false;
+    };
+    let parent = bases.last().map_or(feed_url, |(_, url)| url);
+    let resolved = match Url::parse(value.trim()) {
+        Ok(url) => Some(url),
+        Err(url::ParseError::RelativeUrlWithoutBase) => parent.join(value.trim()).ok(),
+        Err(_) => None,
+    };
+    match resolved {
+        Some(url) if matches!(url.scheme(), "http" | "https") => {
+            bases.push((depth, url));
+            true
+        }
+        _ => {
+            // A javascript: or broken base would either fail feed-rs outright or
+            // poison every relative link below it: the feed URL stays the base.
+            tracing::debug!(base = value, "ignoring a non-http(s) xml:base");
+            scan.edits.push((whole, Cow::Borrowed("")));
+            false
+        }
+    }
+}
+
+/// Cuts the document at `cut` and closes the elements still open there.
+fn plan_truncation(
+    scan: &mut Prescan,
+    text: &str,
+    open: &[OpenElement],
+    cut: usize,
+    before_root_close: &str,
+) {
+    let mut closing = String::new();
+    for element in open.iter().rev() {
+        if element.kind == OpenKind::Root {
+            closing.push_str(before_root_close);
+        }
+        let name: String = text[element.tag_start + 1..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        closing.push_str("</");
+        closing.push_str(&name);
+        closing.push('>');
+    }
+    scan.edits.push((cut..text.len(), Cow::Owned(closing)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn feed_url() -> Url {
+        Url::parse("https://feeds.example/rss").unwrap()
+    }
+
+    #[test]
+    fn versionless_rss_gets_a_version() {
+        let text = "<rss><channel><title>t</title></channel></rss>";
+        let scan = prescan(text, &feed_url(), 10);
+        assert_eq!(
+            scan.apply(text),
+            "<rss version=\"2.0\"><channel><title>t</title></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn unknown_rss_version_becomes_2_0() {
+        let text = "<rss version='0.94'><channel/></rss>";
+        assert_eq!(
+            prescan(text, &feed_url(), 10).apply(text),
+            "<rss version='2.0'><channel/></rss>"
+        );
+    }
+
+    #[test]
+    fn atom_types_are_normalised_but_text_is_untouched() {
+        let text = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="TEXT/PLAIN">type="x"</title><content type="application/xhtml+xml"><div><title type="odd">t</title></div></content></feed>"#;
+        let out = prescan(text, &feed_url(), 10).apply(text).into_owned();
+        assert_eq!(
+            out,
+            r#"<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">type="x"</title><content type="xhtml"><div><title type="odd">t</title></div></content></feed>"#
+        );
+    }
+
+    #[test]
+    fn items_beyond_the_cap_are_cut_and_the_tail_closed() {
+        let text = "<rss version=\"2.0\"><channel><item><guid>1</guid></item><item><guid>2</guid></item><item/></channel></rss>";
+        let scan = prescan(text, &feed_url(), 1);
+        assert_eq!(scan.item_count, 1);
+        assert_eq!(
+            scan.apply(text),
+            "<rss version=\"2.0\"><channel><item><guid>1</guid></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn javascript_xml_base_is_removed() {
+        let text = r#"<feed xml:base="javascript:alert(1)//"><entry xml:base="sub/"><id>e</id></entry></feed>"#;
+        let scan = prescan(text, &feed_url(), 10);
+        assert_eq!(
+            scan.apply(text),
+            r#"<feed ><entry xml:base="sub/"><id>e</id></entry></feed>"#
+        );
+        assert_eq!(
+            scan.item_bases,
+            vec![Some(Url::parse("https://feeds.example/sub/").unwrap())]
+        );
+    }
+
+    #[test]
+    fn items_straight_under_rss_get_a_channel() {
+        let text = "<rss><item><title>t</title></item></rss>";
+        assert_eq!(
+            prescan(text, &feed_url(), 10).apply(text),
+            "<rss version=\"2.0\"><channel><item><title>t</title></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_reported() {
+        let text = "<x>".repeat(MAX_XML_DEPTH + 1);
+        assert!(prescan(&text, &feed_url(), 10).too_deep);
+    }
+}
