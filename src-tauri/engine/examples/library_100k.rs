@@ -112,6 +112,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         site_name: None,
                         lead_image: None,
                         related: Vec::new(),
+                        images: Vec::new(),
                     }
                 })
                 .collect();

@@ -20,7 +20,7 @@ use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
 use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
 use crate::model::{
     Article, ArticleId, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, RefreshError,
-    RefreshProgress, RefreshReport,
+    RefreshProgress, RefreshReport, Settings,
 };
 use crate::opml::{self, OpmlError};
 use crate::sanitize;
@@ -44,21 +44,11 @@ const WRITE_BATCH: usize = 32;
 /// Length of an article's excerpt, in characters.
 const EXCERPT_CHARS: usize = 280;
 
-/// Settings of a library.
-#[derive(Debug, Clone)]
+/// How a library talks to the network. (The user's preferences are `Settings`, kept in the
+/// library itself.)
+#[derive(Debug, Clone, Default)]
 pub struct LibraryConfig {
     pub fetch: FetchConfig,
-    /// Read, unbookmarked articles older than this many days are pruned.
-    pub retention_days: u32,
-}
-
-impl Default for LibraryConfig {
-    fn default() -> Self {
-        LibraryConfig {
-            fetch: FetchConfig::default(),
-            retention_days: 90,
-        }
-    }
 }
 
 /// What can go wrong with a library operation.
@@ -133,7 +123,6 @@ pub struct Library {
     dir: PathBuf,
     store: Arc<Store>,
     fetcher: Fetcher,
-    config: LibraryConfig,
 }
 
 impl Library {
@@ -149,7 +138,6 @@ impl Library {
             dir: dir.to_path_buf(),
             store: Arc::new(store),
             fetcher,
-            config,
         })
     }
 
@@ -492,8 +480,19 @@ impl Library {
 
     /// Removes read, unbookmarked articles older than the retention period. Returns how many.
     pub async fn prune(&self) -> Result<usize> {
-        let cutoff = Utc::now() - TimeDelta::days(i64::from(self.config.retention_days));
+        let days = self.settings().await?.retention_days;
+        let cutoff = Utc::now() - TimeDelta::days(i64::from(days));
         self.blocking(move |s| s.prune(cutoff)).await
+    }
+
+    /// The user's settings.
+    pub async fn settings(&self) -> Result<Settings> {
+        self.blocking(|s| s.settings()).await
+    }
+
+    /// Saves the user's settings (brought into range); returns what was saved.
+    pub async fn save_settings(&self, settings: Settings) -> Result<Settings> {
+        self.blocking(move |s| s.save_settings(settings)).await
     }
 
     // ----- OPML -----
@@ -769,8 +768,10 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
         .or(item.summary_html.as_deref())
         .unwrap_or("");
     let cut = cut_at_char_boundary(raw, MAX_ITEM_HTML);
+    let mut images = Vec::new();
     let (html, text) = match sanitize::sanitize_article_html(cut, &item.base_url) {
         Ok(clean) => {
+            images = clean.images.iter().map(Url::to_string).collect();
             let mut html = clean.html;
             if cut.len() < raw.len() {
                 html.push_str("<p><em>This story was too long to keep whole; open the original to read the rest.</em></p>");
@@ -815,6 +816,7 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
         site_name: None,
         lead_image: None,
         related: Vec::new(),
+        images,
     }
 }
 

@@ -135,3 +135,58 @@ pub struct RefreshProgress {
     pub done: usize,
     pub total: usize,
 }
+
+/// The user's preferences, kept in the library so the window and the command line agree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `system`, `light` or `dark`.
+    pub theme: String,
+    /// The story's text size in CSS pixels.
+    pub text_size: u32,
+    /// `serif` or `sans` for the story.
+    pub font: String,
+    /// Minutes between automatic refreshes; 0 turns them off.
+    pub refresh_minutes: u32,
+    /// Read, unbookmarked articles older than this many days are pruned.
+    pub retention_days: u32,
+    /// Megabytes of pictures kept for offline reading.
+    pub image_budget_mb: u32,
+    /// Widths of the sidebar and the article list, in CSS pixels.
+    pub sidebar_width: u32,
+    pub list_width: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            theme: "system".into(),
+            text_size: 18,
+            font: "serif".into(),
+            refresh_minutes: 30,
+            retention_days: 90,
+            image_budget_mb: 500,
+            sidebar_width: 250,
+            list_width: 380,
+        }
+    }
+}
+
+impl Settings {
+    /// The same settings with every value brought into its allowed range.
+    pub fn normalized(mut self) -> Settings {
+        if !matches!(self.theme.as_str(), "system" | "light" | "dark") {
+            self.theme = "system".into();
+        }
+        if !matches!(self.font.as_str(), "serif" | "sans") {
+            self.font = "serif".into();
+        }
+        self.text_size = self.text_size.clamp(12, 32);
+        self.refresh_minutes = self.refresh_minutes.min(24 * 60);
+        self.retention_days = self.retention_days.clamp(1, 3650);
+        self.image_budget_mb = self.image_budget_mb.clamp(10, 100_000);
+        self.sidebar_width = self.sidebar_width.clamp(160, 600);
+        self.list_width = self.list_width.clamp(240, 900);
+        self
+    }
+}

@@ -16,7 +16,7 @@ use thiserror::Error;
 
 use crate::model::{
     Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedHealth, FeedId,
-    Folder, RelatedLink,
+    Folder, RelatedLink, Settings,
 };
 
 /// Schema changes, in order. `PRAGMA user_version` is the number applied; never edit one
@@ -120,6 +120,17 @@ pub struct NewArticle {
     pub site_name: Option<String>,
     pub lead_image: Option<String>,
     pub related: Vec<RelatedLink>,
+    /// The story's pictures (absolute http(s) URLs), to be fetched for offline reading.
+    pub images: Vec<String>,
+}
+
+/// An article whose pictures are still to be fetched.
+#[derive(Debug, Clone)]
+pub struct PendingImages {
+    pub article_id: ArticleId,
+    pub images: Vec<String>,
+    /// Where the article came from: its feed's address, else its own.
+    pub origin: Option<String>,
 }
 
 /// What one feed's refresh brought, applied in one go by the writer.
@@ -600,6 +611,94 @@ impl Store {
         Ok(n)
     }
 
+    /// The article stored for this exact URL, if any (a feed's or a page opened on its own).
+    pub fn article_id_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM articles WHERE url = ?1 ORDER BY feed_id IS NULL, id LIMIT 1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+
+    /// Articles whose pictures have not been fetched yet, newest first.
+    pub fn pending_images(&self, limit: u32) -> Result<Vec<PendingImages>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
+                 LEFT JOIN feeds f ON f.id = a.feed_id
+                 WHERE a.images_done = 0 ORDER BY a.published DESC LIMIT ?1",
+            )?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    let images: Option<String> = r.get(1)?;
+                    Ok(PendingImages {
+                        article_id: r.get(0)?,
+                        images: images
+                            .and_then(|j| serde_json::from_str(&j).ok())
+                            .unwrap_or_default(),
+                        origin: r.get(2)?,
+                    })
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Records that an article's pictures were fetched (or tried).
+    pub fn set_images_done(&self, id: ArticleId) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE articles SET images_done = 1 WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+
+    /// The picture URLs of an article, in document order.
+    pub fn article_image_urls(&self, id: ArticleId) -> Result<Vec<String>> {
+        self.read(|c| {
+            let images: Option<String> = c
+                .query_row("SELECT images FROM articles WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .ok_or(StoreError::NoSuchArticle(id))?;
+            Ok(images
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default())
+        })
+    }
+
+    /// The user's settings (defaults for anything never saved).
+    pub fn settings(&self) -> Result<Settings> {
+        self.read(|c| {
+            let json: Option<String> = c
+                .query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            Ok(json
+                .and_then(|j| serde_json::from_str::<Settings>(&j).ok())
+                .unwrap_or_default()
+                .normalized())
+        })
+    }
+
+    /// Saves the user's settings, brought into range first; returns what was saved.
+    pub fn save_settings(&self, settings: Settings) -> Result<Settings> {
+        let settings = settings.normalized();
+        let json = serde_json::to_string(&settings)
+            .map_err(|_| StoreError::Poisoned("settings are not serializable"))?;
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO settings (key, value) VALUES ('settings', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [json],
+            )?;
+            Ok(())
+        })?;
+        Ok(settings)
+    }
+
     /// Number of articles stored.
     pub fn article_count(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?))
@@ -808,8 +907,9 @@ fn insert_article(
     };
     let mut stmt = tx.prepare_cached(
         "INSERT INTO articles (feed_id, key, url, title, author, published, updated, fetched_at,
-                               html, text, excerpt, source_hash, site_name, lead_image, related)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                               html, text, excerpt, source_hash, site_name, lead_image, related,
+                               images, images_done)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT DO NOTHING",
     )?;
     let n = stmt.execute(params![
@@ -828,6 +928,8 @@ fn insert_article(
         a.site_name,
         a.lead_image,
         related,
+        images_json(&a.images),
+        a.images.is_empty(),
     ])?;
     if n == 0 {
         return Ok(0);
@@ -836,6 +938,14 @@ fn insert_article(
     tx.prepare_cached("INSERT INTO article_state (article_id) VALUES (?1)")?
         .execute([id])?;
     Ok(id)
+}
+
+fn images_json(images: &[String]) -> Option<String> {
+    if images.is_empty() {
+        None
+    } else {
+        serde_json::to_string(images).ok()
+    }
 }
 
 fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
@@ -889,7 +999,8 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                         "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
                                 html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
                                 site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
-                                related = coalesce(?13, related)
+                                related = coalesce(?13, related),
+                                images = ?14, images_done = ?15
                          WHERE feed_id = ?1 AND key = ?2 AND source_hash != ?10",
                     )?
                     .execute(params![
@@ -906,6 +1017,8 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                         item.site_name,
                         item.lead_image,
                         related,
+                        images_json(&item.images),
+                        item.images.is_empty(),
                     ])?;
                 counts.updated_articles += changed;
             }
@@ -967,6 +1080,7 @@ mod tests {
             site_name: None,
             lead_image: None,
             related: vec![],
+            images: vec![],
         }
     }
 

@@ -44,12 +44,16 @@ CREATE TABLE articles (
     source_hash TEXT NOT NULL,
     site_name   TEXT,
     lead_image  TEXT,
-    related     TEXT               -- JSON [{title, url}]
+    related     TEXT,              -- JSON [{title, url}]
+    images      TEXT,              -- JSON [url]: the pictures of the story, in document order
+    images_done INTEGER NOT NULL DEFAULT 0  -- 1 once its pictures were fetched for offline reading
 );
 CREATE UNIQUE INDEX articles_feed_key ON articles(feed_id, key);
 CREATE UNIQUE INDEX articles_page_key ON articles(key) WHERE feed_id IS NULL;
 CREATE INDEX articles_published ON articles(published DESC, id DESC);
 CREATE INDEX articles_feed_published ON articles(feed_id, published DESC, id DESC);
+CREATE INDEX articles_url ON articles(url);
+CREATE INDEX articles_images_pending ON articles(id) WHERE images_done = 0;
 
 -- The user's state, apart from content, so re-fetching a story never loses it.
 CREATE TABLE article_state (
@@ -84,3 +88,10 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
     INSERT INTO article_fts(article_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
     INSERT INTO article_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END
+;
+
+-- The user's preferences, as one JSON document per key.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID
