@@ -155,7 +155,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
         .or(body_published);
 
     Ok(ExtractedArticle {
-        title: collapse_whitespace(&article.title),
+        title: article.title.trim().to_string(),
         byline: article
             .byline
             .map(|b| collapse_whitespace(&b))

@@ -5,7 +5,7 @@
 //! same-site links whose URL looks like an article. Navigation, share, comment, tag,
 //! author and account links are dropped, and so is the story itself. This never fetches.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use dom_query::{Document, NodeId, NodeRef};
 use url::Url;
@@ -31,6 +31,8 @@ pub(super) struct Candidate {
     /// Found in a block the page marks as related, rather than anywhere on the page.
     in_related_block: bool,
     article_like: bool,
+    /// The title is the link's own text, not a fallback (card heading, `title`, image `alt`).
+    title_from_text: bool,
 }
 
 /// Finds links to other stories in a page; a page that is too complex to parse has none.
@@ -184,6 +186,39 @@ const JUNK_PATH_SEGMENTS: &[&str] = &[
     "advertise",
     "careers",
     "jobs",
+    "help",
+    "support",
+    "writer",
+    "writers",
+    "contributor",
+    "contributors",
+    "columnist",
+    "columnists",
+    "staff",
+    "journalist",
+    "journaliste",
+    "auteur",
+    "autor",
+];
+
+/// First labels of a site's hosts that serve shops, accounts and campaigns, not stories.
+const JUNK_HOST_LABELS: &[&str] = &[
+    "store",
+    "shop",
+    "action",
+    "donate",
+    "account",
+    "accounts",
+    "myaccount",
+    "login",
+    "auth",
+    "subscribe",
+    "subscription",
+    "help",
+    "support",
+    "jobs",
+    "careers",
+    "ads",
 ];
 
 /// File types that are never story pages.
@@ -198,7 +233,23 @@ fn is_tracking_param(name: &str) -> bool {
     name.starts_with("utm_")
         || matches!(
             name.as_str(),
-            "fbclid" | "gclid" | "mc_cid" | "mc_eid" | "ref" | "ref_src" | "cmpid" | "ito" | "smid"
+            "fbclid"
+                | "gclid"
+                | "mc_cid"
+                | "mc_eid"
+                | "ref"
+                | "ref_src"
+                | "cmpid"
+                | "icid"
+                | "intcmp"
+                | "ocid"
+                | "ito"
+                | "smid"
+                | "tid"
+                | "adid"
+                | "ns_mchannel"
+                | "ns_source"
+                | "ns_campaign"
         )
 }
 
@@ -244,17 +295,26 @@ pub(super) fn collect_candidates(doc: &Document, page_url: &Url) -> Vec<Candidat
         if !in_related_block && is_in_prose(a) {
             continue;
         }
-        let Some(title) = link_title(a) else { continue };
+        let Some((title, title_from_text)) = link_title(a) else {
+            continue;
+        };
         let article_like = is_article_like(&url);
-        // Outside a related block, only an article-looking URL with a headline-like text is a story.
-        let headline_like = article_like && title.split_whitespace().count() >= 3;
-        if !in_related_block && !headline_like {
+        let headline_like = title.split_whitespace().count() >= 3;
+        // Outside a related block only an article-looking URL with a headline is a story;
+        // inside one, either will do (a one-word link to a section page will not).
+        let keep = if in_related_block {
+            article_like || headline_like
+        } else {
+            article_like && headline_like
+        };
+        if !keep {
             continue;
         }
         candidates.push(Candidate {
             link: RelatedLink { title, url },
             in_related_block,
             article_like,
+            title_from_text,
         });
     }
     candidates
@@ -269,20 +329,27 @@ pub(super) fn finish(
 ) -> Vec<RelatedLink> {
     let in_story: HashSet<String> = story_links.iter().map(identity).collect();
     candidates.sort_by_key(|c| (!c.in_related_block, !c.article_like));
-    let mut seen = HashSet::new();
-    let mut links = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut links: Vec<(RelatedLink, bool)> = Vec::new();
     for candidate in candidates {
         let key = identity(&candidate.link.url);
         if !candidate.in_related_block && in_story.contains(&key) {
             continue;
         }
-        if seen.insert(key) {
-            links.push(candidate.link);
-        }
-        if links.len() == MAX_RELATED {
-            break;
+        match seen.get(&key) {
+            // A card often links its picture and its headline to the same story: keep the headline.
+            Some(&i) if !links[i].1 && candidate.title_from_text => {
+                links[i] = (candidate.link, true);
+            }
+            Some(_) => {}
+            None if links.len() < MAX_RELATED => {
+                seen.insert(key, links.len());
+                links.push((candidate.link, candidate.title_from_text));
+            }
+            None => {}
         }
     }
+    let links: Vec<RelatedLink> = links.into_iter().map(|(link, _)| link).collect();
     tracing::trace!(url = %page_url, count = links.len(), "related links");
     links
 }
@@ -408,19 +475,24 @@ fn is_junk_placement(a: &NodeRef) -> bool {
 
 /// A link inside a paragraph of running text is part of the story, not a list of stories.
 fn is_in_prose(a: &NodeRef) -> bool {
-    let Some(p) = a
+    let Some(block) = a
         .ancestors_it(Some(4))
-        .find(|n| n.has_name("p") || n.has_name("li") || n.has_name("blockquote"))
+        .find(|n| n.is("p, blockquote, li, h1, h2, h3, h4, h5, h6"))
     else {
         return false;
     };
-    let link_text = a.text().chars().count();
-    let block_text = p.text().chars().count();
+    // A headline in a list item or heading is a teaser, even with a summary beside it.
+    if !block.is("p, blockquote") {
+        return false;
+    }
+    let link_text = collapse(&a.text()).chars().count();
+    let block_text = collapse(&block.text()).chars().count();
     block_text > 80 && block_text > link_text * 3
 }
 
-/// The link's title: its text, else its `title` or image `alt`, else the heading of its card.
-fn link_title(a: &NodeRef) -> Option<String> {
+/// The link's title and whether it is the link's own text: its text, else the heading of
+/// its card, else its `title` attribute or image `alt`.
+fn link_title(a: &NodeRef) -> Option<(String, bool)> {
     let usable = |s: &str| {
         let s = collapse(s);
         let lower = s.to_lowercase();
@@ -430,24 +502,58 @@ fn link_title(a: &NodeRef) -> Option<String> {
             || lower.ends_with(" comment");
         (!generic && s.chars().count() >= 3).then_some(s)
     };
-    if let Some(title) = usable(&a.text()) {
-        return Some(title);
+    let mut text = String::new();
+    headline_text(a, &mut text);
+    if let Some(title) = usable(&text) {
+        return Some((title, true));
     }
-    if let Some(title) = a.attr("title").and_then(|t| usable(&t)) {
-        return Some(title);
+    let href = a.attr("href");
+    for card in a.ancestors_it(Some(3)) {
+        // A heading belongs to this link only while the block around it links nowhere else.
+        let one_target = card
+            .descendants_it()
+            .filter(|n| n.has_name("a") && n.has_attr("href"))
+            .all(|other| other.attr("href") == href);
+        if !one_target {
+            break;
+        }
+        let heading = card.descendants_it().find(|n| n.is("h2, h3, h4, h5"));
+        if let Some(title) = heading.and_then(|h| usable(&h.text())) {
+            return Some((title, false));
+        }
     }
     let alt = a
         .descendants_it()
         .filter(|n| n.has_name("img"))
         .find_map(|img| img.attr("alt"));
-    if let Some(title) = alt.and_then(|t| usable(&t)) {
-        return Some(title);
+    a.attr("title")
+        .and_then(|t| usable(&t))
+        .or_else(|| alt.and_then(|t| usable(&t)))
+        .map(|title| (title, false))
+}
+
+/// The link's text without what news sites add around a headline in a list: ranks
+/// ("1", "2") and dates or times ("4 hours ago", `<time>`).
+fn headline_text(node: &NodeRef, out: &mut String) {
+    for child in node.children_it(false) {
+        if child.is_text() {
+            out.push_str(&child.text());
+            out.push(' ');
+        } else if child.is_element() {
+            let text = child.text();
+            let decoration = child.has_name("time")
+                || child.has_name("script")
+                || child.has_name("style")
+                || has_class_word(
+                    &child,
+                    &["date", "time", "timestamp", "ago", "rank", "number"],
+                )
+                || text.trim().chars().all(|c| c.is_ascii_digit() || c == '.');
+            if !decoration {
+                headline_text(&child, out);
+            }
+        }
     }
-    a.ancestors_it(Some(3)).find_map(|card| {
-        card.descendants_it()
-            .find(|n| n.is("h2, h3, h4, h5"))
-            .and_then(|h| usable(&h.text()))
-    })
 }
 
 fn collapse(s: &str) -> String {
@@ -462,6 +568,10 @@ fn story_url(page_url: &Url, href: &str) -> Option<Url> {
     }
     let mut url = page_url.join(href).ok()?;
     if !matches!(url.scheme(), "http" | "https") || !same_site(page_url, &url) {
+        return None;
+    }
+    let first_label = url.host_str()?.split('.').next()?.to_ascii_lowercase();
+    if url.host_str() != page_url.host_str() && JUNK_HOST_LABELS.contains(&first_label.as_str()) {
         return None;
     }
     // Links to a comment thread (#comments, #respond, #comment-12) are not stories.
@@ -518,20 +628,24 @@ fn same_site(a: &Url, b: &Url) -> bool {
 }
 
 /// What makes two URLs the same story: host without `www.`, path without trailing slash,
-/// query without tracking parameters; scheme and fragment do not count.
+/// and the query only when the path alone does not name a story (`/article.php?id=3`);
+/// scheme, fragment and tracking parameters do not count.
 fn identity(url: &Url) -> String {
+    let host_path = format!(
+        "{}{}",
+        site_host(url).unwrap_or_default(),
+        url.path().trim_end_matches('/')
+    );
+    if is_article_like(url) {
+        return host_path;
+    }
     let mut query: Vec<(String, String)> = url
         .query_pairs()
         .filter(|(k, _)| !is_tracking_param(k))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     query.sort();
-    format!(
-        "{}{}?{:?}",
-        site_host(url).unwrap_or_default(),
-        url.path().trim_end_matches('/'),
-        query
-    )
+    format!("{host_path}?{query:?}")
 }
 
 /// The story's own identities: the page URL and the canonical and `og:url` it declares.
@@ -565,7 +679,7 @@ fn is_article_like(url: &Url) -> bool {
     let Some(last) = segments.last() else {
         return false;
     };
-    let slug = last.split(['-', '_']).filter(|w| !w.is_empty()).count() >= 3;
+    let slug = last.len() >= 15 && last.split(['-', '_']).filter(|w| !w.is_empty()).count() >= 3;
     let number = last.chars().filter(|c| c.is_ascii_digit()).count() >= 5;
     let dated = segments
         .iter()
