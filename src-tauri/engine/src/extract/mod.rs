@@ -108,6 +108,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     let body_published = published_from_body(&doc);
     reveal_lazy_images(&doc);
     remove_tracking_pixels(&doc);
+    remove_ad_slots(&doc);
 
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
@@ -132,7 +133,16 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     })?;
 
     let text = article.text_content.trim().to_string();
-    if text.is_empty() {
+    // Readability always returns its best attempt, even a menu: text that is all links is no story.
+    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+    let link_chars: usize = readability
+        .doc
+        .select("#readability-page-1 a")
+        .nodes()
+        .iter()
+        .map(|a| solid_chars(&a.text()))
+        .sum();
+    if text.is_empty() || link_chars >= solid_chars(&text) {
         return Err(no_content());
     }
     let story_links = readability
@@ -226,6 +236,26 @@ fn remove_tracking_pixels(doc: &Document) {
         };
         if tiny {
             img.remove_from_parent();
+        }
+    }
+}
+
+/// Readability keeps an ad slot that sits between two paragraphs (its class names are not
+/// on Readability's list), so slots named as ads, with little text, go first.
+fn remove_ad_slots(doc: &Document) {
+    const AD_WORDS: &[&str] = &[
+        "ad",
+        "ads",
+        "adslot",
+        "adunit",
+        "advert",
+        "adverts",
+        "advertisement",
+        "sponsored",
+    ];
+    for node in doc.select("body [class], body [id]").nodes() {
+        if related::has_class_word(node, AD_WORDS) && node.text().trim().len() < 300 {
+            node.remove_from_parent();
         }
     }
 }
@@ -335,5 +365,68 @@ mod tests {
         let url = Url::parse("file:///etc/passwd").unwrap();
         let error = extract_article("<p>x</p>", &url).unwrap_err();
         assert_eq!(error.kind(), "unsupported_url");
+    }
+
+    /// A story page as lazy-loading sites write it: the real picture only in `data-src`,
+    /// a 1×1 tracker and an ad slot between two paragraphs, and a refresh in the head.
+    const LAZY_PAGE: &str = r#"<html><head><title>Harbour cranes move again</title>
+        <meta http-equiv="refresh" content="0;url=https://evil.example/"></head><body><article>
+        <h1>Harbour cranes move again</h1>
+        <p>The cranes at the harbour started moving again on Sunday after three days of closure caused by the storm that crossed the coast, port officials said in a statement.</p>
+        <figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/img/cranes.jpg" data-srcset="/img/cranes-400.jpg 400w"></figure>
+        <div class="ad-slot"><span>Advertisement</span><p>Buy a boat today</p></div>
+        <p>Shipping agents said more than two hundred vessels had been waiting at anchor outside the breakwater, most of them carrying containers bound for ports across the region.</p>
+        <img src="https://t.example/p.gif?uid=42" width="1" height="1">
+        <p>Officials expect the backlog to ease within a week if the weather holds, although freight forwarders warned that schedules could slip for longer than that.</p>
+        </article></body></html>"#;
+
+    #[test]
+    fn lazy_images_are_revealed_and_trackers_and_ads_dropped() {
+        let url = Url::parse("https://news.example/2024/09/01/cranes.html").unwrap();
+        let article = extract_article(LAZY_PAGE, &url).unwrap();
+        let html = &article.content_html;
+        assert!(html.contains("/img/cranes.jpg"), "{html}");
+        assert!(html.contains("/img/cranes-400.jpg 400w"), "{html}");
+        assert!(!html.contains("data:image"), "{html}");
+        assert!(!html.contains("t.example"), "{html}");
+        assert!(!article.text.contains("Advertisement"), "{}", article.text);
+        assert!(!article.text.contains("Buy a boat"), "{}", article.text);
+        assert!(
+            !html.contains("evil.example") && !html.contains("refresh"),
+            "{html}"
+        );
+        // No og:image: the story's first picture is the lead image.
+        assert_eq!(
+            article.lead_image.map(String::from).as_deref(),
+            Some("https://news.example/img/cranes.jpg")
+        );
+        assert_eq!(article.title, "Harbour cranes move again");
+    }
+
+    #[test]
+    fn a_page_without_a_story_is_no_content() {
+        let url = Url::parse("https://news.example/empty").unwrap();
+        let error = extract_article(
+            "<html><body><nav><a href=/>Home</a></nav></body></html>",
+            &url,
+        )
+        .unwrap_err();
+        assert_eq!(error.kind(), "no_content");
+        assert!(error.to_string().contains("https://news.example/empty"));
+    }
+
+    #[test]
+    fn a_lead_image_that_is_not_http_is_dropped() {
+        let url = Url::parse("https://news.example/2024/09/01/cranes.html").unwrap();
+        let page = LAZY_PAGE.replace(
+            "<title>",
+            r#"<meta property="og:image" content="javascript:alert(1)"><title>"#,
+        );
+        let article = extract_article(&page, &url).unwrap();
+        // The javascript: og:image is refused; the story's own picture takes its place.
+        assert_eq!(
+            article.lead_image.map(String::from).as_deref(),
+            Some("https://news.example/img/cranes.jpg")
+        );
     }
 }

@@ -399,7 +399,7 @@ fn is_list_sized(node: &NodeRef) -> bool {
 
 /// Splits class and id names into lowercase words (`read-next__list` gives read, next, list)
 /// and reports whether any is one of `words`; joined pairs such as `readnext` also count.
-fn has_class_word(node: &NodeRef, words: &[&str]) -> bool {
+pub(super) fn has_class_word(node: &NodeRef, words: &[&str]) -> bool {
     let names = [node.attr("class"), node.attr("id")];
     names.iter().flatten().any(|names| {
         names.split_whitespace().any(|name| {
