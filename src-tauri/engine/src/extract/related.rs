@@ -400,18 +400,29 @@ fn is_list_sized(node: &NodeRef) -> bool {
 /// Splits class and id names into lowercase words (`read-next__list` gives read, next, list)
 /// and reports whether any is one of `words`; joined pairs such as `readnext` also count.
 pub(super) fn has_class_word(node: &NodeRef, words: &[&str]) -> bool {
+    // Runs for every element with a class on every page: no allocation per part or pair.
+    let is_word = |part: &str| words.iter().any(|w| w.eq_ignore_ascii_case(part));
+    let is_pair = |a: &str, b: &str| {
+        words.iter().any(|w| {
+            w.len() == a.len() + b.len()
+                && w[..a.len()].eq_ignore_ascii_case(a)
+                && w[a.len()..].eq_ignore_ascii_case(b)
+        })
+    };
     let names = [node.attr("class"), node.attr("id")];
     names.iter().flatten().any(|names| {
         names.split_whitespace().any(|name| {
-            let name = name.to_ascii_lowercase();
-            let parts: Vec<&str> = name
+            let mut previous: Option<&str> = None;
+            for part in name
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|p| !p.is_empty())
-                .collect();
-            parts.iter().any(|p| words.contains(p))
-                || parts
-                    .windows(2)
-                    .any(|pair| words.contains(&format!("{}{}", pair[0], pair[1]).as_str()))
+            {
+                if is_word(part) || previous.is_some_and(|prev| is_pair(prev, part)) {
+                    return true;
+                }
+                previous = Some(part);
+            }
+            false
         })
     })
 }
