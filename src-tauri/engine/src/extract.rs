@@ -1,1 +1,0 @@
-//! Finds the story in an article page: its text, metadata and the links to related stories.
