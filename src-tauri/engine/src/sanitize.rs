@@ -597,25 +597,36 @@ pub fn check_complexity(html: &str) -> Result<(), SanitizeError> {
     outcome
 }
 
-/// An approximate model of html5ever's stack of open elements, built from a byte
-/// scan. It errs toward counting deeper than html5ever would: a normal page nests
-/// far below the limit, so only pathological input is refused.
+/// An approximate model of html5ever's stack of open elements and its list of
+/// active formatting elements, built from one byte scan. It errs toward counting
+/// deeper than html5ever would: a normal page nests far below the limit, so only
+/// pathological input is refused.
 struct NestingScan<'a> {
     bytes: &'a [u8],
     pos: usize,
     open: Vec<OpenElement<'a>>,
-    /// Formatting elements closed implicitly (by a `<p>`, `<li>`…): html5ever keeps
-    /// them in its list of active formatting elements and reopens them later, so
-    /// they still count toward depth. Keyed by their raw tag text, at most 3 each,
-    /// as html5ever's "Noah's Ark" rule allows.
-    reopenable: HashMap<&'a [u8], u8>,
-    reopenable_total: usize,
+    /// html5ever reopens formatting elements (`<b>`, `<a>`…) that were closed
+    /// implicitly, so entries not on the stack still count toward depth.
+    formatting: Vec<FormattingEntry<'a>>,
+    off_stack: usize,
+    next_entry_id: u32,
 }
 
 struct OpenElement<'a> {
     name: &'a [u8],
-    raw_tag: &'a [u8],
     foreign: bool,
+    /// The active-formatting entry this element belongs to, if any.
+    entry: Option<u32>,
+}
+
+/// An entry of the list of active formatting elements, or a marker (table cells,
+/// captions, objects) that scopes the entries after it.
+struct FormattingEntry<'a> {
+    id: u32,
+    name: &'a [u8],
+    raw_tag: &'a [u8],
+    on_stack: bool,
+    marker: bool,
 }
 
 /// Elements that never have content.
@@ -645,9 +656,23 @@ const SCOPE_BOUNDARIES: &[&str] = &[
     "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title", "button",
 ];
 
-/// Formatting elements that html5ever may reopen after an implicit close.
+/// Formatting elements: html5ever reopens them after an implicit close.
+#[rustfmt::skip]
 const FORMATTING_ELEMENTS: &[&str] = &[
-    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u",
+    "a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+    "u",
+];
+
+/// Elements that put a marker in the list of active formatting elements.
+const MARKER_ELEMENTS: &[&str] = &[
+    "td", "th", "caption", "object", "applet", "marquee", "template",
+];
+
+/// Start tags before which html5ever does not reopen formatting elements.
+#[rustfmt::skip]
+const NO_RECONSTRUCT: &[&str] = &[
+    "table", "caption", "colgroup", "col", "tbody", "thead", "tfoot", "tr", "td", "th",
+    "html", "body", "head", "frameset", "select", "option", "optgroup", "template",
 ];
 
 /// Foreign elements whose content is parsed as HTML again.
@@ -687,13 +712,21 @@ impl<'a> NestingScan<'a> {
             bytes,
             pos: 0,
             open: Vec::new(),
-            reopenable: HashMap::new(),
-            reopenable_total: 0,
+            formatting: Vec::new(),
+            off_stack: 0,
+            next_entry_id: 0,
         }
     }
 
     fn run(mut self) -> Result<(), SanitizeError> {
         while let Some(offset) = self.find_byte(b'<', self.pos) {
+            if self.bytes[self.pos..offset]
+                .iter()
+                .any(|&b| !is_html_space(b))
+            {
+                // Text is where html5ever reopens closed formatting elements.
+                self.reopen_formatting()?;
+            }
             self.pos = offset + 1;
             match self.bytes.get(self.pos) {
                 Some(b'!') => {
@@ -854,7 +887,14 @@ impl<'a> NestingScan<'a> {
     }
 
     fn depth(&self) -> usize {
-        self.open.len() + self.reopenable_total
+        self.open.len() + self.off_stack
+    }
+
+    fn check_depth(&self) -> Result<(), SanitizeError> {
+        if self.depth() > MAX_OPEN_ELEMENTS {
+            return Err(SanitizeError::TooComplex);
+        }
+        Ok(())
     }
 
     fn top_is_foreign_content(&self) -> bool {
@@ -867,55 +907,152 @@ impl<'a> NestingScan<'a> {
         let name = tag.name;
         if self.top_is_foreign_content() && is_one_of(name, FOREIGN_BREAKOUT) {
             while self.top_is_foreign_content() {
-                self.open.pop();
+                self.pop();
             }
         }
         let foreign = self.top_is_foreign_content()
             || name.eq_ignore_ascii_case(b"svg")
             || name.eq_ignore_ascii_case(b"math");
-        if !foreign {
-            if is_one_of(name, CLOSES_P) {
-                self.close_in_scope(b"p", &[]);
-            }
-            if name.eq_ignore_ascii_case(b"li") {
-                self.close_in_scope(b"li", &["ul", "ol"]);
-            } else if name.eq_ignore_ascii_case(b"dt") || name.eq_ignore_ascii_case(b"dd") {
-                self.close_in_scope(b"dt", &["dl"]);
-                self.close_in_scope(b"dd", &["dl"]);
-            } else if name.eq_ignore_ascii_case(b"td") || name.eq_ignore_ascii_case(b"th") {
-                self.close_in_scope(b"td", &["tr"]);
-                self.close_in_scope(b"th", &["tr"]);
-            } else if name.eq_ignore_ascii_case(b"a") {
-                // A new <a> ends the previous one (the adoption agency) and drops it
-                // from the active formatting list.
-                self.close_in_scope(b"a", &[]);
-                self.forget_reopenable(b"a", usize::MAX);
-            } else if name.eq_ignore_ascii_case(b"tr") {
-                self.close_through_table(b"tr");
-            } else if (name.eq_ignore_ascii_case(b"option")
-                || name.eq_ignore_ascii_case(b"optgroup"))
-                && self
-                    .open
-                    .last()
-                    .is_some_and(|top| top.name.eq_ignore_ascii_case(b"option"))
-            {
-                self.open.pop();
-            }
-            if is_one_of(name, VOID_ELEMENTS) {
+        if foreign {
+            if tag.self_closing {
                 return Ok(());
             }
-        } else if tag.self_closing {
+            self.open.push(OpenElement {
+                name,
+                foreign,
+                entry: None,
+            });
+            return self.check_depth();
+        }
+        if is_one_of(name, CLOSES_P) {
+            self.close_in_scope(b"p", &[]);
+        }
+        if name.eq_ignore_ascii_case(b"li") {
+            self.close_in_scope(b"li", &["ul", "ol"]);
+        } else if name.eq_ignore_ascii_case(b"dt") || name.eq_ignore_ascii_case(b"dd") {
+            self.close_in_scope(b"dt", &["dl"]);
+            self.close_in_scope(b"dd", &["dl"]);
+        } else if name.eq_ignore_ascii_case(b"td") || name.eq_ignore_ascii_case(b"th") {
+            self.close_in_scope(b"td", &["tr"]);
+            self.close_in_scope(b"th", &["tr"]);
+        } else if name.eq_ignore_ascii_case(b"tr") {
+            self.close_through_table(b"tr");
+        } else if name.eq_ignore_ascii_case(b"a") {
+            // A new <a> ends the previous one (the adoption agency) and drops it
+            // from the active formatting list.
+            self.end_formatting(b"a");
+        } else if (name.eq_ignore_ascii_case(b"option") || name.eq_ignore_ascii_case(b"optgroup"))
+            && self
+                .open
+                .last()
+                .is_some_and(|top| top.name.eq_ignore_ascii_case(b"option"))
+        {
+            self.pop();
+        }
+        if !is_one_of(name, CLOSES_P) && !is_one_of(name, NO_RECONSTRUCT) {
+            self.reopen_formatting()?;
+        }
+        if is_one_of(name, VOID_ELEMENTS) {
             return Ok(());
+        }
+        let mut entry = None;
+        if is_one_of(name, FORMATTING_ELEMENTS) {
+            entry = Some(self.add_formatting_entry(name, tag.raw, false));
+        } else if is_one_of(name, MARKER_ELEMENTS) {
+            self.add_formatting_entry(name, tag.raw, true);
         }
         self.open.push(OpenElement {
             name,
-            raw_tag: tag.raw,
             foreign,
+            entry,
         });
-        if self.depth() > MAX_OPEN_ELEMENTS {
-            return Err(SanitizeError::TooComplex);
+        self.check_depth()
+    }
+
+    /// Appends to the active formatting list, applying html5ever's "Noah's Ark"
+    /// rule (at most three identical entries after the last marker).
+    fn add_formatting_entry(&mut self, name: &'a [u8], raw_tag: &'a [u8], marker: bool) -> u32 {
+        if !marker {
+            let after_marker = self
+                .formatting
+                .iter()
+                .rposition(|e| e.marker)
+                .map_or(0, |i| i + 1);
+            let identical: Vec<usize> = (after_marker..self.formatting.len())
+                .filter(|&i| self.formatting[i].raw_tag.eq_ignore_ascii_case(raw_tag))
+                .collect();
+            if identical.len() >= 3 {
+                self.remove_entry_at(identical[0]);
+            }
         }
-        Ok(())
+        let id = self.next_entry_id;
+        self.next_entry_id = self.next_entry_id.wrapping_add(1);
+        self.formatting.push(FormattingEntry {
+            id,
+            name,
+            raw_tag,
+            on_stack: !marker,
+            marker,
+        });
+        id
+    }
+
+    fn remove_entry_at(&mut self, index: usize) {
+        let entry = self.formatting.remove(index);
+        if !entry.on_stack && !entry.marker {
+            self.off_stack -= 1;
+        }
+    }
+
+    /// html5ever's "reconstruct the active formatting elements": every entry after
+    /// the last marker that is not open is opened again.
+    fn reopen_formatting(&mut self) -> Result<(), SanitizeError> {
+        if self.off_stack == 0 {
+            return Ok(());
+        }
+        let after_marker = self
+            .formatting
+            .iter()
+            .rposition(|e| e.marker)
+            .map_or(0, |i| i + 1);
+        for index in after_marker..self.formatting.len() {
+            let entry = &mut self.formatting[index];
+            if !entry.on_stack {
+                entry.on_stack = true;
+                self.off_stack -= 1;
+                let element = OpenElement {
+                    name: entry.name,
+                    foreign: false,
+                    entry: Some(entry.id),
+                };
+                self.open.push(element);
+            }
+        }
+        self.check_depth()
+    }
+
+    /// An end tag (or a new `<a>`) for a formatting element: closes it and takes it
+    /// out of the active formatting list.
+    fn end_formatting(&mut self, name: &[u8]) -> bool {
+        let after_marker = self
+            .formatting
+            .iter()
+            .rposition(|e| e.marker)
+            .map_or(0, |i| i + 1);
+        let Some(index) = (after_marker..self.formatting.len())
+            .rev()
+            .find(|&i| self.formatting[i].name.eq_ignore_ascii_case(name))
+        else {
+            return false;
+        };
+        let id = self.formatting[index].id;
+        if let Some(position) = self.open.iter().rposition(|e| e.entry == Some(id)) {
+            self.truncate(position);
+        }
+        if let Some(index) = self.formatting.iter().position(|e| e.id == id) {
+            self.remove_entry_at(index);
+        }
+        true
     }
 
     /// Pops through the nearest open `name`, unless a scope boundary (or one of
@@ -954,64 +1091,43 @@ impl<'a> NestingScan<'a> {
     }
 
     fn close(&mut self, name: &[u8]) {
-        let table_part = is_one_of(name, &["table", "tbody", "thead", "tfoot", "tr"]);
-        let closed = if table_part {
-            self.close_through_table(name)
+        if is_one_of(name, FORMATTING_ELEMENTS) && self.end_formatting(name) {
+            return;
+        }
+        if is_one_of(name, &["table", "tbody", "thead", "tfoot", "tr"]) {
+            self.close_through_table(name);
         } else {
-            self.close_in_scope(name, &[])
-        };
-        if !closed && is_one_of(name, FORMATTING_ELEMENTS) {
-            // An end tag for a formatting element that was closed implicitly takes it
-            // out of the active formatting list.
-            self.forget_reopenable(name, 1);
+            self.close_in_scope(name, &[]);
         }
     }
 
-    /// Takes up to `limit` implicitly closed `name` elements out of the reopenable set.
-    fn forget_reopenable(&mut self, name: &[u8], limit: usize) {
-        let keys: Vec<&'a [u8]> = self
-            .reopenable
-            .keys()
-            .copied()
-            .filter(|key| tag_name_of(key).eq_ignore_ascii_case(name))
-            .collect();
-        let mut forgotten = 0;
-        for key in keys {
-            if forgotten >= limit {
-                break;
-            }
-            if let Some(count) = self.reopenable.remove(key) {
-                let take = usize::from(count).min(limit - forgotten);
-                forgotten += take;
-                self.reopenable_total -= take;
-                let left = usize::from(count) - take;
-                if left > 0 {
-                    self.reopenable
-                        .insert(key, u8::try_from(left).unwrap_or(u8::MAX));
-                }
-            }
-        }
-    }
-
-    /// Pops the elements from `index` up, remembering the formatting ones html5ever would reopen.
+    /// Pops the elements from `index` up.
     fn truncate(&mut self, index: usize) {
-        for popped in self.open.drain(index + 1..) {
-            if !popped.foreign && is_one_of(popped.name, FORMATTING_ELEMENTS) {
-                let count = self.reopenable.entry(popped.raw_tag).or_insert(0);
-                if *count < 3 {
-                    *count += 1;
-                    self.reopenable_total += 1;
+        while self.open.len() > index {
+            self.pop();
+        }
+    }
+
+    /// Pops the top element: a formatting one stays in the list, to be reopened;
+    /// a marker element clears the list back to its marker.
+    fn pop(&mut self) {
+        let Some(element) = self.open.pop() else {
+            return;
+        };
+        if let Some(id) = element.entry {
+            if let Some(entry) = self.formatting.iter_mut().rev().find(|e| e.id == id) {
+                if entry.on_stack {
+                    entry.on_stack = false;
+                    self.off_stack += 1;
+                }
+            }
+        } else if !element.foreign && is_one_of(element.name, MARKER_ELEMENTS) {
+            if let Some(marker) = self.formatting.iter().rposition(|e| e.marker) {
+                while self.formatting.len() > marker {
+                    let last = self.formatting.len() - 1;
+                    self.remove_entry_at(last);
                 }
             }
         }
-        self.open.truncate(index);
     }
-}
-
-fn tag_name_of(raw_tag: &[u8]) -> &[u8] {
-    let end = raw_tag
-        .iter()
-        .position(|&b| is_html_space(b) || b == b'/' || b == b'>')
-        .unwrap_or(raw_tag.len());
-    &raw_tag[..end]
 }
