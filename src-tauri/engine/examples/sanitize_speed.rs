@@ -5,7 +5,9 @@
 
 use std::time::Instant;
 
-use broadsheet_engine::sanitize::{html_to_text, sanitize_article_html};
+use broadsheet_engine::sanitize::{
+    check_complexity, html_to_text, sanitize_article_html, MAX_HTML_BYTES,
+};
 use url::Url;
 
 /// A page shaped like a news article as published: head, navigation, scripts,
@@ -80,6 +82,30 @@ fn main() {
         "html_to_text: {:.2} ms",
         text_elapsed.as_secs_f64() * 1000.0
     );
+    // The guard's own worst cases: inputs just under the size cap made of the tags it works hardest on.
+    let deep_spans = "<span>".repeat(250);
+    let fill = |unit: &str, prefix: &str| {
+        let mut html = prefix.to_string();
+        while html.len() + unit.len() <= MAX_HTML_BYTES {
+            html.push_str(unit);
+        }
+        html
+    };
+    for (name, html) in [
+        ("<i></i> flood", fill("<i></i>", "")),
+        ("unmatched </x> at depth 250", fill("</x>", &deep_spans)),
+        ("<p>x flood at depth 250", fill("<p>x", &deep_spans)),
+        ("<div> x 200000", "<div>".repeat(200_000)),
+    ] {
+        let started = Instant::now();
+        let outcome = check_complexity(&html);
+        println!(
+            "check_complexity on {name} ({} bytes): {:.1} ms, {}",
+            html.len(),
+            started.elapsed().as_secs_f64() * 1000.0,
+            outcome.map_or_else(|e| e.kind().to_string(), |()| "accepted".to_string())
+        );
+    }
     println!(
         "reproduce: cargo run --release -p broadsheet-engine --example sanitize_speed -- {runs}"
     );

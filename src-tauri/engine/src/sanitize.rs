@@ -610,13 +610,29 @@ struct NestingScan<'a> {
     formatting: Vec<FormattingEntry<'a>>,
     off_stack: usize,
     next_entry_id: u32,
+    /// Stack-walk steps left. html5ever walks its stack the same way, so input that
+    /// makes these walks long (end tags under a deep stack) is slow for it too.
+    walk_budget: usize,
 }
 
 struct OpenElement<'a> {
     name: &'a [u8],
     foreign: bool,
+    /// Whether it ends the search for an element "in scope".
+    scope_boundary: bool,
     /// The active-formatting entry this element belongs to, if any.
     entry: Option<u32>,
+}
+
+impl<'a> OpenElement<'a> {
+    fn new(name: &'a [u8], foreign: bool, entry: Option<u32>) -> Self {
+        OpenElement {
+            name,
+            foreign,
+            scope_boundary: is_one_of(name, SCOPE_BOUNDARIES),
+            entry,
+        }
+    }
 }
 
 /// An entry of the list of active formatting elements, or a marker (table cells,
@@ -715,6 +731,7 @@ impl<'a> NestingScan<'a> {
             formatting: Vec::new(),
             off_stack: 0,
             next_entry_id: 0,
+            walk_budget: bytes.len().saturating_mul(16).saturating_add(100_000),
         }
     }
 
@@ -748,6 +765,7 @@ impl<'a> NestingScan<'a> {
                     {
                         let tag = self.read_tag()?;
                         self.close(tag.name);
+                        self.check_depth()?;
                     } else {
                         self.skip_past(b'>');
                     }
@@ -886,12 +904,16 @@ impl<'a> NestingScan<'a> {
         })
     }
 
+    fn depth_or_work_exceeded(&self) -> bool {
+        self.depth() > MAX_OPEN_ELEMENTS || self.walk_budget == 0
+    }
+
     fn depth(&self) -> usize {
         self.open.len() + self.off_stack
     }
 
     fn check_depth(&self) -> Result<(), SanitizeError> {
-        if self.depth() > MAX_OPEN_ELEMENTS {
+        if self.depth_or_work_exceeded() {
             return Err(SanitizeError::TooComplex);
         }
         Ok(())
@@ -917,11 +939,7 @@ impl<'a> NestingScan<'a> {
             if tag.self_closing {
                 return Ok(());
             }
-            self.open.push(OpenElement {
-                name,
-                foreign,
-                entry: None,
-            });
+            self.open.push(OpenElement::new(name, foreign, None));
             return self.check_depth();
         }
         if is_one_of(name, CLOSES_P) {
@@ -961,11 +979,7 @@ impl<'a> NestingScan<'a> {
         } else if is_one_of(name, MARKER_ELEMENTS) {
             self.add_formatting_entry(name, tag.raw, true);
         }
-        self.open.push(OpenElement {
-            name,
-            foreign,
-            entry,
-        });
+        self.open.push(OpenElement::new(name, foreign, entry));
         self.check_depth()
     }
 
@@ -1020,11 +1034,7 @@ impl<'a> NestingScan<'a> {
             if !entry.on_stack {
                 entry.on_stack = true;
                 self.off_stack -= 1;
-                let element = OpenElement {
-                    name: entry.name,
-                    foreign: false,
-                    entry: Some(entry.id),
-                };
+                let element = OpenElement::new(entry.name, false, Some(entry.id));
                 self.open.push(element);
             }
         }
@@ -1059,13 +1069,14 @@ impl<'a> NestingScan<'a> {
     /// `extra_boundaries`) comes first.
     fn close_in_scope(&mut self, name: &[u8], extra_boundaries: &[&str]) -> bool {
         for index in (0..self.open.len()).rev() {
-            let element_name = self.open[index].name;
-            if element_name.eq_ignore_ascii_case(name) {
+            self.walk_budget = self.walk_budget.saturating_sub(1);
+            let element = &self.open[index];
+            if element.name.eq_ignore_ascii_case(name) {
                 self.truncate(index);
                 return true;
             }
-            if is_one_of(element_name, SCOPE_BOUNDARIES)
-                || is_one_of(element_name, extra_boundaries)
+            if element.scope_boundary
+                || (!extra_boundaries.is_empty() && is_one_of(element.name, extra_boundaries))
             {
                 return false;
             }
@@ -1076,6 +1087,7 @@ impl<'a> NestingScan<'a> {
     /// Pops through the nearest open `name` inside the current table.
     fn close_through_table(&mut self, name: &[u8]) -> bool {
         for index in (0..self.open.len()).rev() {
+            self.walk_budget = self.walk_budget.saturating_sub(1);
             let element_name = self.open[index].name;
             if element_name.eq_ignore_ascii_case(name) {
                 self.truncate(index);

@@ -104,3 +104,13 @@ fn accepted_inputs_sanitize_quickly() {
         );
     }
 }
+
+#[test]
+fn end_tag_flood_under_a_deep_stack_is_refused() {
+    // Every unmatched end tag makes html5ever search its whole stack: 250 open spans
+    // times 200 000 end tags is quadratic work for it (7.6 s for this scan before the budget).
+    let html = format!("{}{}", "<span>".repeat(250), "</x>".repeat(200_000));
+    let started = Instant::now();
+    assert!(refused(&html));
+    assert!(started.elapsed() < Duration::from_secs(1));
+}
