@@ -1143,23 +1143,3 @@ impl<'a> NestingScan<'a> {
         }
     }
 }
-/// (stub)
-pub struct SanitizedHtml {
-    pub html: String,
-    pub images: Vec<url::Url>,
-}
-/// (stub)
-pub fn sanitize_article_html(html: &str, _base: &url::Url) -> Result<SanitizedHtml, SanitizeError> {
-    Ok(SanitizedHtml {
-        html: html.into(),
-        images: vec![],
-    })
-}
-/// (stub)
-pub fn html_to_text(html: &str) -> String {
-    html.into()
-}
-/// (stub)
-pub fn excerpt(text: &str, _n: usize) -> String {
-    text.into()
-}
