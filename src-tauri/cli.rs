@@ -61,6 +61,8 @@ pub enum Command {
     },
     /// Show one article.
     Show { id: i64 },
+    /// Open any web page as an article: fetched, the story extracted, cleaned and kept.
+    Open { url: String },
     /// Keep an article for good.
     Bookmark { id: i64 },
     /// Remove an article's bookmark.
@@ -233,6 +235,13 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
         }
         Command::Show { id } => {
             let article = lib.article(id).await?;
+            if json {
+                return to_json(&article);
+            }
+            Ok(article_text(&article))
+        }
+        Command::Open { url } => {
+            let article = lib.open_link(&url, None).await?;
             if json {
                 return to_json(&article);
             }

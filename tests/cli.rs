@@ -79,19 +79,32 @@ async fn subscribe_by_feed_url_then_again_keeps_one_feed() {
     let dir = tempfile::tempdir().unwrap();
     let url = server.url("/feed.xml");
 
-    let first = broadsheet(dir.path(), &["subscribe", &url, "--json"]).await.json();
+    let first = broadsheet(dir.path(), &["subscribe", &url, "--json"])
+        .await
+        .json();
     assert_eq!(first["created"], true);
     assert_eq!(first["title"], "The Daily Fixture");
     assert_eq!(first["unread"], 2);
 
-    let again = broadsheet(dir.path(), &["subscribe", &url, "--json"]).await.json();
+    let again = broadsheet(dir.path(), &["subscribe", &url, "--json"])
+        .await
+        .json();
     assert_eq!(again["created"], false);
     assert_eq!(again["id"], first["id"]);
 
     let feeds = broadsheet(dir.path(), &["feeds", "--json"]).await.json();
     assert_eq!(feeds.as_array().unwrap().len(), 1);
     let feed = &feeds[0];
-    for field in ["id", "title", "url", "site_url", "folder", "unread", "last_refreshed", "error"] {
+    for field in [
+        "id",
+        "title",
+        "url",
+        "site_url",
+        "folder",
+        "unread",
+        "last_refreshed",
+        "error",
+    ] {
         assert!(feed.get(field).is_some(), "feeds lacks {field}: {feed}");
     }
 }
@@ -108,23 +121,32 @@ async fn subscribe_by_site_address_finds_the_linked_feed() {
              </head><body><h1>News</h1></body></html>",
         ),
     );
-    server.route("/rss/top.xml", Reply::ok("application/rss+xml", two_stories()));
+    server.route(
+        "/rss/top.xml",
+        Reply::ok("application/rss+xml", two_stories()),
+    );
     let dir = tempfile::tempdir().unwrap();
     let sub = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"])
         .await
         .json();
     assert_eq!(sub["url"], server.url("/rss/top.xml"));
     // The feed's own address, given later, is the same subscription.
-    let again = broadsheet(dir.path(), &["subscribe", &server.url("/rss/top.xml"), "--json"])
-        .await
-        .json();
+    let again = broadsheet(
+        dir.path(),
+        &["subscribe", &server.url("/rss/top.xml"), "--json"],
+    )
+    .await
+    .json();
     assert_eq!(again["created"], false);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn subscribe_by_site_without_a_link_tries_the_usual_feed_paths() {
     let server = FixtureServer::start().await.unwrap();
-    server.route("/", Reply::ok("text/html", "<html><body>No links here</body></html>"));
+    server.route(
+        "/",
+        Reply::ok("text/html", "<html><body>No links here</body></html>"),
+    );
     server.route("/index.xml", Reply::ok("application/xml", two_stories()));
     let dir = tempfile::tempdir().unwrap();
     let sub = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"])
@@ -136,12 +158,19 @@ async fn subscribe_by_site_without_a_link_tries_the_usual_feed_paths() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_site_without_any_feed_gets_a_plain_error_and_nothing_on_stdout() {
     let server = FixtureServer::start().await.unwrap();
-    server.route("/", Reply::ok("text/html", "<html><body>Just a page</body></html>"));
+    server.route(
+        "/",
+        Reply::ok("text/html", "<html><body>Just a page</body></html>"),
+    );
     let dir = tempfile::tempdir().unwrap();
     let run = broadsheet(dir.path(), &["subscribe", &server.url("/")]).await;
     assert_ne!(run.code, 0);
     assert!(run.stdout.is_empty(), "stdout: {}", run.stdout);
-    assert!(run.stderr.contains("no feed found"), "stderr: {}", run.stderr);
+    assert!(
+        run.stderr.contains("no feed found"),
+        "stderr: {}",
+        run.stderr
+    );
 
     let run = broadsheet(dir.path(), &["subscribe", &server.url("/"), "--json"]).await;
     assert_ne!(run.code, 0);
@@ -169,17 +198,29 @@ async fn refresh_uses_etags_then_body_hashes_and_updates_in_place() {
             "application/rss+xml",
             rss(
                 "Tagged",
-                &[("m", title, "<p>Traders.</p>", "Sun, 31 Aug 2025 18:30:00 GMT")],
+                &[(
+                    "m",
+                    title,
+                    "<p>Traders.</p>",
+                    "Sun, 31 Aug 2025 18:30:00 GMT",
+                )],
             ),
         )
         .header("ETag", &tag)
     });
     // This one has no validators at all: only the body hash can tell it did not change.
-    server.route("/plain.xml", Reply::ok("application/rss+xml", two_stories()));
+    server.route(
+        "/plain.xml",
+        Reply::ok("application/rss+xml", two_stories()),
+    );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    broadsheet(d, &["subscribe", &server.url("/etag.xml"), "--json"]).await.json();
-    broadsheet(d, &["subscribe", &server.url("/plain.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/etag.xml"), "--json"])
+        .await
+        .json();
+    broadsheet(d, &["subscribe", &server.url("/plain.xml"), "--json"])
+        .await
+        .json();
 
     let report = broadsheet(d, &["refresh", "--json"]).await.json();
     assert_eq!(report["feeds"], 2);
@@ -188,7 +229,9 @@ async fn refresh_uses_etags_then_body_hashes_and_updates_in_place() {
     assert_eq!(report["errors"].as_array().unwrap().len(), 0);
 
     // Read and bookmark the story, then the feed edits it: same article, state kept.
-    let list = broadsheet(d, &["articles", "--search", "markets", "--json"]).await.json();
+    let list = broadsheet(d, &["articles", "--search", "markets", "--json"])
+        .await
+        .json();
     let tagged = list
         .as_array()
         .unwrap()
@@ -210,7 +253,11 @@ async fn refresh_uses_etags_then_body_hashes_and_updates_in_place() {
     assert_eq!(shown["read"], true);
     assert_eq!(shown["bookmarked"], true);
     let all = broadsheet(d, &["articles", "--json"]).await.json();
-    assert_eq!(all.as_array().unwrap().len(), 3, "no duplicate after an update");
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        3,
+        "no duplicate after an update"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -221,15 +268,30 @@ async fn a_failing_feed_records_its_error_and_the_others_refresh() {
     let b = Arc::clone(&broken);
     server.route_fn("/flaky.xml", move |_| {
         if b.load(Ordering::SeqCst) == 0 {
-            Reply::ok("application/rss+xml", rss("Flaky", &[("f1", "Flaky one", "<p>x</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]))
+            Reply::ok(
+                "application/rss+xml",
+                rss(
+                    "Flaky",
+                    &[(
+                        "f1",
+                        "Flaky one",
+                        "<p>x</p>",
+                        "Mon, 01 Sep 2025 08:00:00 GMT",
+                    )],
+                ),
+            )
         } else {
             Reply::status(500).body("oops")
         }
     });
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    broadsheet(d, &["subscribe", &server.url("/flaky.xml"), "--json"]).await.json();
-    broadsheet(d, &["subscribe", &server.url("/good.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/flaky.xml"), "--json"])
+        .await
+        .json();
+    broadsheet(d, &["subscribe", &server.url("/good.xml"), "--json"])
+        .await
+        .json();
     broken.store(1, Ordering::SeqCst);
 
     let report = broadsheet(d, &["refresh", "--json"]).await.json();
@@ -239,10 +301,20 @@ async fn a_failing_feed_records_its_error_and_the_others_refresh() {
     assert!(errors[0]["message"].as_str().unwrap().contains("500"));
 
     let feeds = broadsheet(d, &["feeds", "--json"]).await.json();
-    let flaky = feeds.as_array().unwrap().iter().find(|f| f["title"] == "Flaky").unwrap();
+    let flaky = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "Flaky")
+        .unwrap();
     assert_eq!(flaky["error"]["kind"], "http_status");
     assert_eq!(flaky["unread"], 1, "what was stored stays");
-    let good = feeds.as_array().unwrap().iter().find(|f| f["title"] == "The Daily Fixture").unwrap();
+    let good = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "The Daily Fixture")
+        .unwrap();
     assert!(good["error"].is_null());
 }
 
@@ -252,15 +324,30 @@ async fn articles_filters_show_and_state_commands() {
     server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let feed = broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"]).await.json();
+    let feed = broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"])
+        .await
+        .json();
     let feed_id = feed["id"].as_i64().unwrap().to_string();
 
     let list = broadsheet(d, &["articles", "--json"]).await.json();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     // Newest first.
-    assert_eq!(list[0]["title"], "Beijing summit brings three leaders together");
-    for field in ["id", "feed_id", "title", "url", "author", "published", "read", "bookmarked", "excerpt"] {
+    assert_eq!(
+        list[0]["title"],
+        "Beijing summit brings three leaders together"
+    );
+    for field in [
+        "id",
+        "feed_id",
+        "title",
+        "url",
+        "author",
+        "published",
+        "read",
+        "bookmarked",
+        "excerpt",
+    ] {
         assert!(list[0].get(field).is_some(), "articles lacks {field}");
     }
     assert_eq!(list[0]["published"], "2025-09-01T08:00:00Z");
@@ -269,28 +356,44 @@ async fn articles_filters_show_and_state_commands() {
     let shown = broadsheet(d, &["show", &id, "--json"]).await.json();
     let html = shown["html"].as_str().unwrap();
     assert!(html.contains("Xi hosts Putin and Kim."));
-    assert!(!html.contains("script") && !html.contains("__TAURI"), "{html}");
+    assert!(
+        !html.contains("script") && !html.contains("__TAURI"),
+        "{html}"
+    );
     for field in ["text", "site_name", "lead_image", "related", "images"] {
         assert!(shown.get(field).is_some(), "show lacks {field}");
     }
 
     broadsheet(d, &["bookmark", &id, "--json"]).await.json();
-    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"]).await.json();
+    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"])
+        .await
+        .json();
     assert_eq!(marked.as_array().unwrap().len(), 1);
     broadsheet(d, &["mark-read", &id, "--json"]).await.json();
-    let unread = broadsheet(d, &["articles", "--unread", "--json"]).await.json();
+    let unread = broadsheet(d, &["articles", "--unread", "--json"])
+        .await
+        .json();
     assert_eq!(unread.as_array().unwrap().len(), 1);
-    let found = broadsheet(d, &["articles", "--search", "traders", "--json"]).await.json();
+    let found = broadsheet(d, &["articles", "--search", "traders", "--json"])
+        .await
+        .json();
     assert_eq!(found[0]["title"], "Markets steady ahead of talks");
-    let page = broadsheet(d, &["articles", "--limit", "1", "--offset", "1", "--json"]).await.json();
+    let page = broadsheet(d, &["articles", "--limit", "1", "--offset", "1", "--json"])
+        .await
+        .json();
     assert_eq!(page[0]["title"], "Markets steady ahead of talks");
 
-    let all_read = broadsheet(d, &["mark-all-read", "--feed", &feed_id, "--json"]).await.json();
+    let all_read = broadsheet(d, &["mark-all-read", "--feed", &feed_id, "--json"])
+        .await
+        .json();
     assert_eq!(all_read["marked"], 1);
     broadsheet(d, &["mark-unread", &id, "--json"]).await.json();
     broadsheet(d, &["unbookmark", &id, "--json"]).await.json();
     let shown = broadsheet(d, &["show", &id, "--json"]).await.json();
-    assert_eq!((shown["read"].as_bool(), shown["bookmarked"].as_bool()), (Some(false), Some(false)));
+    assert_eq!(
+        (shown["read"].as_bool(), shown["bookmarked"].as_bool()),
+        (Some(false), Some(false))
+    );
 
     // Plain text output is for people: titles, no JSON.
     let text = broadsheet(d, &["articles"]).await;
@@ -313,32 +416,70 @@ async fn prune_removes_old_read_articles_but_never_bookmarks() {
             rss(
                 "Old news",
                 &[
-                    ("a", "Old and read", "<p>a</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
-                    ("b", "Old and bookmarked", "<p>b</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
-                    ("c", "Old and unread", "<p>c</p>", "Mon, 03 Jan 2000 10:00:00 GMT"),
+                    (
+                        "a",
+                        "Old and read",
+                        "<p>a</p>",
+                        "Mon, 03 Jan 2000 10:00:00 GMT",
+                    ),
+                    (
+                        "b",
+                        "Old and bookmarked",
+                        "<p>b</p>",
+                        "Mon, 03 Jan 2000 10:00:00 GMT",
+                    ),
+                    (
+                        "c",
+                        "Old and unread",
+                        "<p>c</p>",
+                        "Mon, 03 Jan 2000 10:00:00 GMT",
+                    ),
                 ],
             ),
         ),
     );
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    broadsheet(d, &["subscribe", &server.url("/old.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/old.xml"), "--json"])
+        .await
+        .json();
     let list = broadsheet(d, &["articles", "--json"]).await.json();
     let id_of = |title: &str| {
-        list.as_array().unwrap().iter().find(|a| a["title"] == title).unwrap()["id"]
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == title)
+            .unwrap()["id"]
             .as_i64()
             .unwrap()
             .to_string()
     };
-    broadsheet(d, &["mark-read", &id_of("Old and read"), "--json"]).await.json();
-    broadsheet(d, &["mark-read", &id_of("Old and bookmarked"), "--json"]).await.json();
-    broadsheet(d, &["bookmark", &id_of("Old and bookmarked"), "--json"]).await.json();
+    broadsheet(d, &["mark-read", &id_of("Old and read"), "--json"])
+        .await
+        .json();
+    broadsheet(d, &["mark-read", &id_of("Old and bookmarked"), "--json"])
+        .await
+        .json();
+    broadsheet(d, &["bookmark", &id_of("Old and bookmarked"), "--json"])
+        .await
+        .json();
     let pruned = broadsheet(d, &["prune", "--json"]).await.json();
     assert_eq!(pruned["pruned"], 1);
     // The feed still carries the pruned story: a refresh must not bring it back.
     server.route(
         "/old.xml",
-        Reply::ok("application/rss+xml", rss("Old news", &[("a", "Old and read", "<p>a, edited</p>", "Mon, 03 Jan 2000 10:00:00 GMT")])),
+        Reply::ok(
+            "application/rss+xml",
+            rss(
+                "Old news",
+                &[(
+                    "a",
+                    "Old and read",
+                    "<p>a, edited</p>",
+                    "Mon, 03 Jan 2000 10:00:00 GMT",
+                )],
+            ),
+        ),
     );
     broadsheet(d, &["refresh", "--json"]).await.json();
     let titles: Vec<String> = broadsheet(d, &["articles", "--json"])
@@ -367,18 +508,29 @@ async fn opml_import_and_export_keep_folders() {
         </body></opml>"#,
     )
     .unwrap();
-    let report = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"]).await.json();
+    let report = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"])
+        .await
+        .json();
     assert_eq!(report["added"], 2);
     assert_eq!(report["skipped"], 1);
-    let again = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"]).await.json();
+    let again = broadsheet(d, &["import-opml", opml.to_str().unwrap(), "--json"])
+        .await
+        .json();
     assert_eq!(again["already_subscribed"], 2);
 
     let feeds = broadsheet(d, &["feeds", "--json"]).await.json();
-    let daily = feeds.as_array().unwrap().iter().find(|f| f["title"] == "Daily").unwrap();
+    let daily = feeds
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["title"] == "Daily")
+        .unwrap();
     assert_eq!(daily["folder"], "World");
 
     let out = d.join("out.opml");
-    broadsheet(d, &["export-opml", out.to_str().unwrap(), "--json"]).await.json();
+    broadsheet(d, &["export-opml", out.to_str().unwrap(), "--json"])
+        .await
+        .json();
     let exported = std::fs::read_to_string(&out).unwrap();
     assert!(exported.contains("<outline text=\"World\""));
     assert!(exported.contains("xmlUrl=\"http://127.0.0.1:9/daily.xml\""));
@@ -387,7 +539,12 @@ async fn opml_import_and_export_keep_folders() {
     assert!(run.stdout.starts_with("<?xml"));
     // A second library reads it back the same.
     let other = tempfile::tempdir().unwrap();
-    let back = broadsheet(other.path(), &["import-opml", out.to_str().unwrap(), "--json"]).await.json();
+    let back = broadsheet(
+        other.path(),
+        &["import-opml", out.to_str().unwrap(), "--json"],
+    )
+    .await
+    .json();
     assert_eq!(back["added"], 2);
 }
 
@@ -397,7 +554,9 @@ async fn a_refresh_killed_halfway_leaves_a_sound_library_with_its_bookmarks() {
     server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"]).await.json();
+    broadsheet(d, &["subscribe", &server.url("/feed.xml"), "--json"])
+        .await
+        .json();
     let list = broadsheet(d, &["articles", "--json"]).await.json();
     let id = list[0]["id"].as_i64().unwrap().to_string();
     broadsheet(d, &["bookmark", &id, "--json"]).await.json();
@@ -405,21 +564,49 @@ async fn a_refresh_killed_halfway_leaves_a_sound_library_with_its_bookmarks() {
     // Many feeds, each slow, so the refresh is mid-way (some written, some in flight) when killed.
     for i in 0..60 {
         let path = format!("/slow{i}.xml");
-        let body = rss(&format!("Slow {i}"), &[(&format!("s{i}"), "Slow story", "<p>slow</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]);
+        let body = rss(
+            &format!("Slow {i}"),
+            &[(
+                &format!("s{i}"),
+                "Slow story",
+                "<p>slow</p>",
+                "Mon, 01 Sep 2025 08:00:00 GMT",
+            )],
+        );
         server.route(&path, Reply::ok("application/rss+xml", body.clone()));
     }
     let opml: String = (0..60)
-        .map(|i| format!("<outline text=\"S{i}\" xmlUrl=\"{}\"/>", server.url(&format!("/slow{i}.xml"))))
+        .map(|i| {
+            format!(
+                "<outline text=\"S{i}\" xmlUrl=\"{}\"/>",
+                server.url(&format!("/slow{i}.xml"))
+            )
+        })
         .collect();
     let opml_path = d.join("slow.opml");
-    std::fs::write(&opml_path, format!("<opml version=\"2.0\"><body>{opml}</body></opml>")).unwrap();
-    broadsheet(d, &["import-opml", opml_path.to_str().unwrap(), "--json"]).await.json();
+    std::fs::write(
+        &opml_path,
+        format!("<opml version=\"2.0\"><body>{opml}</body></opml>"),
+    )
+    .unwrap();
+    broadsheet(d, &["import-opml", opml_path.to_str().unwrap(), "--json"])
+        .await
+        .json();
     for i in 0..60 {
-        let body = rss(&format!("Slow {i}"), &[(&format!("s{i}"), "Slow story", "<p>slow</p>", "Mon, 01 Sep 2025 08:00:00 GMT")]);
+        let body = rss(
+            &format!("Slow {i}"),
+            &[(
+                &format!("s{i}"),
+                "Slow story",
+                "<p>slow</p>",
+                "Mon, 01 Sep 2025 08:00:00 GMT",
+            )],
+        );
         server.route(
             &format!("/slow{i}.xml"),
-            Reply::ok("application/rss+xml", body)
-                .behaviour(fixture_server::Behaviour::Delay(std::time::Duration::from_millis(40 * i))),
+            Reply::ok("application/rss+xml", body).behaviour(fixture_server::Behaviour::Delay(
+                std::time::Duration::from_millis(40 * i),
+            )),
         );
     }
 
@@ -437,7 +624,9 @@ async fn a_refresh_killed_halfway_leaves_a_sound_library_with_its_bookmarks() {
     let store = broadsheet_engine::store::Store::open(&d.join("library.sqlite3")).unwrap();
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
     drop(store);
-    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"]).await.json();
+    let marked = broadsheet(d, &["articles", "--bookmarked", "--json"])
+        .await
+        .json();
     assert_eq!(marked[0]["id"].as_i64().unwrap().to_string(), id);
     // And the library still refreshes.
     let report = broadsheet(d, &["refresh", "--json"]).await.json();

@@ -46,7 +46,11 @@ impl Lcg {
             sum += 1.0 / r as f64;
             cdf.push(sum);
         }
-        Lcg { state: seed, cdf, words: (0..VOCABULARY).map(word).collect() }
+        Lcg {
+            state: seed,
+            cdf,
+            words: (0..VOCABULARY).map(word).collect(),
+        }
     }
     fn next(&mut self) -> usize {
         self.state = self
@@ -72,7 +76,10 @@ impl Lcg {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let total: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let total: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let feeds = 500usize;
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("library.sqlite3");
@@ -177,7 +184,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     search_ms.sort_by(f64::total_cmp);
     open_list.sort_by(f64::total_cmp);
 
-    println!("library of {} articles in {feeds} feeds (built in {build_s:.1} s)", store.article_count()?);
+    println!(
+        "library of {} articles in {feeds} feeds (built in {build_s:.1} s)",
+        store.article_count()?
+    );
     println!(
         "  open + first 50 articles + feed list: median {:.1} ms, worst {:.1} ms",
         open_list[open_list.len() / 2],

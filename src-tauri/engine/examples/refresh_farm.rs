@@ -38,7 +38,10 @@ fn feed_body(feed: usize, items: usize) -> String {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let feeds = args.first().copied().unwrap_or(500);
     let items = args.get(1).copied().unwrap_or(50);
 
@@ -46,7 +49,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let use_etags = Arc::new(AtomicBool::new(true));
     let mut servers = Vec::new();
     for h in 0..HOSTS {
-        let ip = IpAddr::V4(Ipv4Addr::new(127, 0, 1 + (h / 250) as u8, 1 + (h % 250) as u8));
+        let ip = IpAddr::V4(Ipv4Addr::new(
+            127,
+            0,
+            1 + (h / 250) as u8,
+            1 + (h % 250) as u8,
+        ));
         servers.push(FixtureServer::start_on(ip, 0).await?);
     }
     let mut urls = Vec::new();
@@ -82,7 +90,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let first = library.refresh(None, &quiet).await?;
     let first_ms = t.elapsed().as_secs_f64() * 1000.0;
-    assert!(first.errors.is_empty(), "errors: {:?}", &first.errors[..first.errors.len().min(3)]);
+    assert!(
+        first.errors.is_empty(),
+        "errors: {:?}",
+        &first.errors[..first.errors.len().min(3)]
+    );
 
     let t = Instant::now();
     let not_modified = library.refresh(None, &quiet).await?;

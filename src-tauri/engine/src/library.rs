@@ -16,11 +16,12 @@ use thiserror::Error;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::extract::{self, ExtractedArticle};
 use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
 use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
 use crate::model::{
     Article, ArticleId, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, RefreshError,
-    RefreshProgress, RefreshReport, Settings,
+    RefreshProgress, RefreshReport, RelatedLink, Settings,
 };
 use crate::opml::{self, OpmlError};
 use crate::sanitize;
@@ -62,6 +63,8 @@ pub enum LibraryError {
     Feed { url: String, source: FeedError },
     #[error("{0}")]
     Opml(#[from] OpmlError),
+    #[error("{0}")]
+    Extract(#[from] extract::ExtractError),
     #[error("not a web address: {input}")]
     InvalidUrl { input: String },
     #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
@@ -83,6 +86,7 @@ impl LibraryError {
             LibraryError::Fetch(e) => e.kind(),
             LibraryError::Feed { source, .. } => source.kind(),
             LibraryError::Opml(e) => e.kind(),
+            LibraryError::Extract(e) => e.kind(),
             LibraryError::InvalidUrl { .. } => "invalid_url",
             LibraryError::NoFeedFound { .. } => "no_feed_found",
             LibraryError::Io { .. } => "io",
@@ -193,15 +197,30 @@ impl Library {
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
         if created {
             // The first fetch already has the items: store them now, so the new feed is not empty.
-            let update = prepare_update(
-                feed_id,
-                found.parsed,
-                KnownItems::default(),
-                found.etag,
-                found.last_modified,
-                found.body_hash,
-                now,
-            );
+            let reach = Reach::of_origin(&found.url).await;
+            let parsed = found.parsed;
+            let (etag, last_modified, body_hash) =
+                (found.etag, found.last_modified, found.body_hash);
+            let mut update = tokio::task::spawn_blocking(move || {
+                prepare_update(
+                    feed_id,
+                    parsed,
+                    KnownItems::default(),
+                    etag,
+                    last_modified,
+                    body_hash,
+                    now,
+                )
+            })
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            if let FeedUpdate::Fetched { items, .. } = &mut update {
+                let job = RefreshJob {
+                    store: Arc::clone(&self.store),
+                    fetcher: self.fetcher.clone(),
+                };
+                job.complete_stories(items, reach, false).await;
+            }
             self.blocking(move |s| s.apply_updates(&[update])).await?;
         }
         let feed = self.blocking(move |s| s.feed(feed_id)).await?;
@@ -414,6 +433,83 @@ impl Library {
             report.updated_articles += c.updated_articles;
         }
         Ok(())
+    }
+
+    // ----- any page as an article -----
+
+    /// Opens any web page as an article of no feed: fetched, the story extracted, sanitized and
+    /// kept. Opening the same address again returns the stored article. `from` is the article
+    /// whose link was followed: the page may reach only the kinds of addresses that article's
+    /// source lives on.
+    pub async fn open_link(&self, input: &str, from: Option<ArticleId>) -> Result<Article> {
+        let url = parse_user_url(input)?;
+        let mut page_url = url.clone();
+        page_url.set_fragment(None);
+        if let Some(id) = self.stored_article_for(page_url.as_str()).await? {
+            return self.article(id).await;
+        }
+        let origin = match from {
+            Some(id) => self.article_origin(id).await?,
+            None => page_url.clone(),
+        };
+        let reach = Reach::of_origin(&origin).await;
+        let body = match self
+            .fetcher
+            .fetch(FetchRequest {
+                url: &page_url,
+                kind: BodyKind::Page,
+                reach,
+                etag: None,
+                last_modified: None,
+            })
+            .await?
+        {
+            FetchOutcome::Fetched(body) => body,
+            FetchOutcome::NotModified { .. } => {
+                return Err(LibraryError::Internal(format!(
+                    "{page_url}: the server answered 304 to a plain request"
+                )))
+            }
+        };
+        let mut final_url = body.final_url.clone();
+        final_url.set_fragment(None);
+        if final_url != page_url {
+            if let Some(id) = self.stored_article_for(final_url.as_str()).await? {
+                return self.article(id).await;
+            }
+        }
+        let now = Utc::now();
+        let article = tokio::task::spawn_blocking(move || {
+            let html = extract::decode_html(&body.body, body.content_type.as_deref());
+            let story = extract::extract_article(&html, &final_url)?;
+            Ok::<_, LibraryError>(page_article(story, &final_url, now))
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        let (id, _) = self
+            .blocking(move |s| s.add_page_article(&article, now))
+            .await?;
+        self.article(id).await
+    }
+
+    async fn stored_article_for(&self, url: &str) -> Result<Option<ArticleId>> {
+        let url = url.to_string();
+        self.blocking(move |s| s.article_id_by_url(&url)).await
+    }
+
+    /// Where an article came from: its feed's address, else its own.
+    async fn article_origin(&self, id: ArticleId) -> Result<Url> {
+        let article = self.article(id).await?;
+        let feed_url = match article.summary.feed_id {
+            Some(feed) => Some(self.blocking(move |s| s.feed(feed)).await?.url),
+            None => None,
+        };
+        feed_url
+            .or(article.summary.url)
+            .and_then(|u| Url::parse(&u).ok())
+            .ok_or_else(|| LibraryError::InvalidUrl {
+                input: format!("article {id} has no address"),
+            })
     }
 
     // ----- reading -----
@@ -681,13 +777,91 @@ impl RefreshJob {
         })
         .await;
         match work {
-            Ok(Ok(update)) => update,
+            Ok(Ok(mut update)) => {
+                if let FeedUpdate::Fetched { items, .. } = &mut update {
+                    self.complete_stories(items, reach, state.full_story).await;
+                }
+                update
+            }
             Ok(Err((kind, message))) => failed(kind, message, None),
             Err(e) => failed(
                 "internal",
                 format!("{}: reading the feed failed unexpectedly ({e})", state.url),
                 None,
             ),
+        }
+    }
+}
+
+impl RefreshJob {
+    /// Replaces teasers with the story from the linked page; a page that fails keeps its teaser.
+    async fn complete_stories(&self, items: &mut [NewArticle], reach: Reach, always: bool) {
+        let mut pages = JoinSet::new();
+        for (index, item) in items.iter().enumerate() {
+            if !(always || is_teaser(&item.text)) {
+                continue;
+            }
+            let Some(url) = item.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
+                continue;
+            };
+            let fetcher = self.fetcher.clone();
+            pages.spawn(async move {
+                let body = match fetcher
+                    .fetch(FetchRequest {
+                        url: &url,
+                        kind: BodyKind::Page,
+                        reach,
+                        etag: None,
+                        last_modified: None,
+                    })
+                    .await
+                {
+                    Ok(FetchOutcome::Fetched(body)) => body,
+                    Ok(FetchOutcome::NotModified { .. }) => return None,
+                    Err(e) => {
+                        tracing::debug!(url = %url, error = %e, "full story: page not fetched");
+                        return None;
+                    }
+                };
+                tokio::task::spawn_blocking(move || {
+                    let html = extract::decode_html(&body.body, body.content_type.as_deref());
+                    match extract::extract_article(&html, &body.final_url) {
+                        Ok(story) => Some((index, story, body.final_url)),
+                        Err(e) => {
+                            tracing::debug!(url = %body.final_url, error = %e, "full story: not extracted");
+                            None
+                        }
+                    }
+                })
+                .await
+                .ok()
+                .flatten()
+            });
+        }
+        let mut stories = Vec::new();
+        while let Some(joined) = pages.join_next().await {
+            if let Ok(Some(found)) = joined {
+                stories.push(found);
+            }
+        }
+        if stories.is_empty() {
+            return;
+        }
+        // Sanitizing is CPU work: off the async threads.
+        let mut owned: Vec<NewArticle> = items.to_vec();
+        let done = tokio::task::spawn_blocking(move || {
+            for (index, story, page_url) in stories {
+                if let Some(item) = owned.get_mut(index) {
+                    apply_story(item, story, &page_url);
+                }
+            }
+            owned
+        })
+        .await;
+        if let Ok(done) = done {
+            for (slot, item) in items.iter_mut().zip(done) {
+                *slot = item;
+            }
         }
     }
 }
@@ -818,6 +992,99 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
         related: Vec::new(),
         images,
     }
+}
+
+/// An extracted page as a storable article.
+fn page_article(story: ExtractedArticle, page_url: &Url, now: DateTime<Utc>) -> NewArticle {
+    let mut article = NewArticle {
+        key: page_url.to_string(),
+        url: Some(page_url.to_string()),
+        title: story.title.clone(),
+        author: story.byline.clone(),
+        published: story.published.filter(|p| *p <= now).unwrap_or(now),
+        updated: None,
+        html: String::new(),
+        text: String::new(),
+        excerpt: String::new(),
+        source_hash: String::new(),
+        site_name: None,
+        lead_image: None,
+        related: Vec::new(),
+        images: Vec::new(),
+    };
+    apply_story(&mut article, story, page_url);
+    if article.title.trim().is_empty() {
+        article.title = page_url.to_string();
+    }
+    article.source_hash = hash_hex(article.html.as_bytes());
+    article
+}
+
+/// Puts an extracted story into an article, sanitized against the page's address.
+fn apply_story(article: &mut NewArticle, story: ExtractedArticle, page_url: &Url) {
+    let (html, images) = match sanitize::sanitize_article_html(&story.content_html, page_url) {
+        Ok(clean) => (clean.html, clean.images),
+        Err(e) => {
+            let note = format!(
+                "Broadsheet did not keep this story's text ({e}). Open the original to read it."
+            );
+            (
+                format!("<p><em>{}</em></p>", escape_text(&note)),
+                Vec::new(),
+            )
+        }
+    };
+    article.text = sanitize::html_to_text(&html);
+    article.html = html;
+    article.images = images.iter().map(Url::to_string).collect();
+    if let Some(lead) = &story.lead_image {
+        if !article.images.iter().any(|i| i == lead.as_str()) {
+            article.images.insert(0, lead.to_string());
+        }
+    }
+    let excerpt_source = story
+        .excerpt
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .unwrap_or(&article.text);
+    article.excerpt = sanitize::excerpt(excerpt_source, EXCERPT_CHARS);
+    if article.author.is_none() {
+        article.author = story.byline;
+    }
+    article.site_name = story.site_name;
+    article.lead_image = story.lead_image.map(|u| u.to_string());
+    article.related = story
+        .related
+        .into_iter()
+        .map(|r| RelatedLink {
+            title: r.title,
+            url: r.url.to_string(),
+        })
+        .collect();
+}
+
+/// Shorter than this, a feed item's text is a teaser, not the story.
+const TEASER_CHARS: usize = 500;
+
+/// Whether a feed item carries only a teaser of its story.
+fn is_teaser(text: &str) -> bool {
+    let t = text.trim_end();
+    let lower_tail: String = t
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    t.chars().count() < TEASER_CHARS
+        || t.ends_with('…')
+        || t.ends_with("...")
+        || t.ends_with("[…]")
+        || t.ends_with("[...]")
+        || lower_tail.ends_with("read more")
+        || lower_tail.ends_with("continue reading")
 }
 
 fn escape_text(s: &str) -> String {

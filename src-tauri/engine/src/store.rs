@@ -659,7 +659,9 @@ impl Store {
     pub fn article_image_urls(&self, id: ArticleId) -> Result<Vec<String>> {
         self.read(|c| {
             let images: Option<String> = c
-                .query_row("SELECT images FROM articles WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT images FROM articles WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?
                 .ok_or(StoreError::NoSuchArticle(id))?;
             Ok(images
@@ -672,9 +674,11 @@ impl Store {
     pub fn settings(&self) -> Result<Settings> {
         self.read(|c| {
             let json: Option<String> = c
-                .query_row("SELECT value FROM settings WHERE key = 'settings'", [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT value FROM settings WHERE key = 'settings'",
+                    [],
+                    |r| r.get(0),
+                )
                 .optional()?;
             Ok(json
                 .and_then(|j| serde_json::from_str::<Settings>(&j).ok())

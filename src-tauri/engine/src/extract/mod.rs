@@ -9,6 +9,7 @@
 //! The extractor is dom_smoothie (a port of Mozilla's Readability), chosen by measuring it
 //! on Readability's own test pages: see `examples/extract_corpus.rs`.
 
+mod charset;
 mod related;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -19,6 +20,7 @@ use url::Url;
 
 use crate::sanitize::{check_complexity, SanitizeError};
 
+pub use charset::decode_html;
 pub use related::{related_links, RelatedLink};
 
 /// More elements than this is no news page; Readability's scoring would only waste time on it.

@@ -1,0 +1,179 @@
+//! The command line against a realistic loopback news site (tests/fixtures/news-site): a home
+//! page with a feed link, a teaser-only feed, story pages full of clutter, related stories and
+//! pictures. Checks that what a reader keeps is the story, whole and clean.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fixture_server::{FixtureServer, Reply};
+use serde_json::Value;
+
+const MAIN_STORY: &str = "/2024/09/02/beijing-summit-russia-north-korea-china.html";
+
+/// Page furniture that must never reach a stored story.
+const CLUTTER: &[&str] = &[
+    "We use cookies",
+    "Share on Facebook",
+    "Advertisement",
+    "The Morning Ledger",
+    "More like this",
+    "Trending topics",
+    "Sign in to comment",
+    "Great analysis",
+    "All rights reserved",
+    "dataLayer",
+];
+
+fn site_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site")
+}
+
+/// Serves the news site; the feed's `{{HOST}}` placeholders become this server's address.
+async fn news_site() -> FixtureServer {
+    let server = FixtureServer::start().await.unwrap();
+    server.serve_dir("/", site_dir());
+    let home = std::fs::read(site_dir().join("index.html")).unwrap();
+    server.route("/", Reply::ok("text/html; charset=utf-8", home));
+    let host = server.addr().to_string();
+    let feed = std::fs::read_to_string(site_dir().join("feed.xml"))
+        .unwrap()
+        .replace("{{HOST}}", &host);
+    server.route(
+        "/feed.xml",
+        Reply::ok("application/rss+xml; charset=utf-8", feed),
+    );
+    server
+}
+
+fn seed_sentence() -> String {
+    // The seed's opening sentence is the story's; it must arrive whole.
+    let seeds = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site");
+    let page = std::fs::read_to_string(seeds.join(MAIN_STORY.trim_start_matches('/'))).unwrap();
+    assert!(page.contains("In a rare show of unity"));
+    "In a rare show of unity among some of the world".to_string()
+}
+
+async fn broadsheet(dir: &Path, args: &[&str]) -> Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+    cmd.arg("--data-dir").arg(dir).args(args).arg("--json");
+    let out = tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{args:?} failed: {stderr}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_teaser_feed_becomes_whole_clean_stories_with_related_links() {
+    let server = news_site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+
+    // Subscribing by the home page finds the feed through its <link rel="alternate">.
+    let feed = broadsheet(d, &["subscribe", &server.url("/")]).await;
+    assert_eq!(feed["title"], "The Harbour Ledger");
+    assert_eq!(feed["unread"], 4);
+
+    let list = broadsheet(d, &["articles"]).await;
+    let main = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["url"] == server.url(MAIN_STORY))
+        .expect("the main story is listed")
+        .clone();
+    let shown = broadsheet(d, &["show", &main["id"].to_string()]).await;
+    let text = shown["text"].as_str().unwrap();
+    let html = shown["html"].as_str().unwrap();
+
+    // The feed had a one-line teaser; the library has the story from the page.
+    assert!(text.contains(&seed_sentence()), "{text}");
+    assert!(text.len() > 2000, "only {} characters kept", text.len());
+    for clutter in CLUTTER {
+        assert!(!text.contains(clutter), "text keeps {clutter:?}");
+        assert!(!html.contains(clutter), "html keeps {clutter:?}");
+    }
+    assert!(!html.contains("<script") && !html.contains("px.gif"));
+    assert_eq!(shown["site_name"], "The Harbour Ledger");
+    assert!(shown["lead_image"]
+        .as_str()
+        .unwrap()
+        .starts_with(&server.url("/img/")));
+
+    // The related stories are the site's three other stories, never the story itself.
+    let related = shown["related"].as_array().unwrap();
+    assert_eq!(related.len(), 3, "{related:?}");
+    for r in related {
+        let url = r["url"].as_str().unwrap();
+        assert!(url.starts_with(&server.url("/2024/")), "{url}");
+        assert_ne!(url, server.url(MAIN_STORY));
+        assert!(!r["title"].as_str().unwrap().is_empty());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn any_page_opens_as_an_article_once() {
+    let server = news_site().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = server.url("/2024/09/01/tianjin-port-reopens-after-typhoon.html");
+
+    let first = broadsheet(d, &["open", &url]).await;
+    assert!(first["feed_id"].is_null());
+    assert!(first["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("Tianjin Port Reopens"));
+    assert!(!first["text"].as_str().unwrap().contains("We use cookies"));
+    assert!(!first["related"].as_array().unwrap().is_empty());
+    let hits = server.hits("/2024/09/01/tianjin-port-reopens-after-typhoon.html");
+
+    // Again: the stored article, without fetching the page again.
+    let again = broadsheet(d, &["open", &url]).await;
+    assert_eq!(again["id"], first["id"]);
+    assert_eq!(
+        server.hits("/2024/09/01/tianjin-port-reopens-after-typhoon.html"),
+        hits
+    );
+    let list = broadsheet(d, &["articles"]).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_page_that_is_not_a_story_gets_a_clear_error() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route(
+        "/menu",
+        Reply::ok(
+            "text/html",
+            "<html><body><nav><a href=\"/a\">A</a><a href=\"/b\">B</a></nav></body></html>",
+        ),
+    );
+    server.route("/deep", Reply::ok("text/html", "<div>".repeat(200_000)));
+    let dir = tempfile::tempdir().unwrap();
+    for (path, kind) in [
+        ("/menu", "no_content"),
+        ("/deep", "too_complex"),
+        ("/missing", "http_status"),
+    ] {
+        let started = std::time::Instant::now();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
+        cmd.arg("--data-dir")
+            .arg(dir.path())
+            .args(["open", &server.url(path), "--json"]);
+        let out = tokio::task::spawn_blocking(move || cmd.output())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!out.status.success(), "{path} should fail");
+        assert!(out.stdout.is_empty());
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(err["kind"], kind, "{path}: {err}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{path} took too long"
+        );
+    }
+}
