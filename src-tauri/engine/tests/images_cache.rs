@@ -79,6 +79,7 @@ fn add_article(store: &Store, key: &str) -> ArticleId {
         site_name: None,
         lead_image: None,
         related: vec![],
+        images: vec![],
     };
     store.add_page_article(&article, Utc::now()).unwrap().0
 }
