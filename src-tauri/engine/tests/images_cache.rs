@@ -567,3 +567,38 @@ async fn non_http_urls_duplicates_and_pictures_past_the_limit_are_not_fetched() 
     assert_eq!(shown.len(), MAX_IMAGES_PER_ARTICLE);
     assert_eq!(shown[0].url, list[1].as_str());
 }
+
+// A story with many pictures on many hosts: per-host limits do not bind, so only the cache's
+// own limit of 4 downloads at a time keeps it from taking every fetch slot of a refresh.
+#[tokio::test]
+async fn at_most_four_pictures_of_a_story_download_at_once() {
+    const DELAY: Duration = Duration::from_millis(300);
+    let png = fixture("photo-16x12.png");
+    let mut servers = Vec::new();
+    for _ in 0..8 {
+        let server = FixtureServer::start().await.unwrap();
+        server.route(
+            "/a.png",
+            Reply::ok("image/png", png.clone()).behaviour(fixture_server::Behaviour::Delay(DELAY)),
+        );
+        servers.push(server);
+    }
+    let list: Vec<Url> = servers
+        .iter()
+        .map(|s| Url::parse(&s.url("/a.png")).unwrap())
+        .collect();
+    let lib = library();
+    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
+    let article = add_article(&lib.store, "a");
+    let started = std::time::Instant::now();
+    let report = cache
+        .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(report.cached, 8);
+    // Eight delayed downloads, four at a time, need two rounds; all at once would need one.
+    assert!(took >= DELAY * 2, "took {took:?}: more than 4 ran at once");
+    // One at a time would need eight.
+    assert!(took < DELAY * 6, "took {took:?}: downloads did not overlap");
+}
