@@ -220,9 +220,9 @@ impl ImageCache {
                     }
                     Err(error) => {
                         tx.prepare_cached(
-                            "UPDATE images SET mime = NULL, bytes = NULL, fetched_at = ?4,
-                                    error_kind = ?2, error_message = ?3
-                             WHERE id = ?1",
+                            // Another story may have cached the same picture meanwhile: keep that.
+                            "UPDATE images SET fetched_at = ?4, error_kind = ?2, error_message = ?3
+                             WHERE id = ?1 AND bytes IS NULL",
                         )?
                         .execute(params![image_id, error.kind(), error.to_string(), now])?;
                     }
