@@ -8,6 +8,7 @@
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod images;
 pub mod library;
 pub mod model;
 pub mod opml;

@@ -21,7 +21,10 @@ use crate::model::{
 
 /// Schema changes, in order. `PRAGMA user_version` is the number applied; never edit one
 /// that has shipped, add the next.
-const MIGRATIONS: &[&str] = &[include_str!("store/migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("store/migrations/0001_initial.sql"),
+    include_str!("store/migrations/0002_images.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
