@@ -158,6 +158,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
     match command {
         Command::Subscribe { url, folder } => {
             let sub = lib.subscribe(&url, folder.as_deref()).await?;
+            lib.cache_images().await?;
             if json {
                 return to_json(&sub);
             }
@@ -197,7 +198,8 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                     }
                 }
             };
-            let report = lib.refresh(feed_id, &progress).await?;
+            let mut report = lib.refresh(feed_id, &progress).await?;
+            report.images_cached = lib.cache_images().await?;
             if json {
                 return to_json(&report);
             }
@@ -346,12 +348,13 @@ async fn feed_out(lib: &Library, id: i64, json: bool) -> Result<String, LibraryE
 
 fn refresh_text(r: &RefreshReport) -> String {
     let mut out = format!(
-        "Refreshed {} feeds: {} new, {} updated articles; {} unchanged; {} failed\n",
+        "Refreshed {} feeds: {} new, {} updated articles; {} unchanged; {} failed; {} pictures saved\n",
         r.feeds,
         r.new_articles,
         r.updated_articles,
         r.not_modified,
-        r.errors.len()
+        r.errors.len(),
+        r.images_cached
     );
     for e in &r.errors {
         out.push_str(&format!(

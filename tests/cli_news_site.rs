@@ -102,6 +102,14 @@ async fn a_teaser_feed_becomes_whole_clean_stories_with_related_links() {
         .unwrap()
         .starts_with(&server.url("/img/")));
 
+    // Its pictures are in the library: the lead picture, not the tracking pixel.
+    let images = shown["images"].as_array().unwrap();
+    assert!(!images.is_empty());
+    assert!(images.iter().all(|i| i["cached"] == true), "{images:?}");
+    assert!(images
+        .iter()
+        .all(|i| !i["url"].as_str().unwrap().contains("px.gif")));
+
     // The related stories are the site's three other stories, never the story itself.
     let related = shown["related"].as_array().unwrap();
     assert_eq!(related.len(), 3, "{related:?}");
@@ -111,6 +119,36 @@ async fn a_teaser_feed_becomes_whole_clean_stories_with_related_links() {
         assert_ne!(url, server.url(MAIN_STORY));
         assert!(!r["title"].as_str().unwrap().is_empty());
     }
+
+    // With the site gone, the story still reads whole, pictures included.
+    drop(server);
+    let offline = broadsheet(d, &["show", &main["id"].to_string()]).await;
+    assert_eq!(offline["text"], shown["text"]);
+    assert_eq!(offline["images"], shown["images"]);
+    let cached_files = walk_files(&d.join("images"));
+    assert!(
+        cached_files >= images.len(),
+        "{cached_files} files for {} pictures",
+        images.len()
+    );
+}
+
+fn walk_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        walk_files(&p)
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread")]

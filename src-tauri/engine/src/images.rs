@@ -33,6 +33,16 @@ pub const DEFAULT_BUDGET_BYTES: u64 = 500 * 1024 * 1024;
 /// The URI scheme the window serves cached pictures from: `broadsheet-img://localhost/<token>`.
 pub const IMAGE_SCHEME: &str = "broadsheet-img";
 
+/// The address the window loads a cached picture from. WebView2 (Windows) reaches custom
+/// schemes as `http://<scheme>.localhost/`; WebKit takes the scheme itself.
+pub fn image_src(token: &str) -> String {
+    if cfg!(windows) {
+        format!("http://{IMAGE_SCHEME}.localhost/{token}")
+    } else {
+        format!("{IMAGE_SCHEME}://localhost/{token}")
+    }
+}
+
 /// Pictures downloaded at once for one article, so one story cannot take every fetch slot.
 const MAX_CONCURRENT_DOWNLOADS: usize = 4;
 
@@ -740,8 +750,7 @@ pub type PictureLookup<'a> = dyn Fn(&str) -> Option<(String, Vec<u8>)> + 'a;
 /// window never loads anything remote) but keep their alt text. Audio and video lose their
 /// remote `src` for the same reason. Pure function over sanitized HTML.
 pub fn rewrite_image_urls(html: &str, tokens: &HashMap<String, String>) -> String {
-    let local =
-        |url: &str| lookup(tokens, url).map(|token| format!("{IMAGE_SCHEME}://localhost/{token}"));
+    let local = |url: &str| lookup(tokens, url).map(|token| image_src(&token));
     let doc = Document::fragment(html);
     for node in doc.select("img, source, video, audio, track").nodes() {
         let is_picture = node.has_name("img") || node.has_name("source");

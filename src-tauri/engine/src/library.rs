@@ -19,18 +19,26 @@ use url::Url;
 use crate::extract::{self, ExtractedArticle};
 use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
 use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
+use crate::images::{self, ImageCache};
 use crate::model::{
-    Article, ArticleId, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, RefreshError,
-    RefreshProgress, RefreshReport, RelatedLink, Settings,
+    Article, ArticleId, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedId, Folder,
+    RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings,
 };
 use crate::opml::{self, OpmlError};
 use crate::sanitize;
 use crate::store::{
-    FeedFetchState, FeedMeta, FeedUpdate, KnownItems, NewArticle, NewFeed, Store, StoreError,
+    FeedFetchState, FeedMeta, FeedUpdate, KnownItems, NewArticle, NewFeed, PendingImages, Store,
+    StoreError,
 };
 
 /// The library file's name inside the data folder.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
+
+/// The folder of cached pictures inside the data folder.
+pub const IMAGES_DIR: &str = "images";
+
+/// Stories whose pictures are fetched at once (each fetches up to 4 pictures at a time).
+const IMAGE_TASKS: usize = 4;
 
 /// A feed item's HTML larger than this is cut before sanitizing (payload 37: a 10 MB item
 /// must not cost the rest of its feed).
@@ -65,6 +73,8 @@ pub enum LibraryError {
     Opml(#[from] OpmlError),
     #[error("{0}")]
     Extract(#[from] extract::ExtractError),
+    #[error("{0}")]
+    Images(#[from] images::ImageError),
     #[error("not a web address: {input}")]
     InvalidUrl { input: String },
     #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
@@ -87,6 +97,7 @@ impl LibraryError {
             LibraryError::Feed { source, .. } => source.kind(),
             LibraryError::Opml(e) => e.kind(),
             LibraryError::Extract(e) => e.kind(),
+            LibraryError::Images(e) => e.kind(),
             LibraryError::InvalidUrl { .. } => "invalid_url",
             LibraryError::NoFeedFound { .. } => "no_feed_found",
             LibraryError::Io { .. } => "io",
@@ -127,6 +138,7 @@ pub struct Library {
     dir: PathBuf,
     store: Arc<Store>,
     fetcher: Fetcher,
+    images: std::sync::RwLock<ImageCache>,
 }
 
 impl Library {
@@ -138,10 +150,13 @@ impl Library {
         })?;
         let store = Store::open(&dir.join(LIBRARY_FILE))?;
         let fetcher = Fetcher::new(config.fetch.clone())?;
+        let budget = store.settings()?.image_budget_mb;
+        let images = ImageCache::new(dir.join(IMAGES_DIR), u64::from(budget) * 1024 * 1024);
         Ok(Library {
             dir: dir.to_path_buf(),
             store: Arc::new(store),
             fetcher,
+            images: std::sync::RwLock::new(images),
         })
     }
 
@@ -489,6 +504,7 @@ impl Library {
         let (id, _) = self
             .blocking(move |s| s.add_page_article(&article, now))
             .await?;
+        self.cache_images().await?;
         self.article(id).await
     }
 
@@ -529,9 +545,25 @@ impl Library {
         self.blocking(move |s| s.articles(&query)).await
     }
 
-    /// One whole article.
+    /// One whole article, with its pictures and whether each is in the library.
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
-        self.blocking(move |s| s.article(id)).await
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || {
+            let mut article = store.article(id)?;
+            article.images = images.article_images(&store, id)?;
+            if article.images.is_empty() {
+                // Not fetched yet: list them as not cached.
+                article.images = store
+                    .article_image_urls(id)?
+                    .into_iter()
+                    .map(|url| crate::model::ArticleImage { url, cached: false })
+                    .collect();
+            }
+            Ok::<_, LibraryError>(article)
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))?
     }
 
     /// Marks an article read or unread.
@@ -578,7 +610,13 @@ impl Library {
     pub async fn prune(&self) -> Result<usize> {
         let days = self.settings().await?.retention_days;
         let cutoff = Utc::now() - TimeDelta::days(i64::from(days));
-        self.blocking(move |s| s.prune(cutoff)).await
+        let pruned = self.blocking(move |s| s.prune(cutoff)).await?;
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || images.enforce_budget(&store))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        Ok(pruned)
     }
 
     /// The user's settings.
@@ -588,7 +626,90 @@ impl Library {
 
     /// Saves the user's settings (brought into range); returns what was saved.
     pub async fn save_settings(&self, settings: Settings) -> Result<Settings> {
-        self.blocking(move |s| s.save_settings(settings)).await
+        let saved = self.blocking(move |s| s.save_settings(settings)).await?;
+        let budget = u64::from(saved.image_budget_mb) * 1024 * 1024;
+        if let Ok(mut images) = self.images.write() {
+            if images.budget_bytes() != budget {
+                *images = ImageCache::new(self.dir.join(IMAGES_DIR), budget);
+            }
+        }
+        Ok(saved)
+    }
+
+    fn image_cache(&self) -> ImageCache {
+        match self.images.read() {
+            Ok(images) => images.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    // ----- pictures -----
+
+    /// Fetches the pictures of every stored story that has not had them fetched yet, so the
+    /// stories read completely offline. Returns how many pictures were added.
+    pub async fn cache_images(&self) -> Result<usize> {
+        let mut added = 0;
+        loop {
+            let pending = self.blocking(|s| s.pending_images(64)).await?;
+            if pending.is_empty() {
+                break;
+            }
+            let mut tasks = JoinSet::new();
+            let mut pending = pending.into_iter();
+            loop {
+                while tasks.len() < IMAGE_TASKS {
+                    let Some(p) = pending.next() else { break };
+                    let (store, fetcher, images) = (
+                        Arc::clone(&self.store),
+                        self.fetcher.clone(),
+                        self.image_cache(),
+                    );
+                    tasks.spawn(async move { cache_pictures_of(store, fetcher, images, p).await });
+                }
+                match tasks.join_next().await {
+                    Some(Ok(n)) => added += n,
+                    Some(Err(e)) => tracing::warn!(error = %e, "picture task stopped"),
+                    None => break,
+                }
+            }
+        }
+        Ok(added)
+    }
+
+    /// The bytes and MIME type of a cached picture, for the window's image scheme.
+    pub async fn image(&self, token: String) -> Result<Option<(String, Vec<u8>)>> {
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || images.read(&store, &token))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .map_err(LibraryError::from)
+    }
+
+    /// An article as the window shows it: pictures from the library, nothing remote.
+    pub async fn article_for_display(&self, id: ArticleId) -> Result<ArticleView> {
+        let mut article = self.article(id).await?;
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        let html = std::mem::take(&mut article.html);
+        let lead = article.lead_image.take();
+        let (html, lead) = tokio::task::spawn_blocking(move || {
+            let tokens = images.tokens_for_article(&store, id)?;
+            let html = images::rewrite_image_urls(&html, &tokens);
+            let lead = lead.and_then(|u| tokens.get(&u).map(|t| images::image_src(t)));
+            Ok::<_, LibraryError>((html, lead))
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        article.html = html;
+        article.lead_image = lead;
+        let words = article.text.split_whitespace().count();
+        Ok(ArticleView {
+            article,
+            reading_minutes: u32::try_from(words.div_ceil(230))
+                .unwrap_or(u32::MAX)
+                .max(1),
+        })
     }
 
     // ----- OPML -----
@@ -636,6 +757,41 @@ impl Library {
         let feeds = self.feeds().await?;
         Ok(opml::write_opml(&feeds, Utc::now()))
     }
+}
+
+/// Fetches one story's pictures; whatever fails is recorded on the picture, never raised.
+async fn cache_pictures_of(
+    store: Arc<Store>,
+    fetcher: Fetcher,
+    images: ImageCache,
+    pending: PendingImages,
+) -> usize {
+    let urls: Vec<Url> = pending
+        .images
+        .iter()
+        .filter_map(|u| Url::parse(u).ok())
+        .collect();
+    let mut added = 0;
+    if !urls.is_empty() {
+        let reach = match pending.origin.as_deref().and_then(|o| Url::parse(o).ok()) {
+            Some(origin) => Reach::of_origin(&origin).await,
+            None => Reach::PUBLIC,
+        };
+        match images
+            .cache_article_images(&store, &fetcher, pending.article_id, &urls, reach)
+            .await
+        {
+            Ok(report) => added = report.cached,
+            Err(e) => {
+                tracing::warn!(article = pending.article_id, error = %e, "pictures not cached")
+            }
+        }
+    }
+    let id = pending.article_id;
+    if let Err(e) = tokio::task::spawn_blocking(move || store.set_images_done(id)).await {
+        tracing::warn!(article = id, error = %e, "could not record pictures as fetched");
+    }
+    added
 }
 
 /// A user's address as a URL: a bare `example.com` means `https://example.com/`.

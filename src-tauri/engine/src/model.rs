@@ -87,6 +87,16 @@ pub struct Article {
     pub images: Vec<ArticleImage>,
 }
 
+/// An article as the window shows it: pictures point at the app's image scheme (those not in
+/// the library are left out, since the window never loads anything remote).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleView {
+    #[serde(flatten)]
+    pub article: Article,
+    /// Minutes a reader takes, at about 230 words a minute.
+    pub reading_minutes: u32,
+}
+
 /// A folder of feeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Folder {
@@ -127,6 +137,9 @@ pub struct RefreshReport {
     pub new_articles: usize,
     pub updated_articles: usize,
     pub errors: Vec<RefreshError>,
+    /// Pictures saved for offline reading after the refresh (0 when the caller did not ask).
+    #[serde(default)]
+    pub images_cached: usize,
 }
 
 /// How far a refresh has got, reported after each feed.
