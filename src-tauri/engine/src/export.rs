@@ -1,0 +1,306 @@
+//! Exporting one stored story as a file the user keeps: a self-contained HTML page or Markdown.
+//!
+//! This module owns the shape of those files: the page around the story, the inlining of
+//! cached pictures, and the conversion to CommonMark. It works only from what is stored: it
+//! never fetches (pictures come through the caller's cache lookup) and never re-sanitizes
+//! (the story's HTML was sanitized before it was stored). Titles, authors, feed names and
+//! related-link titles are text: they are escaped here, never allowed to become markup.
+
+use std::fmt::Write as _;
+
+use dom_query::Document;
+
+use crate::model::Article;
+
+/// A picture from the library's cache: its MIME type and its bytes.
+pub type CachedPicture = (String, Vec<u8>);
+
+/// Scripts, frames, forms, remote styles and fonts are all refused; pictures may only be the
+/// inlined ones. A browser opening the exported file enforces this even if a sanitizer missed
+/// something.
+const CSP_STRICT: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+/// Used when some picture was not cached: the issue wants those to keep loading from their
+/// original address when the file is opened in a browser, which the strict policy would block.
+const CSP_REMOTE_PICTURES: &str =
+    "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'";
+
+const STYLESHEET: &str = "\
+:root { color-scheme: light dark; --fg: #1d1d1f; --bg: #fdfcf8; --muted: #6b6b6b; --link: #1a5fb4; --rule: #d8d4c8; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e6e3da; --bg: #1b1b1d; --muted: #a09c92; --link: #8ab4f8; --rule: #3a3a3d; } }
+body { margin: 0 auto; max-width: 40em; padding: 2em 1.25em 4em; font: 1.125rem/1.6 Georgia, 'Iowan Old Style', 'Times New Roman', serif; color: var(--fg); background: var(--bg); }
+h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .4em; }
+a { color: var(--link); }
+img, video { max-width: 100%; height: auto; }
+figure { margin: 1.5em 0; } figcaption, .byline, .original { color: var(--muted); font-size: .9rem; }
+blockquote { margin: 1em 0; padding-left: 1em; border-left: 3px solid var(--rule); }
+pre { overflow-x: auto; padding: .75em; border: 1px solid var(--rule); }
+table { border-collapse: collapse; } td, th { border: 1px solid var(--rule); padding: .25em .5em; }
+hr, .related { border: 0; border-top: 1px solid var(--rule); margin-top: 2em; }
+";
+
+/// A complete HTML document for `article`, its cached pictures inlined as `data:` URIs.
+///
+/// `images` resolves a picture's URL to `(mime, bytes)` when it is in the library; pictures
+/// it does not know keep their original absolute URL.
+pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPicture>) -> String {
+    let (body, all_inlined) = inline_pictures(&article.html, images);
+    let csp = if all_inlined {
+        CSP_STRICT
+    } else {
+        CSP_REMOTE_PICTURES
+    };
+    let title = escape_html(&article.summary.title);
+
+    let mut out = String::with_capacity(body.len() + STYLESHEET.len() + 1024);
+    out.push_str("<!doctype html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">"
+    );
+    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(
+        out,
+        "<title>{title}</title>\n<style>\n{STYLESHEET}</style>\n</head>"
+    );
+    let _ = writeln!(out, "<body>\n<article>\n<header>\n<h1>{title}</h1>");
+    let byline = byline_parts(article);
+    if !byline.is_empty() {
+        let parts: Vec<String> = byline.iter().map(|part| escape_html(part)).collect();
+        let _ = writeln!(out, "<p class=\"byline\">{}</p>", parts.join(" · "));
+    }
+    if let Some(url) = web_url(article.summary.url.as_deref()) {
+        let _ = writeln!(
+            out,
+            "<p class=\"original\"><a href=\"{}\">Original story</a></p>",
+            escape_html(url)
+        );
+    }
+    let _ = writeln!(out, "</header>\n{body}\n</article>");
+    let related: Vec<_> = article
+        .related
+        .iter()
+        .filter(|link| web_url(Some(&link.url)).is_some())
+        .collect();
+    if !related.is_empty() {
+        out.push_str("<aside class=\"related\">\n<h2>Related</h2>\n<ul>\n");
+        for link in related {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"{}\">{}</a></li>",
+                escape_html(&link.url),
+                escape_html(&link.title)
+            );
+        }
+        out.push_str("</ul>\n</aside>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The story as CommonMark: title, metadata line, link to the original, the body, related links.
+pub fn export_markdown(article: &Article) -> String {
+    let mut out = format!("# {}\n\n", escape_markdown(&article.summary.title));
+    let byline = byline_parts(article);
+    if !byline.is_empty() {
+        let parts: Vec<String> = byline.iter().map(|part| escape_markdown(part)).collect();
+        let _ = writeln!(out, "{}\n", escape_line_start(&parts.join(" · ")));
+    }
+    if let Some(url) = web_url(article.summary.url.as_deref()) {
+        let _ = writeln!(out, "[Original story]({})\n", markdown_destination(url));
+    }
+    let body = story_markdown(&article.html);
+    if !body.trim().is_empty() {
+        let _ = writeln!(out, "{}\n", body.trim());
+    }
+    let related: Vec<_> = article
+        .related
+        .iter()
+        .filter(|link| web_url(Some(&link.url)).is_some())
+        .collect();
+    if !related.is_empty() {
+        out.push_str("## Related\n\n");
+        for link in related {
+            let _ = writeln!(
+                out,
+                "- [{}]({})",
+                escape_markdown(&link.title),
+                markdown_destination(&link.url)
+            );
+        }
+        out.push('\n');
+    }
+    // One final newline, whatever the last block left.
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// Standard base64 (RFC 4648 section 4) with `=` padding, for `data:` URIs.
+pub fn base64_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let group = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(
+                    ALPHABET[((group >> (18 - 6 * i)) & 0x3f) as usize],
+                ));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The story's HTML with every cached picture as a `data:` URI, and whether all pictures were.
+fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> (String, bool) {
+    let doc = Document::fragment(html);
+    let mut all_inlined = true;
+    for img in doc.select("img").nodes() {
+        // The cache may hold the plain `src` or one of the `srcset` candidates.
+        let mut candidates: Vec<String> =
+            img.attr("src").map(|s| s.to_string()).into_iter().collect();
+        if let Some(srcset) = img.attr("srcset") {
+            candidates.extend(
+                srcset
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .map(str::to_string),
+            );
+        }
+        let Some((mime, bytes)) = candidates.iter().find_map(|url| images(url)) else {
+            all_inlined &= candidates.is_empty();
+            continue;
+        };
+        img.set_attr(
+            "src",
+            &format!("data:{mime};base64,{}", base64_encode(&bytes)),
+        );
+        // Left in place, a `srcset` or a `<picture>` source would win over the inlined picture.
+        img.remove_attr("srcset");
+        if let Some(picture) = img.parent().filter(|p| p.has_name("picture")) {
+            for source in picture.children().iter().filter(|c| c.has_name("source")) {
+                source.remove_from_parent();
+            }
+        }
+    }
+    // `<picture>` sources left beside an uncached picture still point at the web.
+    all_inlined &= doc.select("picture source").nodes().is_empty();
+    (doc.html_root().inner_html().to_string(), all_inlined)
+}
+
+/// The story's HTML as CommonMark, through dom_query's converter after reshaping what it reads poorly.
+fn story_markdown(html: &str) -> String {
+    let doc = Document::fragment(html);
+    // A caption is a paragraph of its own, not text glued to the picture before it.
+    for caption in doc.select("figcaption").nodes() {
+        caption.rename("p");
+    }
+    // A table too irregular for GFM becomes lines of text; a space keeps its cells apart.
+    for cell in doc.select("td, th").nodes() {
+        if cell.next_element_sibling().is_some() {
+            cell.append_child(&doc.tree.new_text(" "));
+        }
+    }
+    doc.root().md(None).to_string()
+}
+
+/// Source, author and date, as far as they are known.
+fn byline_parts(article: &Article) -> Vec<String> {
+    let summary = &article.summary;
+    let source = article.site_name.as_ref().or(summary.feed_title.as_ref());
+    let mut parts: Vec<String> = [source, summary.author.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|s| collapse_whitespace(s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    parts.push(summary.published.format("%-d %B %Y").to_string());
+    parts
+}
+
+/// `url` if it is an absolute http(s) URL: stored links may be inert strings like `javascript:`.
+fn web_url(url: Option<&str>) -> Option<&str> {
+    let url = url?;
+    let parsed = url::Url::parse(url).ok()?;
+    matches!(parsed.scheme(), "http" | "https").then_some(url)
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text safe in HTML content and in double- or single-quoted attributes.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of text that Markdown shows literally, wherever in a line it is put.
+///
+/// Every character that can open inline syntax (emphasis, code, links, raw HTML, entities,
+/// table cells, a heading's closing `#`) gets a backslash, which CommonMark allows before any
+/// ASCII punctuation.
+fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in collapse_whitespace(text).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '#' | '|' | '~' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `line` with a backslash before anything at its start that would make it a block: a list
+/// item (`-`, `+`, `1.`, `1)`), or a setext underline or thematic break (`=`, `-`).
+fn escape_line_start(line: &str) -> String {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = line[digits..].chars().next();
+    if line.starts_with(['-', '+', '=']) {
+        format!("\\{line}")
+    } else if digits > 0 && matches!(after_digits, Some('.' | ')')) {
+        format!("{}\\{}", &line[..digits], &line[digits..])
+    } else {
+        line.to_string()
+    }
+}
+
+/// A link destination that cannot end the `(...)` early: the characters that would are
+/// percent-encoded, which leaves an http(s) URL meaning the same.
+fn markdown_destination(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
