@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use broadsheet_engine::library::{Library, LibraryConfig, LibraryError};
+use broadsheet_engine::library::{ExportFormat, Library, LibraryConfig, LibraryError};
 use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -63,6 +63,15 @@ pub enum Command {
     Show { id: i64 },
     /// Open any web page as an article: fetched, the story extracted, cleaned and kept.
     Open { url: String },
+    /// Write an article to a file: self-contained HTML (pictures inlined) or Markdown.
+    Export {
+        id: i64,
+        #[arg(long, value_enum, default_value_t = Format::Html)]
+        format: Format,
+        /// Where to write it (default: stdout).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Keep an article for good.
     Bookmark { id: i64 },
     /// Remove an article's bookmark.
@@ -92,6 +101,13 @@ pub enum Command {
     ExportOpml { file: Option<PathBuf> },
     /// Remove read, unbookmarked articles older than the retention period.
     Prune,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Markdown,
 }
 
 /// The platform's folder for the library, the same one the window uses.
@@ -248,6 +264,26 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 return to_json(&article);
             }
             Ok(article_text(&article))
+        }
+        Command::Export { id, format, output } => {
+            let format = match format {
+                Format::Html => ExportFormat::Html,
+                Format::Markdown => ExportFormat::Markdown,
+            };
+            let text = lib.export_article(id, format).await?;
+            match output {
+                None => Ok(text),
+                Some(path) => {
+                    std::fs::write(&path, text).map_err(|source| LibraryError::Io {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    if json {
+                        return to_json(&serde_json::json!({ "path": path }));
+                    }
+                    Ok(format!("Wrote {}\n", path.display()))
+                }
+            }
         }
         Command::Bookmark { id } => state_change(lib, id, json, lib.set_bookmarked(id, true)).await,
         Command::Unbookmark { id } => {

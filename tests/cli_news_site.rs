@@ -121,10 +121,52 @@ async fn a_teaser_feed_becomes_whole_clean_stories_with_related_links() {
     }
 
     // With the site gone, the story still reads whole, pictures included.
+    let server_url_prefix = server.url("/img/");
     drop(server);
     let offline = broadsheet(d, &["show", &main["id"].to_string()]).await;
     assert_eq!(offline["text"], shown["text"]);
     assert_eq!(offline["images"], shown["images"]);
+    let html_file = d.join("story.html");
+    let id = main["id"].to_string();
+    let wrote = broadsheet(
+        d,
+        &[
+            "export",
+            &id,
+            "--format",
+            "html",
+            "--output",
+            html_file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert_eq!(wrote["path"], html_file.to_str().unwrap());
+    let exported = std::fs::read_to_string(&html_file).unwrap();
+    assert!(
+        exported.contains("data:image/jpeg;base64,"),
+        "pictures inlined"
+    );
+    assert!(
+        !exported.contains(&server_url_prefix),
+        "nothing left to fetch"
+    );
+    assert!(exported.contains("In a rare show of unity"));
+    let md_file = d.join("story.md");
+    broadsheet(
+        d,
+        &[
+            "export",
+            &id,
+            "--format",
+            "markdown",
+            "--output",
+            md_file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let md = std::fs::read_to_string(&md_file).unwrap();
+    assert!(md.starts_with("# Beijing Summit"), "{md}");
+    assert!(!md.contains('<'), "no raw HTML in Markdown");
     let cached_files = walk_files(&d.join("images"));
     assert!(
         cached_files >= images.len(),

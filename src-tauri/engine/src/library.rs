@@ -16,6 +16,7 @@ use thiserror::Error;
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::export;
 use crate::extract::{self, ExtractedArticle};
 use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
 use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
@@ -122,6 +123,14 @@ pub struct Subscription {
 pub struct FeedCandidate {
     pub url: String,
     pub title: Option<String>,
+}
+
+/// The file formats a story can be exported to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Html,
+    Markdown,
 }
 
 /// What an OPML import did.
@@ -684,6 +693,27 @@ impl Library {
             .await
             .map_err(|e| LibraryError::Internal(e.to_string()))?
             .map_err(LibraryError::from)
+    }
+
+    /// One article as a file to keep: self-contained HTML (pictures inlined) or Markdown.
+    pub async fn export_article(&self, id: ArticleId, format: ExportFormat) -> Result<String> {
+        let article = self.article(id).await?;
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || match format {
+            ExportFormat::Markdown => export::export_markdown(&article),
+            ExportFormat::Html => {
+                let lookup = |url: &str| {
+                    images
+                        .read(&store, &images::image_token(url))
+                        .ok()
+                        .flatten()
+                };
+                export::export_html(&article, &lookup)
+            }
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))
     }
 
     /// An article as the window shows it: pictures from the library, nothing remote.
