@@ -1,8 +1,38 @@
+//! Declares every app command, so each one needs an explicit grant in a capability file
+//! (src-tauri/capabilities/), and generates the Tauri context from tauri.conf.json.
+
+/// The commands the window may call; `ui/api.js` is their other side.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_feeds",
+    "list_folders",
+    "list_articles",
+    "get_article",
+    "set_read",
+    "set_bookmarked",
+    "mark_all_read",
+    "discover_feeds",
+    "subscribe",
+    "refresh",
+    "rename_feed",
+    "move_feed",
+    "unsubscribe",
+    "set_full_story",
+    "open_link",
+    "open_external",
+    "import_opml",
+    "export_opml",
+    "export_article",
+    "get_settings",
+    "save_settings",
+    "__canary",
+];
+
 fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(&["app_info"])),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("failed to run tauri-build");
 }

@@ -1,19 +1,25 @@
 //! The Broadsheet app: the window (Tauri) and the headless command line, both thin glue over
 //! the engine. Nothing here fetches, parses or stores on its own.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use broadsheet_engine::images::IMAGE_SCHEME;
+use broadsheet_engine::library::{Library, LibraryConfig};
 use clap::Parser;
+use tauri::http::{header, Response, StatusCode};
+use tauri::webview::NewWindowResponse;
+use tauri::{Manager, UriSchemeContext, UriSchemeResponder, WebviewWindowBuilder, Wry};
+use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 pub mod cli;
+pub mod commands;
+
+use commands::AppState;
 
 /// The app's identifier, as in tauri.conf.json: it names the library folder on every platform.
 pub const APP_IDENTIFIER: &str = "app.broadsheet.reader";
-
-#[tauri::command]
-fn app_info() -> String {
-    format!("Broadsheet {}", env!("CARGO_PKG_VERSION"))
-}
 
 /// Logs go to stderr only when asked for with `BROADSHEET_LOG` (e.g. `BROADSHEET_LOG=debug`).
 fn init_logging() {
@@ -31,19 +37,197 @@ pub fn run() -> ExitCode {
     let mut cli = cli::Cli::parse();
     match cli.command.take() {
         Some(command) => cli::run(cli, command),
-        None => run_window(),
+        None => run_window(cli.data_dir),
     }
 }
 
-fn run_window() -> ExitCode {
-    match tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![app_info])
-        .run(tauri::generate_context!())
-    {
+/// Whether the webview may show this address: only the app's own pages and the story frame.
+fn is_app_url(url: &url::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => matches!(url.path(), "blank" | "srcdoc"),
+        _ => false,
+    }
+}
+
+/// Serves cached pictures to the window: `broadsheet-img://localhost/<token>`.
+fn serve_image(
+    ctx: UriSchemeContext<'_, Wry>,
+    request: tauri::http::Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
+    let app = ctx.app_handle().clone();
+    let token = request.uri().path().trim_start_matches('/').to_string();
+    tauri::async_runtime::spawn(async move {
+        let found = match app.try_state::<AppState>() {
+            Some(state) => state.library.image(token).await.ok().flatten(),
+            None => None,
+        };
+        let builder = Response::builder()
+            // A picture is never a document: nothing it holds may run or be sniffed into HTML.
+            .header("Content-Security-Policy", "default-src 'none'; sandbox")
+            .header("X-Content-Type-Options", "nosniff");
+        let response = match found {
+            Some((mime, bytes)) => builder
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, mime)
+                .header(header::CACHE_CONTROL, "private, max-age=86400")
+                .body(bytes),
+            None => builder.status(StatusCode::NOT_FOUND).body(Vec::new()),
+        };
+        responder.respond(response.unwrap_or_else(|_| Response::new(Vec::new())));
+    });
+}
+
+fn run_window(data_dir: Option<PathBuf>) -> ExitCode {
+    let context = tauri::generate_context!();
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, serve_image)
+        .invoke_handler(handlers())
+        .setup(move |app| {
+            let dir = match data_dir.clone() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            let library = match Library::open(&dir, LibraryConfig::default()) {
+                Ok(library) => library,
+                Err(e) => {
+                    // Never replace a library we cannot read: say where it is and stop.
+                    let handle = app.handle().clone();
+                    app.dialog()
+                        .message(format!(
+                            "Broadsheet cannot open its library.\n\n{e}\n\nThe library is at {}. \
+                             Nothing was changed: move the folder aside (or restore a backup) and start Broadsheet again.",
+                            dir.display()
+                        ))
+                        .title("Broadsheet cannot open its library")
+                        .kind(MessageDialogKind::Error)
+                        .show(move |_| handle.exit(1));
+                    return Ok(());
+                }
+            };
+            app.manage(AppState {
+                library: Arc::new(library),
+                refreshing: tokio::sync::Mutex::new(()),
+            });
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .cloned()
+                .ok_or("tauri.conf.json has no main window")?;
+            WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .on_navigation(|url| {
+                    let allowed = is_app_url(url);
+                    if !allowed {
+                        tracing::warn!(%url, "navigation denied");
+                    }
+                    allowed
+                })
+                .on_new_window(|url, _| {
+                    tracing::warn!(%url, "new window denied");
+                    NewWindowResponse::Deny
+                })
+                .build()?;
+            Ok(())
+        });
+    match builder.run(context) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("broadsheet: cannot open the window: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'static {
+    use commands::*;
+    #[cfg(debug_assertions)]
+    {
+        tauri::generate_handler![
+            app_info,
+            list_feeds,
+            list_folders,
+            list_articles,
+            get_article,
+            set_read,
+            set_bookmarked,
+            mark_all_read,
+            discover_feeds,
+            subscribe,
+            refresh,
+            rename_feed,
+            move_feed,
+            unsubscribe,
+            set_full_story,
+            open_link,
+            open_external,
+            import_opml,
+            export_opml,
+            export_article,
+            get_settings,
+            save_settings,
+            __canary
+        ]
+    }
+    #[cfg(not(debug_assertions))]
+    {
+        tauri::generate_handler![
+            app_info,
+            list_feeds,
+            list_folders,
+            list_articles,
+            get_article,
+            set_read,
+            set_bookmarked,
+            mark_all_read,
+            discover_feeds,
+            subscribe,
+            refresh,
+            rename_feed,
+            move_feed,
+            unsubscribe,
+            set_full_story,
+            open_link,
+            open_external,
+            import_opml,
+            export_opml,
+            export_article,
+            get_settings,
+            save_settings
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_app_url;
+
+    #[test]
+    fn the_webview_may_show_only_the_app_and_the_story_frame() {
+        for ok in [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "about:srcdoc",
+            "about:blank",
+        ] {
+            assert!(is_app_url(&url::Url::parse(ok).unwrap()), "{ok}");
+        }
+        for bad in [
+            "https://evil.example/",
+            "http://localhost:1420/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "tauri://evil/",
+            "data:text/html,x",
+        ] {
+            assert!(!is_app_url(&url::Url::parse(bad).unwrap()), "{bad}");
         }
     }
 }

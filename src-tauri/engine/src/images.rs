@@ -750,7 +750,7 @@ pub type PictureLookup<'a> = dyn Fn(&str) -> Option<(String, Vec<u8>)> + 'a;
 /// window never loads anything remote) but keep their alt text. Audio and video lose their
 /// remote `src` for the same reason. Pure function over sanitized HTML.
 pub fn rewrite_image_urls(html: &str, tokens: &HashMap<String, String>) -> String {
-    let local = |url: &str| lookup(tokens, url).map(|token| image_src(&token));
+    let local = |url: &str| lookup(tokens, url).map(image_src);
     let doc = Document::fragment(html);
     for node in doc.select("img, source, video, audio, track").nodes() {
         let is_picture = node.has_name("img") || node.has_name("source");

@@ -1,0 +1,343 @@
+//! The window's commands: each is an adapter of a few lines over one engine call. Arguments
+//! in, a typed result or an `AppError {kind, message}` out. `ui/api.js` is the other side.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use broadsheet_engine::library::{
+    ExportFormat, FeedCandidate, ImportReport, Library, LibraryError, Subscription,
+};
+use broadsheet_engine::model::{
+    ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
+    Settings,
+};
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_opener::OpenerExt;
+
+/// What the window holds: the library, and a lock so two refreshes never overlap.
+pub struct AppState {
+    pub library: Arc<Library>,
+    pub refreshing: tokio::sync::Mutex<()>,
+}
+
+/// An error as the window sees it: a stable `kind` to act on and a readable `message`.
+#[derive(Debug, Serialize)]
+pub struct AppError {
+    kind: String,
+    message: String,
+}
+
+impl AppError {
+    fn new(kind: &str, message: impl Into<String>) -> AppError {
+        AppError {
+            kind: kind.to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LibraryError> for AppError {
+    fn from(e: LibraryError) -> AppError {
+        AppError::new(e.kind(), e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// The version and the library folder, for the About and Settings panes.
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    data_dir: PathBuf,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        data_dir: state.library.dir().to_path_buf(),
+    }
+}
+
+#[tauri::command]
+pub async fn list_feeds(state: State<'_, AppState>) -> Result<Vec<Feed>> {
+    Ok(state.library.feeds().await?)
+}
+
+#[tauri::command]
+pub async fn list_folders(state: State<'_, AppState>) -> Result<Vec<Folder>> {
+    Ok(state.library.folders().await?)
+}
+
+#[tauri::command]
+pub async fn list_articles(
+    state: State<'_, AppState>,
+    query: ArticleQuery,
+) -> Result<Vec<ArticleSummary>> {
+    Ok(state.library.articles(query).await?)
+}
+
+#[tauri::command]
+pub async fn get_article(state: State<'_, AppState>, id: i64) -> Result<ArticleView> {
+    Ok(state.library.article_for_display(id).await?)
+}
+
+#[tauri::command]
+pub async fn set_read(state: State<'_, AppState>, id: i64, read: bool) -> Result<()> {
+    Ok(state.library.set_read(id, read).await?)
+}
+
+#[tauri::command]
+pub async fn set_bookmarked(state: State<'_, AppState>, id: i64, bookmarked: bool) -> Result<()> {
+    Ok(state.library.set_bookmarked(id, bookmarked).await?)
+}
+
+#[tauri::command]
+pub async fn mark_all_read(state: State<'_, AppState>, feed_id: Option<i64>) -> Result<usize> {
+    Ok(state.library.mark_all_read(feed_id).await?)
+}
+
+#[tauri::command]
+pub async fn discover_feeds(state: State<'_, AppState>, url: String) -> Result<Vec<FeedCandidate>> {
+    Ok(state.library.discover(&url).await?)
+}
+
+#[tauri::command]
+pub async fn subscribe(
+    state: State<'_, AppState>,
+    url: String,
+    folder: Option<String>,
+) -> Result<Subscription> {
+    let sub = state.library.subscribe(&url, folder.as_deref()).await?;
+    // The list can show the new stories now; their pictures follow.
+    let library = Arc::clone(&state.library);
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = library.cache_images().await {
+            tracing::warn!(error = %e, "pictures after subscribing");
+        }
+    });
+    Ok(sub)
+}
+
+#[tauri::command]
+pub async fn refresh(
+    state: State<'_, AppState>,
+    feed_id: Option<i64>,
+    on_progress: Channel<RefreshProgress>,
+) -> Result<RefreshReport> {
+    let _one_at_a_time = state.refreshing.lock().await;
+    let progress = move |p: RefreshProgress| {
+        // A closed window stops listening; the refresh goes on regardless.
+        let _ = on_progress.send(p);
+    };
+    let mut report = state.library.refresh(feed_id, &progress).await?;
+    report.images_cached = state.library.cache_images().await?;
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn rename_feed(state: State<'_, AppState>, id: i64, title: Option<String>) -> Result<()> {
+    Ok(state.library.rename_feed(id, title).await?)
+}
+
+#[tauri::command]
+pub async fn move_feed(state: State<'_, AppState>, id: i64, folder: Option<String>) -> Result<()> {
+    Ok(state.library.move_feed(id, folder).await?)
+}
+
+#[tauri::command]
+pub async fn unsubscribe(state: State<'_, AppState>, id: i64) -> Result<()> {
+    Ok(state.library.unsubscribe(id).await?)
+}
+
+#[tauri::command]
+pub async fn set_full_story(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    Ok(state.library.set_full_story(id, on).await?)
+}
+
+#[tauri::command]
+pub async fn open_link(
+    state: State<'_, AppState>,
+    url: String,
+    from_article: Option<i64>,
+) -> Result<ArticleView> {
+    let article = state.library.open_link(&url, from_article).await?;
+    Ok(state
+        .library
+        .article_for_display(article.summary.id)
+        .await?)
+}
+
+/// Whether the system browser may be asked to open this address.
+pub fn may_open_externally(url: &str) -> bool {
+    url::Url::parse(url)
+        .map(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        .unwrap_or(false)
+}
+
+#[tauri::command]
+pub fn open_external(app: AppHandle, url: String) -> Result<()> {
+    if !may_open_externally(&url) {
+        return Err(AppError::new(
+            "refused_scheme",
+            format!("Broadsheet opens only web and mail links, not {url}"),
+        ));
+    }
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| AppError::new("opener", e.to_string()))
+}
+
+/// Asks where to read or write a file, without blocking the async runtime.
+async fn pick_path(
+    app: &AppHandle,
+    save: bool,
+    name: &str,
+    filter: (&str, &[&str]),
+) -> Option<PathBuf> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let dialog = app
+        .dialog()
+        .file()
+        .add_filter(filter.0, filter.1)
+        .set_file_name(name);
+    let done = move |path: Option<tauri_plugin_dialog::FilePath>| {
+        let _ = tx.send(path.and_then(|p| p.into_path().ok()));
+    };
+    if save {
+        dialog.save_file(done);
+    } else {
+        dialog.pick_file(done);
+    }
+    rx.await.ok().flatten()
+}
+
+#[tauri::command]
+pub async fn import_opml(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Result<Option<ImportReport>> {
+    let Some(path) = pick_path(
+        &app,
+        false,
+        "subscriptions.opml",
+        ("OPML", &["opml", "xml"]),
+    )
+    .await
+    else {
+        return Ok(None);
+    };
+    let text = tokio::fs::read_to_string(&path)
+        .await
+        .map_err(|e| AppError::new("io", format!("cannot read {}: {e}", path.display())))?;
+    Ok(Some(state.library.import_opml(&text).await?))
+}
+
+#[tauri::command]
+pub async fn export_opml(app: AppHandle, state: State<'_, AppState>) -> Result<Option<PathBuf>> {
+    let opml = state.library.export_opml().await?;
+    let Some(path) = pick_path(
+        &app,
+        true,
+        "Broadsheet subscriptions.opml",
+        ("OPML", &["opml"]),
+    )
+    .await
+    else {
+        return Ok(None);
+    };
+    tokio::fs::write(&path, opml)
+        .await
+        .map_err(|e| AppError::new("io", format!("cannot write {}: {e}", path.display())))?;
+    Ok(Some(path))
+}
+
+#[tauri::command]
+pub async fn export_article(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    format: ExportFormat,
+) -> Result<Option<PathBuf>> {
+    let text = state.library.export_article(id, format).await?;
+    let title = state.library.article(id).await?.summary.title;
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == ' ' || c == '-' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let stem = if stem.is_empty() {
+        "story".to_string()
+    } else {
+        stem.chars().take(80).collect()
+    };
+    let (ext, filter) = match format {
+        ExportFormat::Html => ("html", ("Web page", &["html"][..])),
+        ExportFormat::Markdown => ("md", ("Markdown", &["md"][..])),
+    };
+    let Some(path) = pick_path(&app, true, &format!("{stem}.{ext}"), filter).await else {
+        return Ok(None);
+    };
+    tokio::fs::write(&path, text)
+        .await
+        .map_err(|e| AppError::new("io", format!("cannot write {}: {e}", path.display())))?;
+    Ok(Some(path))
+}
+
+#[tauri::command]
+pub async fn get_settings(state: State<'_, AppState>) -> Result<Settings> {
+    Ok(state.library.settings().await?)
+}
+
+#[tauri::command]
+pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings> {
+    Ok(state.library.save_settings(settings).await?)
+}
+
+/// A command that must never be called: the hostile-article end-to-end test (INV-3) checks
+/// that stored HTML can never reach the IPC bridge. Debug builds only; it records the call.
+#[cfg(debug_assertions)]
+#[tauri::command]
+pub fn __canary(state: State<'_, AppState>) {
+    let marker = state.library.dir().join("canary-called");
+    let _ = std::fs::write(marker, b"called");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_open_externally;
+
+    #[test]
+    fn only_web_and_mail_links_open_in_the_system_browser() {
+        for ok in [
+            "https://news.example/a",
+            "http://news.example/",
+            "mailto:desk@news.example",
+        ] {
+            assert!(may_open_externally(ok), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "smb://10.0.0.5/s",
+            "ms-msdt:/id PCWDiagnostic",
+            "ssh://h",
+            "magnet:?xt=urn:x",
+            "data:text/html,x",
+            "not a url",
+        ] {
+            assert!(!may_open_externally(bad), "{bad}");
+        }
+    }
+}
