@@ -101,6 +101,11 @@ pub enum Command {
     ExportOpml { file: Option<PathBuf> },
     /// Remove read, unbookmarked articles older than the retention period.
     Prune,
+    /// Show the settings, or change them with `--set KEY=VALUE` (repeatable).
+    Settings {
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
 }
 
 /// Export formats.
@@ -110,8 +115,12 @@ pub enum Format {
     Markdown,
 }
 
-/// The platform's folder for the library, the same one the window uses.
+/// The library folder when `--data-dir` is not given: `BROADSHEET_DATA_DIR` if set, else the
+/// platform's app data folder (the same one the window uses).
 pub fn default_data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("BROADSHEET_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
     dirs::data_dir()
         .unwrap_or_else(std::env::temp_dir)
         .join(crate::APP_IDENTIFIER)
@@ -342,6 +351,51 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                     Ok(format!("Wrote {}\n", path.display()))
                 }
             }
+        }
+        Command::Settings { set } => {
+            let mut settings = lib.settings().await?;
+            if !set.is_empty() {
+                let mut value = serde_json::to_value(&settings)
+                    .map_err(|e| LibraryError::Internal(e.to_string()))?;
+                for pair in &set {
+                    let (key, raw) =
+                        pair.split_once('=')
+                            .ok_or_else(|| LibraryError::InvalidSetting {
+                                message: format!("expected KEY=VALUE, got {pair:?}"),
+                            })?;
+                    let slot = value
+                        .get_mut(key)
+                        .ok_or_else(|| LibraryError::InvalidSetting {
+                            message: format!("no setting named {key:?}"),
+                        })?;
+                    *slot = if slot.is_number() {
+                        serde_json::Value::from(raw.parse::<u64>().map_err(|_| {
+                            LibraryError::InvalidSetting {
+                                message: format!("{key} takes a whole number, not {raw:?}"),
+                            }
+                        })?)
+                    } else {
+                        serde_json::Value::from(raw)
+                    };
+                }
+                let wanted: broadsheet_engine::model::Settings = serde_json::from_value(value)
+                    .map_err(|e| LibraryError::InvalidSetting {
+                        message: e.to_string(),
+                    })?;
+                settings = lib.save_settings(wanted).await?;
+            }
+            if json {
+                return to_json(&settings);
+            }
+            let value = serde_json::to_value(&settings)
+                .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            let mut out = String::new();
+            if let Some(map) = value.as_object() {
+                for (k, v) in map {
+                    out.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            Ok(out)
         }
         Command::Prune => {
             let pruned = lib.prune().await?;

@@ -37,7 +37,11 @@ pub fn run() -> ExitCode {
     let mut cli = cli::Cli::parse();
     match cli.command.take() {
         Some(command) => cli::run(cli, command),
-        None => run_window(cli.data_dir),
+        None => run_window(cli.data_dir.or_else(|| {
+            std::env::var_os("BROADSHEET_DATA_DIR")
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from)
+        })),
     }
 }
 

@@ -85,6 +85,8 @@ pub enum LibraryError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("invalid setting: {message}")]
+    InvalidSetting { message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -102,6 +104,7 @@ impl LibraryError {
             LibraryError::InvalidUrl { .. } => "invalid_url",
             LibraryError::NoFeedFound { .. } => "no_feed_found",
             LibraryError::Io { .. } => "io",
+            LibraryError::InvalidSetting { .. } => "invalid_setting",
             LibraryError::Internal(_) => "internal",
         }
     }
