@@ -632,3 +632,106 @@ async fn a_refresh_killed_halfway_leaves_a_sound_library_with_its_bookmarks() {
     let report = broadsheet(d, &["refresh", "--json"]).await.json();
     assert_eq!(report["feeds"], 61);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_servers_fail_their_own_feed_and_nothing_else() {
+    use fixture_server::Behaviour;
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/good.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Every hostile feed first answers honestly, so it is subscribed with a story stored.
+    let bad = [
+        "/endless.xml",
+        "/loop.xml",
+        "/broken.xml",
+        "/liar.xml",
+        "/limited.xml",
+        "/half.xml",
+    ];
+    for path in bad {
+        let honest = rss(
+            path,
+            &[(
+                path,
+                "Stored before",
+                "<p>kept</p>",
+                "Mon, 01 Sep 2025 08:00:00 GMT",
+            )],
+        );
+        server.route(path, Reply::ok("application/rss+xml", honest));
+        broadsheet(d, &["subscribe", &server.url(path), "--json"])
+            .await
+            .json();
+    }
+    broadsheet(d, &["subscribe", &server.url("/good.xml"), "--json"])
+        .await
+        .json();
+    // Then each turns hostile.
+    server.route(
+        "/endless.xml",
+        Reply::ok("application/rss+xml", "<rss>".repeat(1000)).behaviour(Behaviour::Endless),
+    );
+    server.route("/loop.xml", Reply::redirect(302, "/loop2.xml"));
+    server.route("/loop2.xml", Reply::redirect(302, "/loop.xml"));
+    server.route(
+        "/broken.xml",
+        Reply::ok(
+            "application/rss+xml",
+            "<rss version=\"2.0\"><channel><item><title>oops",
+        ),
+    );
+    server.route(
+        "/liar.xml",
+        Reply::ok("application/rss+xml", "x").behaviour(Behaviour::LyingLength {
+            claimed: 100,
+            actual: 200_000_000,
+        }),
+    );
+    server.route(
+        "/limited.xml",
+        Reply::status(429).header("Retry-After", "3600"),
+    );
+    server.route(
+        "/half.xml",
+        Reply::ok("application/rss+xml", two_stories()).behaviour(Behaviour::CloseMidBody),
+    );
+
+    let started = std::time::Instant::now();
+    let report = broadsheet(d, &["refresh", "--json"]).await.json();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
+    );
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), bad.len(), "{report}");
+    let kinds: std::collections::HashSet<&str> =
+        errors.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    for kind in ["too_large", "too_many_redirects", "rate_limited"] {
+        assert!(kinds.contains(kind), "no {kind} in {kinds:?}");
+    }
+    // Every hostile feed keeps the story it had; the good one refreshed.
+    let feeds = broadsheet(d, &["feeds", "--json"]).await.json();
+    for f in feeds.as_array().unwrap() {
+        if f["url"] == server.url("/good.xml") {
+            assert!(f["error"].is_null());
+        } else {
+            assert!(!f["error"].is_null(), "{f}");
+            assert_eq!(f["unread"], 1, "{f}");
+        }
+    }
+    // The rate-limited feed is left alone until its Retry-After has passed.
+    let hits = server.hits("/limited.xml");
+    let again = broadsheet(d, &["refresh", "--json"]).await.json();
+    assert_eq!(
+        server.hits("/limited.xml"),
+        hits,
+        "asked again before Retry-After"
+    );
+    assert!(again["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "rate_limited"));
+}

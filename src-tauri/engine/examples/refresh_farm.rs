@@ -18,7 +18,7 @@ const HOSTS: usize = 100;
 
 fn feed_body(feed: usize, items: usize) -> String {
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Farm feed {feed}</title><link>http://farm.example/{feed}/</link>"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Farm feed {feed}</title><link>http://farm.example/{feed}/</link>"
     );
     for i in 0..items {
         out.push_str(&format!(
@@ -27,6 +27,9 @@ fn feed_body(feed: usize, items: usize) -> String {
              <description><![CDATA[<p>In a rare show of unity, leaders met in Beijing this week for talks on trade, security and energy. \
              Story {i} of feed {feed} follows the talks as they unfold, with <a href=\"/more/{i}\">more here</a>.</p>\
              <p>Analysts said the meeting <em>signalled</em> a shift, while markets held steady ahead of the outcome.</p>\
+             <p>Officials from both delegations described the first session as frank and useful. Trade ministers met separately \
+             to discuss tariffs on steel and farm goods, and energy officials reviewed a pipeline agreement that has been delayed \
+             for more than a year. Diplomats expect a joint statement on the final day.</p>\
              <img src=\"/img/{i}.jpg\" alt=\"The summit\" width=\"640\" height=\"360\">]]></description></item>",
             i % 24,
             i % 60
