@@ -197,6 +197,11 @@ async function linkActivated(url) {
     toast(`Broadsheet cannot open “${url}”.`, 'error');
     return;
   }
+  // Only web and mail links go anywhere; javascript:, file: and the like are inert.
+  if (!/^(https?|mailto):/i.test(absolute)) {
+    toast(`Broadsheet does not open ${absolute.split(':')[0]}: links.`, 'error');
+    return;
+  }
   if (absolute.startsWith('mailto:')) {
     await api.openExternal(absolute).catch(showError);
     return;
