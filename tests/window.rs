@@ -307,7 +307,7 @@ fn made_up_feed(title: &str, items: &[(&str, &str, &str)]) -> String {
     );
     for (i, (headline, date, body)) in items.iter().enumerate() {
         xml.push_str(&format!(
-            "<item><title>{headline}</title><guid>{title}-{i}</guid><pubDate>{date}</pubDate><description><![CDATA[<p>{body}</p><p>{body}</p>]]></description></item>"
+            "<item><title>{headline}</title><guid>{title}-{i}</guid><pubDate>{date}</pubDate><description><![CDATA[<p>{body}</p>]]></description></item>"
         ));
     }
     xml.push_str("</channel></rss>");
@@ -359,7 +359,18 @@ async fn screenshots() {
             ),
         ),
     );
-    server.route("/broken.xml", Reply::status(503));
+    // A feed that worked once and now fails: the sidebar shows its health.
+    server.route(
+        "/weather.xml",
+        Reply::ok(
+            "application/rss+xml",
+            made_up_feed(
+                "Harbour Weather Desk",
+                &[("Fog banks expected along the bay until midweek", "Sat, 31 Aug 2024 06:00:00 GMT",
+                   "Visibility may drop below a kilometre in the mornings; ferries plan extra time.")],
+            ),
+        ),
+    );
     let library = tempfile::tempdir().unwrap();
     {
         let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
@@ -368,6 +379,11 @@ async fn screenshots() {
             .await
             .unwrap();
         lib.subscribe(&server.url("/rail.xml"), None).await.unwrap();
+        lib.subscribe(&server.url("/weather.xml"), None)
+            .await
+            .unwrap();
+        server.route("/weather.xml", Reply::status(503));
+        lib.refresh(None, &|_| {}).await.unwrap();
         lib.cache_images().await.unwrap();
         let articles = lib
             .articles(broadsheet_engine::model::ArticleQuery::default())
