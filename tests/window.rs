@@ -277,6 +277,12 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
     s.click("#form-button").await;
     s.frame(None).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The click was seen by the window, which refused the javascript: link.
+    s.wait_for(
+        "return document.getElementById('toasts').innerText.includes('does not open javascript')",
+        "the refusal of the javascript: link",
+    )
+    .await;
 
     assert!(!canary.exists(), "the story reached the IPC bridge");
     let pwned = s.exec("return typeof window.__pwned").await;
@@ -434,4 +440,73 @@ async fn screenshots() {
         std::fs::write(out.join(format!("{name}.png")), png).unwrap();
         s.quit().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let start = chrono::Utc::now();
+        for i in 0..1200 {
+            let article = NewArticle {
+                key: format!("page-{i}"),
+                url: Some(format!("https://news.example/{i}.html")),
+                title: format!("Story number {i}"),
+                author: None,
+                published: start - chrono::Duration::minutes(i),
+                updated: None,
+                html: format!("<p>Story {i}</p>"),
+                text: format!("Story {i}"),
+                excerpt: format!("Story {i}"),
+                source_hash: format!("h{i}"),
+                site_name: None,
+                lead_image: None,
+                related: vec![],
+                images: vec![],
+            };
+            lib.store().add_page_article(&article, start).unwrap();
+        }
+    }
+    let s = Session::start(&driver, library.path()).await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length > 0",
+        "the first rows",
+    )
+    .await;
+    // Scroll to the end of what is loaded, again and again: pages arrive, rows stay few.
+    for _ in 0..12 {
+        s.exec("const l = document.getElementById('list'); l.scrollTop = l.scrollHeight; return 0")
+            .await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let rows = s
+            .exec("return document.querySelectorAll('#list .row').length")
+            .await;
+        assert!(rows.as_u64().unwrap() <= 40, "{rows} rows in the DOM");
+    }
+    let last = s
+        .wait_for(
+            "const t = [...document.querySelectorAll('#list .row .row-title')].map(e => e.textContent); \
+             return t.includes('Story number 1199') ? t.length : 0",
+            "the last page to arrive",
+        )
+        .await;
+    assert!(last.as_u64().unwrap() > 0);
+    // j from the keyboard moves the selection and opens the story.
+    s.exec("const l = document.getElementById('list'); l.scrollTop = 0; l.focus(); return 0")
+        .await;
+    s.press("jj").await;
+    let exact =
+        |t: &str| format!("return document.getElementById('story-title').textContent === {t:?}");
+    s.wait_for(&exact("Story number 1"), "the second story")
+        .await;
+    // Clicking the story keeps the keys working (the frame never takes focus).
+    s.click("#story-title").await;
+    s.press("j").await;
+    s.wait_for(&exact("Story number 2"), "j after clicking the story")
+        .await;
+    s.quit().await;
 }

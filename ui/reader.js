@@ -1,7 +1,7 @@
 // The reader: one stored story at a time, with a browser-like Back/Forward history.
 // The story's HTML (sanitized by the engine) is shown in an <iframe sandbox> WITHOUT
-// allow-scripts, so nothing in it can run; the parent styles the frame and intercepts every
-// link click there. Titles, bylines and related links are set as text, never as markup.
+// allow-scripts, so nothing in it can run; the frame takes no pointer events and the reader
+// resolves clicks on its links itself. Titles, bylines and related links are set as text, never as markup.
 import * as api from './api.js';
 import { byId, h, longTime, replace } from './dom.js';
 import { showError } from './toast.js';
@@ -35,6 +35,29 @@ export class Reader {
     this.sizer = null;
     this.frame.addEventListener('load', () => this.frameLoaded());
     window.addEventListener('resize', () => this.fitFrame());
+    // WebKit runs no listener at all inside a frame without allow-scripts, not even the
+    // parent's, so the frame takes no pointer events (CSS) and clicks are resolved here: the
+    // point under the pointer, looked up in the story's document.
+    const story = byId('story', HTMLElement);
+    const linkAt = (/** @type {MouseEvent} */ e) => {
+      const doc = this.frame.contentDocument;
+      const rect = this.frame.getBoundingClientRect();
+      if (!doc || e.clientX < rect.left || e.clientX > rect.right || e.clientY < rect.top || e.clientY > rect.bottom) return null;
+      const el = doc.elementFromPoint(e.clientX - rect.left, e.clientY - rect.top);
+      return el ? el.closest('a[href]') : null;
+    };
+    const onClick = (/** @type {MouseEvent} */ e) => {
+      const link = linkAt(e);
+      if (!link) return;
+      e.preventDefault();
+      const href = link.getAttribute('href');
+      if (href) this.hooks.onLink(href);
+    };
+    story.addEventListener('click', onClick);
+    story.addEventListener('auxclick', onClick);
+    story.addEventListener('mousemove', (e) => {
+      story.classList.toggle('over-link', linkAt(e) !== null);
+    });
     byId('btn-back', HTMLButtonElement).addEventListener('click', () => void this.back());
     byId('btn-forward', HTMLButtonElement).addEventListener('click', () => void this.forward());
   }
@@ -167,22 +190,6 @@ export class Reader {
     const doc = this.frame.contentDocument;
     if (!doc || !this.view) return;
     this.applyAppearance();
-    // Every way a link can be activated ends here; the frame itself never navigates.
-    const intercept = (/** @type {MouseEvent} */ e) => {
-      const target = /** @type {Element|null} */ (e.target instanceof Element ? e.target : null);
-      const link = target ? target.closest('a[href]') : null;
-      if (!link && e.type !== 'click') return;
-      e.preventDefault();
-      e.stopPropagation();
-      const href = link ? link.getAttribute('href') : null;
-      if (href && e.type !== 'dragstart') this.hooks.onLink(href);
-    };
-    doc.addEventListener('click', intercept, true);
-    doc.addEventListener('auxclick', intercept, true);
-    doc.addEventListener('dragstart', (e) => e.preventDefault(), true);
-    doc.addEventListener('submit', (e) => e.preventDefault(), true);
-    doc.addEventListener('keydown', (e) => this.hooks.onKey(e), true);
-    doc.addEventListener('load', () => this.fitFrame(), true);
     this.sizer?.disconnect();
     if (doc.body) {
       this.sizer = new ResizeObserver(() => this.fitFrame());
