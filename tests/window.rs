@@ -1,0 +1,512 @@
+//! The real window, end to end: the app built by this workspace, driven through tauri-driver
+//! and WebKitWebDriver under Xvfb, against the loopback news site (tests/fixtures/news-site).
+//! Without those tools the tests print a note and pass, unless `BROADSHEET_E2E=1` (set by
+//! tests/run-all) demands them.
+
+#[path = "e2e/webdriver.rs"]
+mod webdriver;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use broadsheet_engine::library::{Library, LibraryConfig};
+use broadsheet_engine::store::NewArticle;
+use fixture_server::{FixtureServer, Reply};
+use webdriver::{Driver, Session};
+
+const MAIN_TITLE: &str = "Beijing Summit Brings Russia, North Korea, and China Together";
+const SEED_SENTENCE: &str = "In a rare show of unity among some of the world";
+
+/// Page furniture of the news site that must never reach the reader.
+const CLUTTER: &[&str] = &[
+    "We use cookies",
+    "Share on Facebook",
+    "Advertisement",
+    "More like this",
+    "Trending topics",
+    "Sign in to comment",
+];
+
+fn site_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site")
+}
+
+/// Serves the news site: `/` is its home page, the feed's `{{HOST}}` becomes this server.
+async fn news_site() -> FixtureServer {
+    let server = FixtureServer::start().await.unwrap();
+    server.serve_dir("/", site_dir());
+    let home = std::fs::read(site_dir().join("index.html")).unwrap();
+    server.route("/", Reply::ok("text/html; charset=utf-8", home));
+    let feed = std::fs::read_to_string(site_dir().join("feed.xml"))
+        .unwrap()
+        .replace("{{HOST}}", &server.addr().to_string());
+    server.route(
+        "/feed.xml",
+        Reply::ok("application/rss+xml; charset=utf-8", feed),
+    );
+    server
+}
+
+/// A JS expression: the text of the story frame, as the reader sees it.
+const FRAME_TEXT: &str =
+    "(document.getElementById('story-frame').contentDocument?.body?.innerText ?? '')";
+
+/// JS for "the reader shows a story whose title contains X".
+fn title_is(fragment: &str) -> String {
+    format!(
+        "return document.getElementById('story-title').textContent.includes({})",
+        serde_json::to_string(fragment).unwrap()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribe_read_bookmark_follow_search_then_read_offline() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let server = news_site().await;
+    let library = tempfile::tempdir().unwrap();
+
+    // First run: the welcome state, saying what to do.
+    let s = Session::start(&driver, library.path()).await;
+    let welcome = s
+        .exec("const w = document.getElementById('welcome'); return w.hidden ? '' : w.innerText")
+        .await;
+    let welcome = welcome.as_str().unwrap_or_default();
+    assert!(welcome.contains("Add a subscription"), "{welcome}");
+    assert!(welcome.contains("Import OPML"), "{welcome}");
+
+    // Subscribe by the site's home page address; the engine finds its feed.
+    s.click("#welcome-add").await;
+    s.type_into("#add-url", &server.url("/")).await;
+    s.click("#add-submit").await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length === 4 && document.getElementById('welcome').hidden",
+        "the list to fill with the site's four stories",
+    )
+    .await;
+    let sidebar = s
+        .exec("return document.getElementById('sources').innerText")
+        .await;
+    assert!(
+        sidebar.as_str().unwrap().contains("The Harbour Ledger"),
+        "{sidebar}"
+    );
+
+    // Open the main story: its text, none of the page's clutter.
+    let main_row = s
+        .exec(&format!(
+            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
+            serde_json::to_string(MAIN_TITLE).unwrap()
+        ))
+        .await;
+    s.click(&format!("#{}", main_row.as_str().unwrap())).await;
+    s.wait_for(&title_is(MAIN_TITLE), "the main story").await;
+    let text = s
+        .wait_for(
+            &format!("return {FRAME_TEXT}.includes({SEED_SENTENCE:?}) && {FRAME_TEXT}"),
+            "the story's text",
+        )
+        .await;
+    let text = text.as_str().unwrap();
+    for clutter in CLUTTER {
+        assert!(!text.contains(clutter), "clutter {clutter:?} in the story");
+    }
+    // The frame runs no scripts: its sandbox has no allow-scripts.
+    let sandbox = s
+        .exec("return document.getElementById('story-frame').getAttribute('sandbox')")
+        .await;
+    assert_eq!(sandbox, "allow-same-origin");
+
+    // Bookmark it from the keyboard; the list remembers it was read.
+    s.click(&format!("#{}", main_row.as_str().unwrap())).await;
+    s.press("b").await;
+    s.wait_for(
+        "return document.getElementById('btn-bookmark').getAttribute('aria-pressed') === 'true'",
+        "the bookmark",
+    )
+    .await;
+
+    // Follow a related story inside the app, then come back.
+    let related = s
+        .exec("return document.querySelectorAll('.related-link').length")
+        .await;
+    assert_eq!(related, 3, "the three other stories are related");
+    let followed_title = s
+        .exec("return document.querySelector('.related-link .related-link-title').textContent")
+        .await;
+    let followed_title = followed_title.as_str().unwrap().to_string();
+    s.click(".related-link").await;
+    s.wait_for(&title_is(&followed_title), "the followed story")
+        .await;
+    s.wait_for(&format!("return {FRAME_TEXT}.length > 200"), "its text")
+        .await;
+    s.click("#btn-back").await;
+    s.wait_for(&title_is(MAIN_TITLE), "back to the main story")
+        .await;
+    s.click("#btn-forward").await;
+    s.wait_for(&title_is(&followed_title), "forward again")
+        .await;
+    s.press("\u{E00C}").await; // Escape: back
+    s.wait_for(&title_is(MAIN_TITLE), "Escape goes back").await;
+
+    // Search finds the story, with the matched word highlighted.
+    s.click("#search").await;
+    s.type_into("#search", "Pyongyang summit").await;
+    s.wait_for(
+        "return document.getElementById('list-title').textContent.startsWith('Search') \
+         && [...document.querySelectorAll('#list .row')].some(r => r.innerText.includes('Beijing Summit') && r.querySelector('mark'))",
+        "the search result with a highlight",
+    )
+    .await;
+
+    // The pictures are in the library before the network goes away.
+    s.wait_for(
+        "const i = document.getElementById('story-frame').contentDocument.querySelector('img'); \
+         return i && i.complete && i.naturalWidth > 0",
+        "the story's picture",
+    )
+    .await;
+    s.quit().await;
+
+    // Offline: the site is gone, the app restarts, the bookmarked story is all there.
+    drop(server);
+    let s = Session::start(&driver, library.path()).await;
+    s.click("[data-source='bookmarks']").await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length === 1",
+        "one bookmark",
+    )
+    .await;
+    s.click("#list .row").await;
+    s.wait_for(&title_is(MAIN_TITLE), "the bookmarked story offline")
+        .await;
+    let width = s
+        .wait_for(
+            "const i = document.getElementById('story-frame').contentDocument.querySelector('img'); \
+             return i && i.complete ? i.naturalWidth : 0",
+            "the picture offline",
+        )
+        .await;
+    assert!(width.as_u64().unwrap() > 0, "picture width {width}");
+    let text = s.exec(&format!("return {FRAME_TEXT}")).await;
+    assert!(text.as_str().unwrap().contains(SEED_SENTENCE));
+    s.quit().await;
+}
+
+/// HTML the sanitizer would never let through, written straight into the library to simulate a
+/// sanitizer miss: every way it tries to reach the IPC bridge or the top window must fail.
+const HOSTILE_HTML: &str = concat!(
+    "<p id=hostile>Hostile story</p>",
+    "<img src=x onerror=\"window.top.__TAURI_INTERNALS__.invoke('__canary')\">",
+    "<script>parent.__TAURI__.core.invoke('__canary'); window.top.__pwned = 1</script>",
+    "<a id=js-link href=\"javascript:top.__pwned=1;top.__TAURI_INTERNALS__.invoke('__canary')\">click me</a>",
+    "<iframe srcdoc=\"<script>top.__TAURI_INTERNALS__.invoke('__canary');top.__pwned=1</script>\"></iframe>",
+    "<details open ontoggle=\"top.__TAURI_INTERNALS__.invoke('__canary')\"><summary>s</summary></details>",
+    "<svg onload=\"top.__pwned=1\"><circle r=5 /></svg>",
+    "<form action=\"javascript:top.__pwned=1\"><button id=form-button>Go</button></form>",
+);
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let hostile = NewArticle {
+            key: "hostile".into(),
+            url: Some("https://news.example/2024/a.html".into()),
+            title: "<img src=x onerror=alert(1)> Hostile".into(),
+            author: Some("'onmouseover='alert(1)".into()),
+            published: chrono::Utc::now(),
+            updated: None,
+            html: HOSTILE_HTML.into(),
+            text: "Hostile story".into(),
+            excerpt: "<b>not bold</b>".into(),
+            source_hash: "hostile".into(),
+            site_name: None,
+            lead_image: None,
+            related: vec![],
+            images: vec![],
+        };
+        lib.store()
+            .add_page_article(&hostile, chrono::Utc::now())
+            .unwrap();
+    }
+    let canary = library.path().join("canary-called");
+
+    let s = Session::start(&driver, library.path()).await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length === 1",
+        "the hostile story in the list",
+    )
+    .await;
+    // Titles are text: the markup in the title shows literally and creates no element.
+    let row = s
+        .exec("const r = document.querySelector('#list .row'); return [r.innerText, r.querySelectorAll('img, b').length]")
+        .await;
+    assert!(
+        row[0]
+            .as_str()
+            .unwrap()
+            .contains("<img src=x onerror=alert(1)>"),
+        "{row}"
+    );
+    assert_eq!(
+        row[1], 0,
+        "markup from the title or excerpt became elements"
+    );
+    s.click("#list .row").await;
+    s.wait_for(
+        &format!("return {FRAME_TEXT}.includes('Hostile story')"),
+        "the hostile story",
+    )
+    .await;
+    let title_elements = s
+        .exec("return document.getElementById('story-title').children.length")
+        .await;
+    assert_eq!(title_elements, 0);
+
+    // Click the javascript: link and the form button inside the story, for real.
+    s.frame(Some("#story-frame")).await;
+    s.click("#js-link").await;
+    s.frame(None).await;
+    s.frame(Some("#story-frame")).await;
+    s.click("#form-button").await;
+    s.frame(None).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // The click was seen by the window, which refused the javascript: link.
+    s.wait_for(
+        "return document.getElementById('toasts').innerText.includes('does not open javascript')",
+        "the refusal of the javascript: link",
+    )
+    .await;
+
+    assert!(!canary.exists(), "the story reached the IPC bridge");
+    let pwned = s.exec("return typeof window.__pwned").await;
+    assert_eq!(pwned, "undefined", "the story ran code in the window");
+    let url = s.exec("return location.href").await;
+    assert!(
+        url.as_str().unwrap().starts_with("tauri://localhost"),
+        "the window navigated to {url}"
+    );
+    // The frame is still the story (not navigated to a javascript: or form URL).
+    let frame_url = s
+        .exec("return document.getElementById('story-frame').contentWindow.location.href")
+        .await;
+    assert_eq!(frame_url, "about:srcdoc");
+    // The window itself can still reach the backend: the bridge was there to be attacked.
+    let alive = s
+        .exec("return typeof window.__TAURI_INTERNALS__.invoke")
+        .await;
+    assert_eq!(alive, "function");
+    s.quit().await;
+}
+
+/// A small RSS feed of made-up stories (our own words), so the screenshots' sidebar looks like
+/// a real reader's. Every item is a full story, so nothing else is fetched.
+fn made_up_feed(title: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{title}</title><link>http://example.invalid/</link><description>{title}</description>"
+    );
+    for (i, (headline, date, body)) in items.iter().enumerate() {
+        xml.push_str(&format!(
+            "<item><title>{headline}</title><guid>{title}-{i}</guid><pubDate>{date}</pubDate><description><![CDATA[<p>{body}</p>]]></description></item>"
+        ));
+    }
+    xml.push_str("</channel></rss>");
+    xml
+}
+
+/// Makes the README's screenshots (light, dark, narrow) from a realistic library; run by
+/// tests/screenshots.sh. Ignored in the ordinary test run.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "makes docs/screenshots; run by tests/screenshots.sh"]
+async fn screenshots() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let out = std::env::var_os("BROADSHEET_SCREENSHOTS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
+    std::fs::create_dir_all(&out).unwrap();
+    let server = news_site().await;
+    server.route(
+        "/science.xml",
+        Reply::ok(
+            "application/rss+xml",
+            made_up_feed(
+                "Tidewater Science Notes",
+                &[
+                    ("Estuary oysters filter more than expected, survey finds", "Sun, 01 Sep 2024 09:00:00 GMT",
+                     "A summer-long count in the lower estuary found oyster beds clearing the water faster than older models assumed."),
+                    ("Why the autumn plankton bloom came early this year", "Fri, 30 Aug 2024 15:30:00 GMT",
+                     "Warmer surface water and calm weeks in August gave the bloom a head start, researchers say."),
+                    ("A quiet comeback for the harbour seal", "Wed, 28 Aug 2024 07:10:00 GMT",
+                     "Counts on the sandbanks have doubled in a decade, helped by cleaner water and fewer nets."),
+                ],
+            ),
+        ),
+    );
+    server.route(
+        "/rail.xml",
+        Reply::ok(
+            "application/rss+xml",
+            made_up_feed(
+                "Northern Rail Gazette",
+                &[
+                    ("Night trains return to the coast line in October", "Sat, 31 Aug 2024 18:00:00 GMT",
+                     "Sleeper services will run three nights a week, with bicycles welcome in the first carriage."),
+                    ("Signal upgrade means weekend closures near the junction", "Thu, 29 Aug 2024 11:45:00 GMT",
+                     "Replacement buses will run every twenty minutes while engineers finish the new signalling."),
+                ],
+            ),
+        ),
+    );
+    // A feed that worked once and now fails: the sidebar shows its health.
+    server.route(
+        "/weather.xml",
+        Reply::ok(
+            "application/rss+xml",
+            made_up_feed(
+                "Harbour Weather Desk",
+                &[("Fog banks expected along the bay until midweek", "Sat, 31 Aug 2024 06:00:00 GMT",
+                   "Visibility may drop below a kilometre in the mornings; ferries plan extra time.")],
+            ),
+        ),
+    );
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        lib.subscribe(&server.url("/"), Some("News")).await.unwrap();
+        lib.subscribe(&server.url("/science.xml"), Some("Science"))
+            .await
+            .unwrap();
+        lib.subscribe(&server.url("/rail.xml"), None).await.unwrap();
+        lib.subscribe(&server.url("/weather.xml"), None)
+            .await
+            .unwrap();
+        server.route("/weather.xml", Reply::status(503));
+        lib.refresh(None, &|_| {}).await.unwrap();
+        lib.cache_images().await.unwrap();
+        let articles = lib
+            .articles(broadsheet_engine::model::ArticleQuery::default())
+            .await
+            .unwrap();
+        for a in &articles {
+            if a.title.contains("Indian Farmers") || a.title.contains("harbour seal") {
+                lib.set_read(a.id, true).await.unwrap();
+            }
+            if a.title.contains("Tianjin") {
+                lib.set_bookmarked(a.id, true).await.unwrap();
+            }
+        }
+    }
+
+    for (name, theme, width) in [
+        ("light", "light", 1280),
+        ("dark", "dark", 1280),
+        ("narrow", "light", 720),
+    ] {
+        {
+            let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+            let mut settings = lib.settings().await.unwrap();
+            settings.theme = theme.into();
+            lib.save_settings(settings).await.unwrap();
+        }
+        let s = Session::start(&driver, library.path()).await;
+        s.set_window_size(width, 800).await;
+        let row = s
+            .exec(&format!(
+                "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
+                serde_json::to_string(MAIN_TITLE).unwrap()
+            ))
+            .await;
+        s.click(&format!("#{}", row.as_str().unwrap())).await;
+        s.wait_for(
+            "const i = document.getElementById('story-frame').contentDocument.querySelector('img'); \
+             return i && i.complete && i.naturalWidth > 0",
+            "the story's picture",
+        )
+        .await;
+        // The toasts and focus rings of the clicks are not part of the picture.
+        s.exec("document.getElementById('toasts').replaceChildren(); document.activeElement.blur(); return 0")
+            .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = s.screenshot().await;
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(out.join(format!("{name}.png")), png).unwrap();
+        s.quit().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let start = chrono::Utc::now();
+        for i in 0..1200 {
+            let article = NewArticle {
+                key: format!("page-{i}"),
+                url: Some(format!("https://news.example/{i}.html")),
+                title: format!("Story number {i}"),
+                author: None,
+                published: start - chrono::Duration::minutes(i),
+                updated: None,
+                html: format!("<p>Story {i}</p>"),
+                text: format!("Story {i}"),
+                excerpt: format!("Story {i}"),
+                source_hash: format!("h{i}"),
+                site_name: None,
+                lead_image: None,
+                related: vec![],
+                images: vec![],
+            };
+            lib.store().add_page_article(&article, start).unwrap();
+        }
+    }
+    let s = Session::start(&driver, library.path()).await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length > 0",
+        "the first rows",
+    )
+    .await;
+    // Scroll to the end of what is loaded, again and again: pages arrive, rows stay few.
+    for _ in 0..12 {
+        s.exec("const l = document.getElementById('list'); l.scrollTop = l.scrollHeight; return 0")
+            .await;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let rows = s
+            .exec("return document.querySelectorAll('#list .row').length")
+            .await;
+        assert!(rows.as_u64().unwrap() <= 40, "{rows} rows in the DOM");
+    }
+    let last = s
+        .wait_for(
+            "const t = [...document.querySelectorAll('#list .row .row-title')].map(e => e.textContent); \
+             return t.includes('Story number 1199') ? t.length : 0",
+            "the last page to arrive",
+        )
+        .await;
+    assert!(last.as_u64().unwrap() > 0);
+    // j from the keyboard moves the selection and opens the story.
+    s.exec("const l = document.getElementById('list'); l.scrollTop = 0; l.focus(); return 0")
+        .await;
+    s.press("jj").await;
+    let exact =
+        |t: &str| format!("return document.getElementById('story-title').textContent === {t:?}");
+    s.wait_for(&exact("Story number 1"), "the second story")
+        .await;
+    // Clicking the story keeps the keys working (the frame never takes focus).
+    s.click("#story-title").await;
+    s.press("j").await;
+    s.wait_for(&exact("Story number 2"), "j after clicking the story")
+        .await;
+    s.quit().await;
+}

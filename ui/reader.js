@@ -1,0 +1,265 @@
+// The reader: one stored story at a time, with a browser-like Back/Forward history.
+// The story's HTML (sanitized by the engine) is shown in an <iframe sandbox> WITHOUT
+// allow-scripts, so nothing in it can run; the frame takes no pointer events and the reader
+// resolves clicks on its links itself. Titles, bylines and related links are set as text, never as markup.
+import * as api from './api.js';
+import { byId, h, longTime, replace } from './dom.js';
+import { showError } from './toast.js';
+
+/** @typedef {import('./api.js').ArticleView} ArticleView */
+/** @typedef {{dark: boolean, font: 'serif'|'sans', size: number}} Appearance */
+
+export class Reader {
+  /**
+   * @param {{
+   *   onShown: (view: ArticleView) => void,
+   *   onLink: (url: string) => void,
+   *   onKey: (e: KeyboardEvent) => void,
+   * }} hooks onShown after a story is displayed; onLink when a link in the story is
+   *   activated; onKey for keys pressed while the story has focus
+   */
+  constructor(hooks) {
+    this.hooks = hooks;
+    /** @type {number[]} article ids, as a browser's history */
+    this.history = [];
+    this.position = -1;
+    /** @type {ArticleView|null} */
+    this.view = null;
+    /** @type {Appearance} */
+    this.appearance = { dark: false, font: 'serif', size: 18 };
+    this.frame = byId('story-frame', HTMLIFrameElement);
+    this.scroll = byId('reader-scroll', HTMLElement);
+    this.empty = byId('reader-empty', HTMLElement);
+    this.loading = byId('reader-loading', HTMLElement);
+    /** @type {ResizeObserver|null} */
+    this.sizer = null;
+    this.frame.addEventListener('load', () => this.frameLoaded());
+    window.addEventListener('resize', () => this.fitFrame());
+    // WebKit runs no listener at all inside a frame without allow-scripts, not even the
+    // parent's, so the frame takes no pointer events (CSS) and clicks are resolved here: the
+    // point under the pointer, looked up in the story's document.
+    const story = byId('story', HTMLElement);
+    const linkAt = (/** @type {MouseEvent} */ e) => {
+      const doc = this.frame.contentDocument;
+      const rect = this.frame.getBoundingClientRect();
+      if (!doc || e.clientX < rect.left || e.clientX > rect.right || e.clientY < rect.top || e.clientY > rect.bottom) return null;
+      const el = doc.elementFromPoint(e.clientX - rect.left, e.clientY - rect.top);
+      return el ? el.closest('a[href]') : null;
+    };
+    const onClick = (/** @type {MouseEvent} */ e) => {
+      const link = linkAt(e);
+      if (!link) return;
+      e.preventDefault();
+      const href = link.getAttribute('href');
+      if (href) this.hooks.onLink(href);
+    };
+    story.addEventListener('click', onClick);
+    story.addEventListener('auxclick', onClick);
+    story.addEventListener('mousemove', (e) => {
+      story.classList.toggle('over-link', linkAt(e) !== null);
+    });
+    byId('btn-back', HTMLButtonElement).addEventListener('click', () => void this.back());
+    byId('btn-forward', HTMLButtonElement).addEventListener('click', () => void this.forward());
+  }
+
+  /**
+   * Shows an article and records it in the history, dropping anything "forward" of here.
+   * @param {ArticleView} view
+   */
+  push(view) {
+    this.history = this.history.slice(0, this.position + 1);
+    if (this.history[this.position] !== view.id) {
+      this.history.push(view.id);
+      this.position = this.history.length - 1;
+    }
+    this.display(view);
+  }
+
+  /** Opens a stored article by id as a new history entry. @param {number} id */
+  async open(id) {
+    this.busy(true);
+    try {
+      this.push(await api.getArticle(id));
+    } catch (err) {
+      showError(err);
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  /**
+   * Follows a link inside the reader: the engine fetches, extracts, sanitizes and keeps it.
+   * @param {string} url
+   */
+  async follow(url) {
+    this.busy(true);
+    try {
+      this.push(await api.openLink(url, this.view ? this.view.id : null));
+    } catch (err) {
+      showError(err);
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  canGoBack() { return this.position > 0; }
+
+  /** Goes back one story; false when there is nothing to go back to. */
+  async back() {
+    if (!this.canGoBack()) return false;
+    await this.go(this.position - 1);
+    return true;
+  }
+
+  async forward() {
+    if (this.position >= this.history.length - 1) return;
+    await this.go(this.position + 1);
+  }
+
+  /** @param {number} position */
+  async go(position) {
+    this.busy(true);
+    try {
+      const view = await api.getArticle(this.history[position]);
+      this.position = position;
+      this.display(view);
+    } catch (err) {
+      showError(err);
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  /** Forgets the history and shows the empty state. */
+  clear() {
+    this.history = [];
+    this.position = -1;
+    this.view = null;
+    this.scroll.hidden = true;
+    this.empty.hidden = false;
+    this.updateToolbar();
+  }
+
+  /** @param {boolean} on */
+  busy(on) {
+    this.loading.hidden = !on;
+  }
+
+  /** @param {Appearance} appearance */
+  setAppearance(appearance) {
+    this.appearance = appearance;
+    if (this.view) this.applyAppearance();
+  }
+
+  /** @param {ArticleView} view */
+  display(view) {
+    this.view = view;
+    const source = view.feed_title ?? view.site_name ?? hostOf(view.url) ?? '';
+    byId('story-source', HTMLElement).textContent = source;
+    byId('story-title', HTMLElement).textContent = view.title || 'Untitled';
+    const meta = [];
+    if (view.author) meta.push(view.author);
+    const when = longTime(view.published);
+    if (when) meta.push(when);
+    meta.push(`${view.reading_minutes} min read`);
+    byId('story-meta', HTMLElement).textContent = meta.join(' · ');
+
+    const related = byId('related', HTMLElement);
+    related.hidden = view.related.length === 0;
+    replace(byId('related-list', HTMLElement), view.related.map((link) => h('li', {}, [
+      h('button', {
+        class: 'related-link', type: 'button',
+        onclick: () => void this.follow(link.url),
+      }, [
+        h('span', { class: 'related-link-title' }, [link.title || link.url]),
+        h('span', { class: 'related-link-host' }, [hostOf(link.url) ?? '']),
+      ]),
+    ])));
+
+    this.frame.classList.add('is-loading');
+    this.frame.srcdoc = frameDocument(view.html, this.appearance);
+    this.empty.hidden = true;
+    this.scroll.hidden = false;
+    this.scroll.scrollTop = 0;
+    this.updateToolbar();
+    this.hooks.onShown(view);
+  }
+
+  /** Wires the freshly loaded story document: links, keys, size and appearance. */
+  frameLoaded() {
+    const doc = this.frame.contentDocument;
+    if (!doc || !this.view) return;
+    this.applyAppearance();
+    this.sizer?.disconnect();
+    if (doc.body) {
+      this.sizer = new ResizeObserver(() => this.fitFrame());
+      this.sizer.observe(doc.body);
+    }
+    this.fitFrame();
+    this.frame.classList.remove('is-loading');
+  }
+
+  applyAppearance() {
+    const root = this.frame.contentDocument?.documentElement;
+    if (!root) return;
+    root.classList.toggle('dark', this.appearance.dark);
+    root.classList.toggle('sans', this.appearance.font === 'sans');
+    root.style.fontSize = `${this.appearance.size}px`;
+    this.fitFrame();
+  }
+
+  /** Makes the frame as tall as its story, so the reader pane scrolls as one page. */
+  fitFrame() {
+    const body = this.frame.contentDocument?.body;
+    if (!body) return;
+    const height = Math.ceil(body.getBoundingClientRect().height);
+    if (height > 0) this.frame.style.height = `${height}px`;
+  }
+
+  updateToolbar() {
+    const view = this.view;
+    byId('btn-back', HTMLButtonElement).disabled = !this.canGoBack();
+    byId('btn-forward', HTMLButtonElement).disabled = this.position >= this.history.length - 1;
+    const bookmark = byId('btn-bookmark', HTMLButtonElement);
+    bookmark.setAttribute('aria-pressed', view && view.bookmarked ? 'true' : 'false');
+    bookmark.setAttribute('aria-label', view && view.bookmarked ? 'Remove bookmark' : 'Bookmark');
+    for (const id of ['btn-bookmark', 'btn-unread', 'btn-export-html', 'btn-export-md']) {
+      byId(id, HTMLButtonElement).disabled = !view;
+    }
+    byId('btn-original', HTMLButtonElement).disabled = !view || !view.url;
+    const unread = byId('btn-unread', HTMLButtonElement);
+    unread.setAttribute('aria-label', view && !view.read ? 'Mark as read' : 'Mark as unread');
+    unread.title = view && !view.read ? 'Mark as read (m)' : 'Mark as unread (m)';
+    unread.classList.toggle('is-on', !!view && !view.read);
+  }
+
+  /** @param {Partial<ArticleView>} patch */
+  patch(patch) {
+    if (!this.view) return;
+    this.view = { ...this.view, ...patch };
+    this.updateToolbar();
+  }
+}
+
+/**
+ * The story's own document. Its only style is the app's reader-frame.css (the window's CSP
+ * forbids inline styles here too); its HTML was sanitized by the engine before it was stored.
+ * @param {string} html @param {Appearance} appearance @returns {string}
+ */
+function frameDocument(html, appearance) {
+  const classes = [appearance.dark ? 'dark' : '', appearance.font === 'sans' ? 'sans' : ''].join(' ').trim();
+  return `<!doctype html><html class="${classes}"><head><meta charset="utf-8">`
+    + '<meta name="referrer" content="no-referrer">'
+    + '<link rel="stylesheet" href="reader-frame.css"></head>'
+    + `<body><div class="story-body">${html}</div></body></html>`;
+}
+
+/** @param {string|null} url @returns {string|null} */
+function hostOf(url) {
+  if (!url) return null;
+  try {
+    return new URL(url).host.replace(/^www\./, '');
+  } catch {
+    return null;
+  }
+}
