@@ -293,6 +293,20 @@ fn convert_feed(
     }
 }
 
+/// A person as a reader wants to see them. RSS `<author>` is "email (Name)" by the spec, and
+/// feed-rs hands back "(Name)" or the whole string: keep the name alone.
+fn person_name(raw: &str) -> String {
+    let raw = raw.trim();
+    if let (Some(open), true) = (raw.find('('), raw.ends_with(')')) {
+        let name = raw[open + 1..raw.len() - 1].trim();
+        let before = raw[..open].trim();
+        if !name.is_empty() && (before.is_empty() || before.contains('@')) {
+            return name.to_string();
+        }
+    }
+    raw.to_string()
+}
+
 fn convert_item(
     entry: model::Entry,
     feed_url: &Url,
@@ -346,7 +360,7 @@ fn convert_item(
                 .map(str::trim)
                 .filter(|name| !name.is_empty())
         })
-        .map(str::to_owned);
+        .map(person_name);
 
     let latest_plausible = fetched_at + TimeDelta::days(1);
     let plausible = |date: DateTime<Utc>| date.timestamp() >= 0 && date <= latest_plausible;
@@ -481,4 +495,22 @@ fn content_key(title: &str, body: Option<&str>) -> String {
     hasher.update([0u8]);
     hasher.update(body.unwrap_or("").as_bytes());
     format!("sha256:{:x}", hasher.finalize())
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::person_name;
+
+    #[test]
+    fn rss_author_email_with_name_shows_the_name() {
+        assert_eq!(
+            person_name("newsdesk@ledger.example (Mei Lin Tan)"),
+            "Mei Lin Tan"
+        );
+        assert_eq!(person_name("(Mei Lin Tan)"), "Mei Lin Tan");
+        assert_eq!(person_name("Jane Doe"), "Jane Doe");
+        // Parentheses that are part of a name stay.
+        assert_eq!(person_name("Jane Doe (Reuters)"), "Jane Doe (Reuters)");
+        assert_eq!(person_name("desk@news.example"), "desk@news.example");
+    }
 }
