@@ -447,7 +447,7 @@ impl Library {
         if !batch.is_empty() {
             self.write_batch(batch, &mut report).await?;
         }
-        if report.new_articles > 1000 {
+        if report.new_articles > 0 {
             self.blocking(|s| s.optimize()).await?;
         }
         Ok(report)

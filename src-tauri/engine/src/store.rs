@@ -268,7 +268,10 @@ impl Store {
             .writer
             .lock()
             .map_err(|_| StoreError::Poisoned("writer"))?;
-        conn.execute_batch("PRAGMA optimize;")?;
+        // 0x10002: also analyze tables this connection has not queried yet, bounded by
+        // analysis_limit so it stays cheap. Stale statistics made the planner sort every
+        // unread article to show 50 (a 10x slower list).
+        conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")?;
         Ok(())
     }
 
@@ -767,11 +770,16 @@ fn folder_id(tx: &Transaction, name: &str) -> Result<i64> {
 
 fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
     let mut stmt = c.prepare_cached(
-        "SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
-                (SELECT count(*) FROM articles a JOIN article_state s ON s.article_id = a.id
-                  WHERE a.feed_id = f.id AND s.read = 0),
+        "WITH unread AS (
+             SELECT a.feed_id, count(*) AS n FROM article_state s
+             JOIN articles a ON a.id = s.article_id
+             WHERE s.read = 0 AND a.feed_id IS NOT NULL AND (?1 IS NULL OR a.feed_id = ?1)
+             GROUP BY a.feed_id)
+         SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
+                coalesce(u.n, 0),
                 f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
+         LEFT JOIN unread u ON u.feed_id = f.id
          WHERE ?1 IS NULL OR f.id = ?1
          ORDER BY d.name IS NOT NULL, d.name COLLATE NOCASE, 2 COLLATE NOCASE",
     )?;
