@@ -84,15 +84,74 @@ fn serve_image(
     });
 }
 
+/// The window logs warnings (and the engine's notable events) to `broadsheet.log` in the
+/// platform's log folder, unless `BROADSHEET_LOG` already sends logs to stderr.
+fn init_file_logging(log_dir: &std::path::Path) {
+    const KEEP_BYTES: u64 = 5 * 1024 * 1024;
+    if std::env::var_os("BROADSHEET_LOG").is_some() || std::fs::create_dir_all(log_dir).is_err() {
+        return;
+    }
+    let path = log_dir.join("broadsheet.log");
+    if std::fs::metadata(&path)
+        .map(|m| m.len() > KEEP_BYTES)
+        .unwrap_or(false)
+    {
+        let _ = std::fs::rename(&path, log_dir.join("broadsheet.old.log"));
+    }
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            "warn,broadsheet=info,broadsheet_engine=info",
+        ))
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .try_init();
+}
+
+/// A D-Bus name for "one window per library": a second launch on the same library focuses the
+/// running window instead of opening a second writer (Windows and macOS: one per user).
+fn instance_id(data_dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    data_dir.hash(&mut h);
+    format!("{APP_IDENTIFIER}.L{:016x}", h.finish())
+}
+
+fn focus_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 fn run_window(data_dir: Option<PathBuf>) -> ExitCode {
     let context = tauri::generate_context!();
+    let default_dir = dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join(APP_IDENTIFIER);
+    let single_instance = tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id(data_dir.as_deref().unwrap_or(&default_dir)))
+        .callback(|app, _args, _cwd| focus_main_window(app))
+        .build();
     let builder = tauri::Builder::default()
+        // First, so a second launch hands over before anything else starts.
+        .plugin(single_instance)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, serve_image)
         .invoke_handler(handlers())
         .setup(move |app| {
+            if let Ok(log_dir) = app.path().app_log_dir() {
+                init_file_logging(&log_dir);
+            }
             let dir = match data_dir.clone() {
                 Some(dir) => dir,
                 None => app.path().app_data_dir()?,

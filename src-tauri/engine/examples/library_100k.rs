@@ -168,7 +168,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         assert_eq!(feeds_list.len(), feeds);
     }
     let (o, l, f) = parts[parts.len() / 2];
-    println!("  (one run: open {o:.1} ms, first 50 {l:.1} ms, feed list with unread counts {f:.1} ms)");
+    println!(
+        "  (one run: open {o:.1} ms, first 50 {l:.1} ms, feed list with unread counts {f:.1} ms)"
+    );
     let store = Store::open(&path)?;
     let t = Instant::now();
     store.articles(&ArticleQuery {
