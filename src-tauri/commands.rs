@@ -77,7 +77,18 @@ pub async fn list_articles(
     state: State<'_, AppState>,
     query: ArticleQuery,
 ) -> Result<Vec<ArticleSummary>> {
-    Ok(state.library.articles(query).await?)
+    let list = state.library.articles(query).await?;
+    // For the start-up benchmark (BROADSHEET_LOG=broadsheet::startup=info): the first list
+    // the window asks for is the one it paints first.
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| {
+        tracing::info!(
+            target: "broadsheet::startup",
+            ms = crate::STARTED.elapsed().as_millis() as u64,
+            "first article list served"
+        );
+    });
+    Ok(list)
 }
 
 #[tauri::command]

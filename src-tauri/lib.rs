@@ -18,6 +18,10 @@ pub mod commands;
 
 use commands::AppState;
 
+/// When the process started, for the start-up benchmark.
+pub static STARTED: std::sync::LazyLock<std::time::Instant> =
+    std::sync::LazyLock::new(std::time::Instant::now);
+
 /// The app's identifier, as in tauri.conf.json: it names the library folder on every platform.
 pub const APP_IDENTIFIER: &str = "app.broadsheet.reader";
 
@@ -33,6 +37,7 @@ fn init_logging() {
 
 /// Entry point: a subcommand runs headless; no subcommand opens the window.
 pub fn run() -> ExitCode {
+    std::sync::LazyLock::force(&STARTED);
     init_logging();
     let mut cli = cli::Cli::parse();
     match cli.command.take() {
