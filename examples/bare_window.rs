@@ -7,10 +7,14 @@ fn main() {
     let context = tauri::generate_context!();
     let result = tauri::Builder::default()
         .setup(|app| {
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::App("bare.html".into()))
-                .title("Bare Tauri window")
-                .inner_size(1200.0, 800.0)
-                .build()?;
+            tauri::WebviewWindowBuilder::new(
+                app,
+                "main",
+                tauri::WebviewUrl::App("bare.html".into()),
+            )
+            .title("Bare Tauri window")
+            .inner_size(1200.0, 800.0)
+            .build()?;
             Ok(())
         })
         .run(context);

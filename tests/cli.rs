@@ -735,3 +735,29 @@ async fn hostile_servers_fail_their_own_feed_and_nothing_else() {
         .iter()
         .any(|e| e["kind"] == "rate_limited"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_damaged_library_is_reported_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let file = d.join("library.sqlite3");
+    let garbage = b"this is not a database, but it may be someone's only copy".repeat(100);
+    std::fs::write(&file, &garbage).unwrap();
+    let run = broadsheet(d, &["feeds", "--json"]).await;
+    assert_ne!(run.code, 0);
+    assert!(run.stdout.is_empty());
+    let err: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    assert_eq!(err["kind"], "library_unreadable");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains(file.to_str().unwrap()),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        garbage,
+        "the file was touched"
+    );
+}
