@@ -282,16 +282,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             let text = lib.export_article(id, format).await?;
             match output {
                 None => Ok(text),
-                Some(path) => {
-                    std::fs::write(&path, text).map_err(|source| LibraryError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    if json {
-                        return to_json(&serde_json::json!({ "path": path }));
-                    }
-                    Ok(format!("Wrote {}\n", path.display()))
-                }
+                Some(path) => write_file(path, text, json),
             }
         }
         Command::Bookmark { id } => state_change(lib, id, json, lib.set_bookmarked(id, true)).await,
@@ -340,16 +331,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             let opml = lib.export_opml().await?;
             match file {
                 None => Ok(opml),
-                Some(path) => {
-                    std::fs::write(&path, opml).map_err(|source| LibraryError::Io {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    if json {
-                        return to_json(&serde_json::json!({ "path": path }));
-                    }
-                    Ok(format!("Wrote {}\n", path.display()))
-                }
+                Some(path) => write_file(path, opml, json),
             }
         }
         Command::Settings { set } => {
@@ -434,6 +416,18 @@ async fn feed_out(lib: &Library, id: i64, json: bool) -> Result<String, LibraryE
         return to_json(&feed);
     }
     Ok(feeds_text(std::slice::from_ref(&feed)))
+}
+
+/// Writes `text` to `path`, answering as the command line does for a written file.
+fn write_file(path: PathBuf, text: String, json: bool) -> Result<String, LibraryError> {
+    std::fs::write(&path, text).map_err(|source| LibraryError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if json {
+        return to_json(&serde_json::json!({ "path": path }));
+    }
+    Ok(format!("Wrote {}\n", path.display()))
 }
 
 fn refresh_text(r: &RefreshReport) -> String {

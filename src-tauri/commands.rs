@@ -317,12 +317,14 @@ pub async fn save_settings(state: State<'_, AppState>, settings: Settings) -> Re
 }
 
 /// A command that must never be called: the hostile-article end-to-end test (INV-3) checks
-/// that stored HTML can never reach the IPC bridge. Debug builds only; it records the call.
-#[cfg(debug_assertions)]
+/// that stored HTML can never reach the IPC bridge. In debug builds it records the call in the
+/// library folder; release builds do nothing with it.
 #[tauri::command]
 pub fn __canary(state: State<'_, AppState>) {
-    let marker = state.library.dir().join("canary-called");
-    let _ = std::fs::write(marker, b"called");
+    if cfg!(debug_assertions) {
+        let marker = state.library.dir().join("canary-called");
+        let _ = std::fs::write(marker, b"called");
+    }
 }
 
 #[cfg(test)]

@@ -2,10 +2,14 @@
 //! page with a feed link, a teaser-only feed, story pages full of clutter, related stories and
 //! pictures. Checks that what a reader keeps is the story, whole and clean.
 
+#[path = "support/news_site.rs"]
+mod news_site;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use fixture_server::{FixtureServer, Reply};
+use news_site::news_site;
 use serde_json::Value;
 
 const MAIN_STORY: &str = "/2024/09/02/beijing-summit-russia-north-korea-china.html";
@@ -23,27 +27,6 @@ const CLUTTER: &[&str] = &[
     "All rights reserved",
     "dataLayer",
 ];
-
-fn site_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site")
-}
-
-/// Serves the news site; the feed's `{{HOST}}` placeholders become this server's address.
-async fn news_site() -> FixtureServer {
-    let server = FixtureServer::start().await.unwrap();
-    server.serve_dir("/", site_dir());
-    let home = std::fs::read(site_dir().join("index.html")).unwrap();
-    server.route("/", Reply::ok("text/html; charset=utf-8", home));
-    let host = server.addr().to_string();
-    let feed = std::fs::read_to_string(site_dir().join("feed.xml"))
-        .unwrap()
-        .replace("{{HOST}}", &host);
-    server.route(
-        "/feed.xml",
-        Reply::ok("application/rss+xml; charset=utf-8", feed),
-    );
-    server
-}
 
 fn seed_sentence() -> String {
     // The seed's opening sentence is the story's; it must arrive whole.

@@ -6,12 +6,16 @@
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
+#[path = "support/news_site.rs"]
+mod news_site;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::store::NewArticle;
-use fixture_server::{FixtureServer, Reply};
+use fixture_server::Reply;
+use news_site::news_site;
 use webdriver::{Driver, Session};
 
 const MAIN_TITLE: &str = "Beijing Summit Brings Russia, North Korea, and China Together";
@@ -26,26 +30,6 @@ const CLUTTER: &[&str] = &[
     "Trending topics",
     "Sign in to comment",
 ];
-
-fn site_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site")
-}
-
-/// Serves the news site: `/` is its home page, the feed's `{{HOST}}` becomes this server.
-async fn news_site() -> FixtureServer {
-    let server = FixtureServer::start().await.unwrap();
-    server.serve_dir("/", site_dir());
-    let home = std::fs::read(site_dir().join("index.html")).unwrap();
-    server.route("/", Reply::ok("text/html; charset=utf-8", home));
-    let feed = std::fs::read_to_string(site_dir().join("feed.xml"))
-        .unwrap()
-        .replace("{{HOST}}", &server.addr().to_string());
-    server.route(
-        "/feed.xml",
-        Reply::ok("application/rss+xml; charset=utf-8", feed),
-    );
-    server
-}
 
 /// A JS expression: the text of the story frame, as the reader sees it.
 const FRAME_TEXT: &str =

@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 use dom_query::Document;
 
 use crate::model::Article;
+use crate::sanitize::escape_html;
 
 /// A picture from the library's cache: its MIME type and its bytes.
 pub type CachedPicture = (String, Vec<u8>);
@@ -237,22 +238,6 @@ fn web_url(url: Option<&str>) -> Option<&str> {
 
 fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Text safe in HTML content and in double- or single-quoted attributes.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// One line of text that Markdown shows literally, wherever in a line it is put.

@@ -1146,7 +1146,10 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
             let note = format!(
                 "Broadsheet did not keep this story's text ({e}). Open the original to read it."
             );
-            (format!("<p><em>{}</em></p>", escape_text(&note)), note)
+            (
+                format!("<p><em>{}</em></p>", sanitize::escape_html(&note)),
+                note,
+            )
         }
     };
     let summary_text = match (&item.content_html, &item.summary_html) {
@@ -1218,7 +1221,7 @@ fn apply_story(article: &mut NewArticle, story: ExtractedArticle, page_url: &Url
                 "Broadsheet did not keep this story's text ({e}). Open the original to read it."
             );
             (
-                format!("<p><em>{}</em></p>", escape_text(&note)),
+                format!("<p><em>{}</em></p>", sanitize::escape_html(&note)),
                 Vec::new(),
             )
         }
@@ -1274,12 +1277,6 @@ fn is_teaser(text: &str) -> bool {
         || t.ends_with("[...]")
         || lower_tail.ends_with("read more")
         || lower_tail.ends_with("continue reading")
-}
-
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

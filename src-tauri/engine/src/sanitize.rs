@@ -581,6 +581,23 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
     format!("{head}…")
 }
 
+/// Text made safe to place in HTML content or in a quoted attribute: for the few places that
+/// build HTML around text (a plain-text summary, an export's title), never for stored HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Refuses HTML that would make html5ever slow (deep nesting, attribute floods, over
 /// `MAX_HTML_BYTES`) before it is parsed: one linear scan of the bytes.
 pub fn check_complexity(html: &str) -> Result<(), SanitizeError> {

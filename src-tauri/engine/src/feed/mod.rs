@@ -18,6 +18,8 @@ use feed_rs::model::{self, FeedType};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::sanitize::escape_html;
+
 pub use discover::{discover_feed_links, FeedFormat, FeedLink};
 
 use encoding::CharsetRefusal;
@@ -471,21 +473,6 @@ fn html_of(essence: &str, body: &str) -> Option<String> {
     } else {
         None
     }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A key for items with neither id nor link: the same bytes always give the same key.
