@@ -268,6 +268,23 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
     )
     .await;
 
+    // The same link from the keyboard: `l` selects it, Enter hands it to the same refusal.
+    s.exec("document.getElementById('toasts').replaceChildren(); return null")
+        .await;
+    s.click("#story-title").await;
+    s.press("l").await;
+    s.wait_for(
+        "return document.getElementById('story-status').textContent.startsWith('Link 1 of')",
+        "the first link selected from the keyboard",
+    )
+    .await;
+    s.press("\u{E007}").await; // Enter
+    s.wait_for(
+        "return document.getElementById('toasts').innerText.includes('does not open javascript')",
+        "the refusal of the javascript: link opened from the keyboard",
+    )
+    .await;
+
     assert!(!canary.exists(), "the story reached the IPC bridge");
     let pwned = s.exec("return typeof window.__pwned").await;
     assert_eq!(pwned, "undefined", "the story ran code in the window");

@@ -424,7 +424,10 @@ function onKey(e) {
       list.move(-1); break;
     case 'Enter':
       if (onControl) return;
-      void openOriginal(); break;
+      if (!reader.activateLink()) void openOriginal();
+      break;
+    case 'l': if (!reader.cycleLink(1)) return; break;
+    case 'L': if (!reader.cycleLink(-1)) return; break;
     case 'o': void openOriginal(); break;
     case 'b': void toggleBookmark(); break;
     case 'm': void toggleRead(); break;

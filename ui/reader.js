@@ -33,6 +33,8 @@ export class Reader {
     this.loading = byId('reader-loading', HTMLElement);
     /** @type {ResizeObserver|null} */
     this.sizer = null;
+    /** index of the story link selected from the keyboard, -1 for none */
+    this.linkIndex = -1;
     this.frame.addEventListener('load', () => this.frameLoaded());
     window.addEventListener('resize', () => this.fitFrame());
     // WebKit runs no listener at all inside a frame without allow-scripts, not even the
@@ -189,6 +191,10 @@ export class Reader {
   frameLoaded() {
     const doc = this.frame.contentDocument;
     if (!doc || !this.view) return;
+    // Keys pressed inside the frame would reach no listener (see the constructor), so focus
+    // never goes there: the story's links are reached with `l` / `L` from the window instead.
+    for (const link of doc.querySelectorAll('a[href]')) link.setAttribute('tabindex', '-1');
+    this.linkIndex = -1;
     this.applyAppearance();
     this.sizer?.disconnect();
     if (doc.body) {
@@ -197,6 +203,35 @@ export class Reader {
     }
     this.fitFrame();
     this.frame.classList.remove('is-loading');
+  }
+
+  /**
+   * Selects the next (1) or previous (-1) link of the story, for keyboard users; Enter then
+   * opens it. Returns false when the story has no links.
+   * @param {number} delta
+   */
+  cycleLink(delta) {
+    const doc = this.frame.contentDocument;
+    if (!doc || !this.view) return false;
+    const links = [...doc.querySelectorAll('a[href]')];
+    if (links.length === 0) return false;
+    links[this.linkIndex]?.classList.remove('kbd-link');
+    this.linkIndex = (Math.max(this.linkIndex, delta > 0 ? -1 : 0) + delta + links.length) % links.length;
+    const link = links[this.linkIndex];
+    link.classList.add('kbd-link');
+    const top = this.frame.getBoundingClientRect().top + link.getBoundingClientRect().top;
+    if (top < 80 || top > window.innerHeight - 80) this.scroll.scrollBy({ top: top - window.innerHeight / 3 });
+    byId('story-status', HTMLElement).textContent = `Link ${this.linkIndex + 1} of ${links.length}: ${link.textContent ?? ''}`;
+    return true;
+  }
+
+  /** Opens the link selected with cycleLink, if any. @returns {boolean} whether one was */
+  activateLink() {
+    const link = this.frame.contentDocument?.querySelectorAll('a[href]')[this.linkIndex ?? -1];
+    const href = link?.getAttribute('href');
+    if (!href) return false;
+    this.hooks.onLink(href);
+    return true;
   }
 
   applyAppearance() {

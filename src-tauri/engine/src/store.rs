@@ -868,7 +868,11 @@ fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<ArticleSummary
     } else {
         String::new()
     };
-    let (limit, offset) = if page_in_fts { (limit, 0) } else { (limit, offset) };
+    let (limit, offset) = if page_in_fts {
+        (limit, 0)
+    } else {
+        (limit, offset)
+    };
     let sql = format!(
         "WITH hits AS (SELECT rowid AS id, bm25(article_fts, 8.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ?{fts_page})
          SELECT {SUMMARY_COLUMNS}
