@@ -93,6 +93,12 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         folder: Option<String>,
     },
+    /// Always fetch the full story from each item's page for this feed (on), or only for teasers (off).
+    FullStory {
+        feed_id: i64,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
     /// Unsubscribe from a feed; its bookmarked articles stay.
     Unsubscribe { feed_id: i64 },
     /// Subscribe to every feed of an OPML file, with its folders.
@@ -304,6 +310,10 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
         }
         Command::Move { feed_id, folder } => {
             lib.move_feed(feed_id, folder).await?;
+            feed_out(lib, feed_id, json).await
+        }
+        Command::FullStory { feed_id, state } => {
+            lib.set_full_story(feed_id, state == "on").await?;
             feed_out(lib, feed_id, json).await
         }
         Command::Unsubscribe { feed_id } => {

@@ -240,3 +240,51 @@ async fn a_page_that_is_not_a_story_gets_a_clear_error() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn always_fetch_the_full_story_replaces_even_long_summaries() {
+    use fixture_server::Reply;
+    let server = news_site().await;
+    // A feed whose item carries a long summary (not a teaser), linking to the site's story.
+    let long = "Officials met for talks. ".repeat(40);
+    let feed = format!(
+        "<rss version=\"2.0\"><channel><title>Long summaries</title><item><guid>s</guid><title>Summit</title>\
+         <link>{}</link><description>{long}</description></item></channel></rss>",
+        server.url(MAIN_STORY)
+    );
+    server.route("/long.xml", Reply::ok("application/rss+xml", feed));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sub = broadsheet(d, &["subscribe", &server.url("/long.xml")]).await;
+    let id = sub["id"].to_string();
+    let list = broadsheet(d, &["articles"]).await;
+    let article = list[0]["id"].to_string();
+    let before = broadsheet(d, &["show", &article]).await;
+    assert!(
+        before["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Officials met"),
+        "a long summary is kept as it is"
+    );
+
+    let on = broadsheet(d, &["full-story", &id, "on"]).await;
+    assert_eq!(on["full_story"], true);
+    // The feed edits its item: the update now brings the whole story from the page.
+    let edited = format!(
+        "<rss version=\"2.0\"><channel><title>Long summaries</title><item><guid>s</guid><title>Summit, updated</title>\
+         <link>{}</link><description>{long} More.</description></item></channel></rss>",
+        server.url(MAIN_STORY)
+    );
+    server.route("/long.xml", Reply::ok("application/rss+xml", edited));
+    broadsheet(d, &["refresh"]).await;
+    let after = broadsheet(d, &["show", &article]).await;
+    assert!(
+        after["text"]
+            .as_str()
+            .unwrap()
+            .contains("In a rare show of unity"),
+        "{}",
+        after["text"]
+    );
+}

@@ -247,8 +247,7 @@ impl Store {
                     OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
-                // Readers map the file instead of copying pages through read(2).
-                c.execute_batch("PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;")?;
+                c.execute_batch("PRAGMA cache_size = -4096;")?;
                 c
             }
         };
@@ -732,8 +731,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;
-         PRAGMA mmap_size = 268435456;",
+         PRAGMA cache_size = -32768;",
     )
 }
 

@@ -308,8 +308,8 @@ impl Fetcher {
                 hosts: Arc::new(Mutex::new(HashMap::new())),
             }),
         };
-        // Build the common client now, so a broken TLS setup shows up at startup.
-        fetcher.client_for(Reach::PUBLIC)?;
+        // Clients (and the TLS roots they load) are built at the first fetch, not here: the
+        // window opens on the library without touching the network stack.
         Ok(fetcher)
     }
 
