@@ -95,8 +95,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for f in 0..feeds {
             let new = NewFeed {
                 url: format!("https://feed{f}.example/rss"),
-                title: format!("Feed {f}"),
-                ..NewFeed::default()
+                folder: None,
+                meta: FeedMeta {
+                    title: format!("Feed {f}"),
+                    ..FeedMeta::default()
+                },
             };
             ids.push(store.add_feed(&new, Utc::now())?.0);
         }

@@ -215,11 +215,8 @@ impl Library {
         let now = Utc::now();
         let new = NewFeed {
             url: found.url.to_string(),
-            title: found.parsed.title.clone(),
-            site_url: found.parsed.site_url.as_ref().map(Url::to_string),
-            description: found.parsed.description.clone(),
-            icon_url: found.parsed.icon_url.as_ref().map(Url::to_string),
             folder: folder.map(str::to_string),
+            meta: feed_meta(&found.parsed),
         };
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
         if created {
@@ -764,15 +761,16 @@ impl Library {
                 };
                 let new = NewFeed {
                     url: url.to_string(),
-                    title: o.title,
-                    site_url: o
-                        .html_url
-                        .and_then(|h| Url::parse(&h).ok())
-                        .filter(|u| matches!(u.scheme(), "http" | "https"))
-                        .map(|u| u.to_string()),
-                    description: None,
-                    icon_url: None,
                     folder: o.folder,
+                    meta: FeedMeta {
+                        title: o.title,
+                        site_url: o
+                            .html_url
+                            .and_then(|h| Url::parse(&h).ok())
+                            .filter(|u| matches!(u.scheme(), "http" | "https"))
+                            .map(|u| u.to_string()),
+                        ..FeedMeta::default()
+                    },
                 };
                 if s.add_feed(&new, now)?.1 {
                     report.added += 1;
@@ -1067,6 +1065,7 @@ fn prepare_update(
 ) -> FeedUpdate {
     let mut seen = HashSet::new();
     let mut items = Vec::new();
+    let meta = feed_meta(&parsed);
     for item in parsed.items {
         // A feed that repeats a guid: the first copy wins, every time.
         if known.pruned.contains(&item.key) || !seen.insert(item.key.clone()) {
@@ -1080,17 +1079,22 @@ fn prepare_update(
     }
     FeedUpdate::Fetched {
         feed_id,
-        meta: FeedMeta {
-            title: parsed.title,
-            site_url: parsed.site_url.map(|u| u.to_string()),
-            description: parsed.description,
-            icon_url: parsed.icon_url.map(|u| u.to_string()),
-        },
+        meta,
         etag,
         last_modified,
         body_hash,
         items,
         at,
+    }
+}
+
+/// What a feed says of itself, as the store keeps it.
+fn feed_meta(parsed: &ParsedFeed) -> FeedMeta {
+    FeedMeta {
+        title: parsed.title.clone(),
+        site_url: parsed.site_url.as_ref().map(Url::to_string),
+        description: parsed.description.clone(),
+        icon_url: parsed.icon_url.as_ref().map(Url::to_string),
     }
 }
 

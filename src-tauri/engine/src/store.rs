@@ -100,11 +100,9 @@ pub struct FeedFetchState {
 #[derive(Debug, Clone, Default)]
 pub struct NewFeed {
     pub url: String,
-    pub title: String,
-    pub site_url: Option<String>,
-    pub description: Option<String>,
-    pub icon_url: Option<String>,
     pub folder: Option<String>,
+    /// What the feed says of itself, as far as it is known yet.
+    pub meta: FeedMeta,
 }
 
 /// The feed-level facts a successful fetch brings.
@@ -315,10 +313,10 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     new.url,
-                    new.title,
-                    new.site_url,
-                    new.description,
-                    new.icon_url,
+                    new.meta.title,
+                    new.meta.site_url,
+                    new.meta.description,
+                    new.meta.icon_url,
                     folder_id,
                     now.timestamp()
                 ],
