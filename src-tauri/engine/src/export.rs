@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use base64::Engine as _;
 use dom_query::Document;
 
 use crate::model::Article;
@@ -138,30 +139,6 @@ pub fn export_markdown(article: &Article) -> String {
     out
 }
 
-/// Standard base64 (RFC 4648 section 4) with `=` padding, for `data:` URIs.
-pub fn base64_encode(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let group = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(
-                    ALPHABET[((group >> (18 - 6 * i)) & 0x3f) as usize],
-                ));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// The story's HTML with every cached picture as a `data:` URI, and whether all pictures were.
 fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> (String, bool) {
     let doc = Document::fragment(html);
@@ -184,7 +161,10 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
         };
         img.set_attr(
             "src",
-            &format!("data:{mime};base64,{}", base64_encode(&bytes)),
+            &format!(
+                "data:{mime};base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&bytes)
+            ),
         );
         // Left in place, a `srcset` or a `<picture>` source would win over the inlined picture.
         img.remove_attr("srcset");

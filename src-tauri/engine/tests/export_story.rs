@@ -1,6 +1,11 @@
 //! Exporting a stored story: the self-contained HTML page and the Markdown file.
 
-use broadsheet_engine::export::{base64_encode, export_html, export_markdown};
+use base64::Engine as _;
+use broadsheet_engine::export::{export_html, export_markdown};
+
+fn base64_encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
 use broadsheet_engine::model::{Article, ArticleSummary, RelatedLink};
 use chrono::{TimeZone, Utc};
 use dom_query::Document;
@@ -57,29 +62,6 @@ fn only_summit_jpeg(url: &str) -> Option<(String, Vec<u8>)> {
 
 fn nothing_cached(_: &str) -> Option<(String, Vec<u8>)> {
     None
-}
-
-#[test]
-fn base64_matches_rfc4648_test_vectors() {
-    // RFC 4648, section 10.
-    let vectors = [
-        ("", ""),
-        ("f", "Zg=="),
-        ("fo", "Zm8="),
-        ("foo", "Zm9v"),
-        ("foob", "Zm9vYg=="),
-        ("fooba", "Zm9vYmE="),
-        ("foobar", "Zm9vYmFy"),
-    ];
-    for (input, expected) in vectors {
-        assert_eq!(
-            base64_encode(input.as_bytes()),
-            expected,
-            "base64 of {input:?}"
-        );
-    }
-    // Every 6-bit value, including the two that differ between alphabets (`+`, `/`).
-    assert_eq!(base64_encode(&[0xfb, 0xff, 0xbf]), "+/+/");
 }
 
 #[test]
