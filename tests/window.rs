@@ -104,6 +104,11 @@ async fn subscribe_read_bookmark_follow_search_then_read_offline() {
 
     // Bookmark it from the keyboard; the list remembers it was read.
     s.click(&format!("#{}", main_row.as_str().unwrap())).await;
+    s.wait_for(
+        "return document.getElementById('reader-loading').hidden",
+        "the reader to be idle",
+    )
+    .await;
     s.press("b").await;
     s.wait_for(
         "return document.getElementById('btn-bookmark').getAttribute('aria-pressed') === 'true'",

@@ -124,7 +124,9 @@ function setFilter(filter) {
 
 /** @param {ArticleSummary} article */
 async function openArticle(article) {
-  await reader.open(article.id);
+  // The story already shown is not fetched again: a reply that raced a bookmark or a
+  // mark-read made meanwhile would show the state from before it.
+  if (reader.view?.id !== article.id) await reader.open(article.id);
   if (!article.read && reader.view && reader.view.id === article.id) {
     await setRead(article.id, true);
   }
