@@ -71,11 +71,11 @@ pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPict
         "<title>{title}</title>\n<style>\n{STYLESHEET}</style>\n</head>"
     );
     let _ = writeln!(out, "<body>\n<article>\n<header>\n<h1>{title}</h1>");
-    let byline = byline_parts(article);
-    if !byline.is_empty() {
-        let parts: Vec<String> = byline.iter().map(|part| escape_html(part)).collect();
-        let _ = writeln!(out, "<p class=\"byline\">{}</p>", parts.join(" · "));
-    }
+    let byline: Vec<String> = byline_parts(article)
+        .iter()
+        .map(|p| escape_html(p))
+        .collect();
+    let _ = writeln!(out, "<p class=\"byline\">{}</p>", byline.join(" · "));
     if let Some(url) = web_url(article.summary.url.as_deref()) {
         let _ = writeln!(
             out,
@@ -108,17 +108,19 @@ pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPict
 /// The story as CommonMark: title, metadata line, link to the original, the body, related links.
 pub fn export_markdown(article: &Article) -> String {
     let mut out = format!("# {}\n\n", escape_markdown(&article.summary.title));
-    let byline = byline_parts(article);
-    if !byline.is_empty() {
-        let parts: Vec<String> = byline.iter().map(|part| escape_markdown(part)).collect();
-        let _ = writeln!(out, "{}\n", escape_line_start(&parts.join(" · ")));
-    }
+    let byline: Vec<String> = byline_parts(article)
+        .iter()
+        .map(|p| escape_markdown(p))
+        .collect();
+    let _ = writeln!(out, "{}\n", escape_line_start(&byline.join(" · ")));
     if let Some(url) = web_url(article.summary.url.as_deref()) {
         let _ = writeln!(out, "[Original story]({})\n", markdown_destination(url));
     }
     let body = story_markdown(&article.html);
-    if !body.trim().is_empty() {
-        let _ = writeln!(out, "{}\n", body.trim());
+    // Only blank lines are trimmed: leading spaces may belong to the first block.
+    let body = body.trim_start_matches('\n').trim_end();
+    if !body.is_empty() {
+        let _ = writeln!(out, "{body}\n");
     }
     let related: Vec<_> = article
         .related
@@ -261,7 +263,7 @@ fn story_markdown(html: &str) -> String {
     doc.root().md(None).to_string()
 }
 
-/// Source, author and date, as far as they are known.
+/// Source and author as far as they are known, then the date.
 fn byline_parts(article: &Article) -> Vec<String> {
     let summary = &article.summary;
     let source = article.site_name.as_ref().or(summary.feed_title.as_ref());
