@@ -6,10 +6,13 @@
 //! (the story's HTML was sanitized before it was stored). Titles, authors, feed names and
 //! related-link titles are text: they are escaped here, never allowed to become markup.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use base64::Engine as _;
 use dom_query::Document;
+use tracing::{debug, warn};
 
 use crate::model::Article;
 use crate::sanitize::escape_html;
@@ -25,6 +28,10 @@ const CSP_STRICT: &str = "default-src 'none'; img-src data:; style-src 'unsafe-i
 /// original address when the file is opened in a browser, which the strict policy would block.
 const CSP_REMOTE_PICTURES: &str =
     "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'";
+
+/// Inlined pictures stop at this many bytes of `data:` URIs: a story can show one cached
+/// picture thousands of times, and every copy would grow the file and the memory building it.
+const INLINE_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 
 const STYLESHEET: &str = "\
 :root { color-scheme: light dark; --fg: #1d1d1f; --bg: #fdfcf8; --muted: #6b6b6b; --link: #1a5fb4; --rule: #d8d4c8; }
@@ -66,11 +73,11 @@ pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPict
         "<title>{title}</title>\n<style>\n{STYLESHEET}</style>\n</head>"
     );
     let _ = writeln!(out, "<body>\n<article>\n<header>\n<h1>{title}</h1>");
-    let byline = byline_parts(article);
-    if !byline.is_empty() {
-        let parts: Vec<String> = byline.iter().map(|part| escape_html(part)).collect();
-        let _ = writeln!(out, "<p class=\"byline\">{}</p>", parts.join(" · "));
-    }
+    let byline: Vec<String> = byline_parts(article)
+        .iter()
+        .map(|p| escape_html(p))
+        .collect();
+    let _ = writeln!(out, "<p class=\"byline\">{}</p>", byline.join(" · "));
     if let Some(url) = web_url(article.summary.url.as_deref()) {
         let _ = writeln!(
             out,
@@ -103,17 +110,19 @@ pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPict
 /// The story as CommonMark: title, metadata line, link to the original, the body, related links.
 pub fn export_markdown(article: &Article) -> String {
     let mut out = format!("# {}\n\n", escape_markdown(&article.summary.title));
-    let byline = byline_parts(article);
-    if !byline.is_empty() {
-        let parts: Vec<String> = byline.iter().map(|part| escape_markdown(part)).collect();
-        let _ = writeln!(out, "{}\n", escape_line_start(&parts.join(" · ")));
-    }
+    let byline: Vec<String> = byline_parts(article)
+        .iter()
+        .map(|p| escape_markdown(p))
+        .collect();
+    let _ = writeln!(out, "{}\n", escape_line_start(&byline.join(" · ")));
     if let Some(url) = web_url(article.summary.url.as_deref()) {
         let _ = writeln!(out, "[Original story]({})\n", markdown_destination(url));
     }
     let body = story_markdown(&article.html);
-    if !body.trim().is_empty() {
-        let _ = writeln!(out, "{}\n", body.trim());
+    // Only blank lines are trimmed: leading spaces may belong to the first block.
+    let body = body.trim_start_matches('\n').trim_end();
+    if !body.is_empty() {
+        let _ = writeln!(out, "{body}\n");
     }
     let related: Vec<_> = article
         .related
@@ -142,6 +151,10 @@ pub fn export_markdown(article: &Article) -> String {
 /// The story's HTML with every cached picture as a `data:` URI, and whether all pictures were.
 fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> (String, bool) {
     let doc = Document::fragment(html);
+    // A story may show one picture many times: look each URL up and encode it once.
+    let mut data_uris: HashMap<String, Option<Rc<str>>> = HashMap::new();
+    let mut budget = INLINE_BUDGET_BYTES;
+    let mut over_budget = 0usize;
     let mut all_inlined = true;
     for img in doc.select("img").nodes() {
         // The cache may hold the plain `src` or one of the `srcset` candidates.
@@ -155,17 +168,23 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
                     .map(str::to_string),
             );
         }
-        let Some((mime, bytes)) = candidates.iter().find_map(|url| images(url)) else {
+        let found = candidates.iter().find_map(|url| {
+            data_uris
+                .entry(url.clone())
+                .or_insert_with(|| data_uri(url, images))
+                .clone()
+        });
+        let Some(uri) = found else {
             all_inlined &= candidates.is_empty();
             continue;
         };
-        img.set_attr(
-            "src",
-            &format!(
-                "data:{mime};base64,{}",
-                base64::engine::general_purpose::STANDARD.encode(&bytes)
-            ),
-        );
+        if uri.len() > budget {
+            over_budget += 1;
+            all_inlined = false;
+            continue;
+        }
+        budget -= uri.len();
+        img.set_attr("src", &uri);
         // Left in place, a `srcset` or a `<picture>` source would win over the inlined picture.
         img.remove_attr("srcset");
         if let Some(picture) = img.parent().filter(|p| p.has_name("picture")) {
@@ -174,9 +193,40 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
             }
         }
     }
+    if over_budget > 0 {
+        warn!(
+            pictures = over_budget,
+            budget_bytes = INLINE_BUDGET_BYTES,
+            "export: inlined pictures reached the budget; the rest keep their original URL"
+        );
+    }
     // `<picture>` sources left beside an uncached picture still point at the web.
     all_inlined &= doc.select("picture source").nodes().is_empty();
     (doc.html_root().inner_html().to_string(), all_inlined)
+}
+
+/// `url`'s cached picture as a `data:` URI, if the cache has it and it is an image.
+fn data_uri(url: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> Option<Rc<str>> {
+    let (mime, bytes) = images(url)?;
+    // The MIME type lands inside the URI: anything but a plain `image/...` token could reshape it.
+    let plain_token = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    };
+    match mime.split_once('/') {
+        Some(("image", subtype)) if plain_token(subtype) => Some(
+            format!(
+                "data:{mime};base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(&bytes)
+            )
+            .into(),
+        ),
+        _ => {
+            debug!(%url, %mime, "export: cached file is not a picture; keeping its URL");
+            None
+        }
+    }
 }
 
 /// The story's HTML as CommonMark, through dom_query's converter after reshaping what it reads poorly.
@@ -195,7 +245,7 @@ fn story_markdown(html: &str) -> String {
     doc.root().md(None).to_string()
 }
 
-/// Source, author and date, as far as they are known.
+/// Source and author as far as they are known, then the date.
 fn byline_parts(article: &Article) -> Vec<String> {
     let summary = &article.summary;
     let source = article.site_name.as_ref().or(summary.feed_title.as_ref());

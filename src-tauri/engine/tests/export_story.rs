@@ -322,3 +322,49 @@ fn a_non_web_original_link_is_not_exported() {
     assert!(!export_html(&a, &nothing_cached).contains("javascript:"));
     assert!(!export_markdown(&a).contains("javascript:"));
 }
+
+#[test]
+fn html_stops_inlining_at_the_budget_when_a_picture_repeats() {
+    // A hostile story shows one cached 5 MiB picture 40 times: inlining every copy would
+    // make a 270 MB file. Inlining stops at 64 MiB of data: URIs (9 copies of 6.7 MiB).
+    let html = r#"<img src="https://news.example/big.jpg">"#.repeat(40);
+    let big = vec![0u8; 5 * 1024 * 1024];
+    let lookups = std::cell::Cell::new(0);
+    let out = export_html(&article("t", &html), &|url: &str| {
+        lookups.set(lookups.get() + 1);
+        (url == "https://news.example/big.jpg").then(|| ("image/jpeg".to_string(), big.clone()))
+    });
+    let doc = Document::from(out.as_str());
+    assert_eq!(
+        doc.select(r#"img[src^="data:image/jpeg;base64,"]"#)
+            .length(),
+        9
+    );
+    assert_eq!(
+        doc.select(r#"img[src="https://news.example/big.jpg"]"#)
+            .length(),
+        31
+    );
+    assert!(out.len() < 65 * 1024 * 1024, "{} bytes", out.len());
+    assert_eq!(lookups.get(), 1, "one cache lookup per URL");
+}
+
+#[test]
+fn html_does_not_inline_a_cached_file_that_is_not_a_picture() {
+    // Whatever the cache says, only a plain `image/...` type may shape a data: URI.
+    for mime in [
+        "text/html",
+        "image/png;charset=x",
+        "image/",
+        "image/png,evil",
+    ] {
+        let a = article("t", r#"<img src="https://news.example/a.png">"#);
+        let html = export_html(&a, &|_: &str| Some((mime.to_string(), b"foo".to_vec())));
+        let doc = Document::from(html.as_str());
+        assert_eq!(
+            doc.select("img").attr("src").unwrap().to_string(),
+            "https://news.example/a.png",
+            "{mime}"
+        );
+    }
+}
