@@ -43,11 +43,7 @@ pub fn run() -> ExitCode {
     let mut cli = cli::Cli::parse();
     match cli.command.take() {
         Some(command) => cli::run(cli, command),
-        None => run_window(cli.data_dir.or_else(|| {
-            std::env::var_os("BROADSHEET_DATA_DIR")
-                .filter(|d| !d.is_empty())
-                .map(PathBuf::from)
-        })),
+        None => run_window(cli.data_dir.unwrap_or_else(cli::default_data_dir)),
     }
 }
 
@@ -137,13 +133,10 @@ fn focus_main_window(app: &tauri::AppHandle) {
     }
 }
 
-fn run_window(data_dir: Option<PathBuf>) -> ExitCode {
+fn run_window(dir: PathBuf) -> ExitCode {
     let context = tauri::generate_context!();
-    let default_dir = dirs::data_dir()
-        .unwrap_or_else(std::env::temp_dir)
-        .join(APP_IDENTIFIER);
     let single_instance = tauri_plugin_single_instance::Builder::new()
-        .dbus_id(instance_id(data_dir.as_deref().unwrap_or(&default_dir)))
+        .dbus_id(instance_id(&dir))
         .callback(|app, _args, _cwd| focus_main_window(app))
         .build();
     let builder = tauri::Builder::default()
@@ -158,10 +151,6 @@ fn run_window(data_dir: Option<PathBuf>) -> ExitCode {
             if let Ok(log_dir) = app.path().app_log_dir() {
                 init_file_logging(&log_dir);
             }
-            let dir = match data_dir.clone() {
-                Some(dir) => dir,
-                None => app.path().app_data_dir()?,
-            };
             let library = match Library::open(&dir, LibraryConfig::default()) {
                 Ok(library) => library,
                 Err(e) => {
