@@ -524,7 +524,7 @@ impl Store {
     /// A whole article.
     pub fn article(&self, id: ArticleId) -> Result<Article> {
         self.read(|c| {
-            let summary = query_articles_where(c, "a.id = ?1", &[&id], "", 1, 0)?
+            let summary = query_articles_where(c, "a.id = ?1", &[&id], 1, 0)?
                 .pop()
                 .ok_or(StoreError::NoSuchArticle(id))?;
             let (html, text, site_name, lead_image, related): (
@@ -555,21 +555,26 @@ impl Store {
 
     /// Marks an article read or unread.
     pub fn set_read(&self, id: ArticleId, read: bool, now: DateTime<Utc>) -> Result<()> {
-        self.set_state(id, "read", read, now)
+        self.set_state(
+            id,
+            "UPDATE article_state SET read = ?2, read_at = ?3 WHERE article_id = ?1",
+            read,
+            now,
+        )
     }
 
     /// Bookmarks an article (kept for good) or removes the bookmark.
     pub fn set_bookmarked(&self, id: ArticleId, on: bool, now: DateTime<Utc>) -> Result<()> {
-        self.set_state(id, "bookmarked", on, now)
+        self.set_state(
+            id,
+            "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1",
+            on,
+            now,
+        )
     }
 
-    fn set_state(&self, id: ArticleId, column: &str, on: bool, now: DateTime<Utc>) -> Result<()> {
-        let sql = match column {
-            "read" => "UPDATE article_state SET read = ?2, read_at = ?3 WHERE article_id = ?1",
-            _ => {
-                "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1"
-            }
-        };
+    /// Runs one of the two state updates above (`?1` id, `?2` on, `?3` when).
+    fn set_state(&self, id: ArticleId, sql: &str, on: bool, now: DateTime<Utc>) -> Result<()> {
         self.write(|tx| {
             let n = tx.execute(sql, params![id, on, now.timestamp()])?;
             if n == 0 {
@@ -854,7 +859,7 @@ fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<ArticleSummary
     }
     let cond = conds.join(" AND ");
     if search.is_none() {
-        return query_articles_where(c, &cond, &args, "", limit, offset);
+        return query_articles_where(c, &cond, &args, limit, offset);
     }
     // bm25() is only available inside the full-text query: rank there, then join. Without
     // other filters the page can be cut inside the full-text query, so only 50 rows are joined.
@@ -904,20 +909,14 @@ fn query_articles_where(
     c: &Connection,
     cond: &str,
     args: &[&dyn rusqlite::ToSql],
-    order: &str,
     limit: u32,
     offset: u32,
 ) -> Result<Vec<ArticleSummary>> {
-    let order = if order.is_empty() {
-        "a.published DESC, a.id DESC"
-    } else {
-        order
-    };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}
          FROM articles a JOIN article_state s ON s.article_id = a.id
          LEFT JOIN feeds f ON f.id = a.feed_id
-         WHERE {cond} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+         WHERE {cond} ORDER BY a.published DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
     );
     let mut stmt = c.prepare_cached(&sql)?;
     let rows = stmt
