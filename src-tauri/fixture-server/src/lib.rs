@@ -263,7 +263,8 @@ impl FixtureServer {
         self.shared.lock().requests.clone()
     }
 
-    /// The most connections that were being served at the same time.
+    /// The most requests served at the same time, each counted from when it was read until its reply
+    /// started going out.
     pub fn peak_concurrency(&self) -> usize {
         self.shared.peak.load(Ordering::SeqCst)
     }
@@ -311,8 +312,15 @@ async fn serve_connection(mut stream: TcpStream, shared: Arc<Shared>) {
         Ok(Some(request)) => request,
         _ => return,
     };
-    let _active = ActiveGuard::new(shared.clone());
+    let active = ActiveGuard::new(shared.clone());
     let reply = record_and_route(&shared, &request).await;
+    if let Behaviour::Delay(wait) = reply.behaviour {
+        tokio::time::sleep(wait).await;
+    }
+    // A request counts as being served until its reply starts going out: from the first byte
+    // written, the client may finish with it and start the next one before this task runs again,
+    // and counting that tail would report an overlap the client never caused.
+    drop(active);
     // Write errors mean the client went away, which is what clients of a hostile server do.
     let _ = write_reply(&mut stream, &request, reply).await;
     let _ = stream.shutdown().await;
@@ -486,14 +494,8 @@ async fn write_reply(
     let is_head = request.method.eq_ignore_ascii_case("HEAD");
     let length = format!("Content-Length: {}\r\n", reply.body.len());
     match reply.behaviour.clone() {
-        Behaviour::Normal => {
-            stream.write_all(&head(&reply, &length)).await?;
-            if !is_head {
-                stream.write_all(&reply.body).await?;
-            }
-        }
-        Behaviour::Delay(wait) => {
-            tokio::time::sleep(wait).await;
+        // The delay has already passed in `serve_connection`.
+        Behaviour::Normal | Behaviour::Delay(_) => {
             stream.write_all(&head(&reply, &length)).await?;
             if !is_head {
                 stream.write_all(&reply.body).await?;
