@@ -118,11 +118,29 @@ fn init_file_logging(log_dir: &std::path::Path) {
 
 /// A D-Bus name for "one window per library": a second launch on the same library focuses the
 /// running window instead of opening a second writer (Windows and macOS: one per user).
+///
+/// The folder is resolved first, so `--data-dir lib` from its parent and `--data-dir /abs/lib`
+/// (or a symlink to it) are one library; they once got a window and a writer each. The hash is
+/// FNV-1a, spelled out, because std's `DefaultHasher` may change between Rust releases and two
+/// builds of Broadsheet must agree on the name.
 fn instance_id(data_dir: &std::path::Path) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    data_dir.hash(&mut h);
-    format!("{APP_IDENTIFIER}.L{:016x}", h.finish())
+    let absolute = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    // On a first run the folder does not exist yet: resolve its parent, as the second launch
+    // will resolve the folder itself once the first has created it.
+    let resolved = std::fs::canonicalize(&absolute)
+        .or_else(|e| match (absolute.parent(), absolute.file_name()) {
+            (Some(parent), Some(name)) => std::fs::canonicalize(parent).map(|p| p.join(name)),
+            _ => Err(e),
+        })
+        .unwrap_or(absolute);
+    let hash = resolved
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    format!("{APP_IDENTIFIER}.L{hash:016x}")
 }
 
 fn focus_main_window(app: &tauri::AppHandle) {
@@ -155,6 +173,11 @@ fn run_window(dir: PathBuf) -> ExitCode {
                 Ok(library) => library,
                 Err(e) => {
                     // Never replace a library we cannot read: say where it is and stop.
+                    tracing::error!(
+                        kind = e.kind(),
+                        folder = %dir.display(),
+                        "cannot open the library: {e}"
+                    );
                     let handle = app.handle().clone();
                     app.dialog()
                         .message(format!(

@@ -36,12 +36,21 @@ pub struct Driver {
     xvfb: Option<Child>,
     driver: Child,
     pub port: u16,
+    /// The X display the app's windows open on (`:N`).
+    #[allow(dead_code)] // read by tests/desktop.rs, not by every test that includes this file
+    pub display: String,
 }
 
 impl Driver {
     /// Starts the tools, or explains why they cannot run. With `BROADSHEET_E2E=1` a missing
     /// tool is a failure; without it the caller skips (a dev machine without the driver).
     pub fn start() -> Option<Driver> {
+        Driver::start_with(|_| {})
+    }
+
+    /// As `start`, with `configure` applied last to the tauri-driver command, e.g. to give the
+    /// apps it launches their own environment (they inherit tauri-driver's).
+    pub fn start_with(configure: impl FnOnce(&mut Command)) -> Option<Driver> {
         let required = std::env::var("BROADSHEET_E2E").is_ok_and(|v| v == "1");
         let missing: Vec<&str> = ["tauri-driver", "WebKitWebDriver"]
             .into_iter()
@@ -87,7 +96,8 @@ impl Driver {
             format!(":{}", line.trim())
         };
         let port = free_port();
-        let driver = Command::new(find_program("tauri-driver").expect("tauri-driver"))
+        let mut command = Command::new(find_program("tauri-driver").expect("tauri-driver"));
+        command
             .args(["--port", &port.to_string()])
             .args(["--native-port", &free_port().to_string()])
             .env("DISPLAY", &display)
@@ -97,10 +107,15 @@ impl Driver {
                 std::env::temp_dir().join(format!("broadsheet-e2e-{port}")),
             )
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("tauri-driver starts");
-        Some(Driver { xvfb, driver, port })
+            .stderr(Stdio::null());
+        configure(&mut command);
+        let driver = command.spawn().expect("tauri-driver starts");
+        Some(Driver {
+            xvfb,
+            driver,
+            port,
+            display,
+        })
     }
 }
 

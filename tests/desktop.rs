@@ -1,0 +1,473 @@
+//! The desktop behaviour around the window, end to end in the real app under Xvfb: one window
+//! per library (the single-instance hand-over over D-Bus), starting without any session bus,
+//! and the dialog shown when the library cannot be opened.
+//!
+//! Every app a test launches gets a private HOME and XDG folders, and either a private D-Bus
+//! session bus (a `dbus-daemon` of its own, with no service activation) or none at all. So the
+//! tests behave the same under `cargo test`, `tests/run-all` and CI whether or not the machine
+//! has a session bus, and a test's instances can never hand over to a developer's running
+//! Broadsheet, nor to another test's. Without the tools (Xvfb, tauri-driver, WebKitWebDriver,
+//! dbus-daemon, dbus-send, xwininfo, xprop) the tests print a note and pass, unless
+//! `BROADSHEET_E2E=1` (set by tests/run-all) demands them.
+
+#[path = "e2e/webdriver.rs"]
+#[allow(dead_code)] // these tests use only a few of the client's calls
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use broadsheet_engine::store::{Store, SCHEMA_VERSION};
+use tempfile::TempDir;
+use webdriver::{find_program, Driver, Session};
+
+const APP: &str = env!("CARGO_BIN_EXE_broadsheet");
+const MAIN_TITLE: &str = "Broadsheet";
+const DIALOG_TITLE: &str = "Broadsheet cannot open its library";
+/// Generous: two cores shared with other builds can make a cold start take many seconds.
+const PATIENCE: Duration = Duration::from_secs(40);
+/// The prefix of the D-Bus names the app owns, one per library (see `instance_id`).
+const INSTANCE_NAME_PREFIX: &str = "app.broadsheet.reader.L";
+
+/// Whether the test's apps see a session bus.
+#[derive(Clone, Copy, PartialEq)]
+enum Bus {
+    Private,
+    Absent,
+}
+
+/// A private bus (or none), HOME and XDG folders for the apps a test launches.
+struct Desktop {
+    bus: Option<(Child, String)>,
+    root: TempDir,
+}
+
+impl Desktop {
+    /// Sets up the environment, or explains which tool is missing (see the module doc).
+    fn start(bus: Bus) -> Option<Desktop> {
+        let required = std::env::var("BROADSHEET_E2E").is_ok_and(|v| v == "1");
+        let missing: Vec<&str> = ["dbus-daemon", "dbus-send", "xwininfo", "xprop"]
+            .into_iter()
+            .filter(|p| find_program(p).is_none())
+            .collect();
+        if !missing.is_empty() {
+            let what = format!(
+                "desktop tests need dbus-daemon, dbus-send (apt-get install dbus) and xwininfo, \
+                 xprop (apt-get install x11-utils); missing: {missing:?}"
+            );
+            assert!(!required, "BROADSHEET_E2E=1 but {what}");
+            eprintln!("note: skipping: {what}");
+            return None;
+        }
+        let root = tempfile::tempdir().unwrap();
+        for dir in ["home", "config", "data", "cache", "state", "runtime", "bus"] {
+            std::fs::create_dir(root.path().join(dir)).unwrap();
+        }
+        // GLib refuses a runtime folder others may read.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            root.path().join("runtime"),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
+        let bus = (bus == Bus::Private).then(|| start_bus(&root.path().join("bus")));
+        Some(Desktop { bus, root })
+    }
+
+    /// Gives a command (an app, or tauri-driver which passes it on) this desktop's environment.
+    fn apply(&self, command: &mut Command) {
+        let dir = |name: &str| self.root.path().join(name);
+        command
+            .env("HOME", dir("home"))
+            .env("XDG_CONFIG_HOME", dir("config"))
+            .env("XDG_DATA_HOME", dir("data"))
+            .env("XDG_CACHE_HOME", dir("cache"))
+            .env("XDG_STATE_HOME", dir("state"))
+            // Also where zbus looks for a bus when no address is given: empty, so none is found.
+            .env("XDG_RUNTIME_DIR", dir("runtime"))
+            // The accessibility bridge would look for its own bus; nothing here needs it.
+            .env("NO_AT_BRIDGE", "1")
+            // The window must log to its file, and use the folder it is given.
+            .env_remove("BROADSHEET_LOG")
+            .env_remove("BROADSHEET_DATA_DIR");
+        match &self.bus {
+            Some((_, address)) => command.env("DBUS_SESSION_BUS_ADDRESS", address),
+            None => command.env_remove("DBUS_SESSION_BUS_ADDRESS"),
+        };
+    }
+
+    /// The window's log, in the platform's log folder (Tauri's `app_log_dir` on Linux).
+    fn log_file(&self) -> PathBuf {
+        self.root
+            .path()
+            .join("data/app.broadsheet.reader/logs/broadsheet.log")
+    }
+
+    /// Starts `broadsheet --data-dir DIR` (no subcommand: the window) on the display.
+    fn launch(&self, display: &str, data_dir: &Path, cwd: Option<&Path>) -> App {
+        let mut command = Command::new(APP);
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("DISPLAY", display)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
+        self.apply(&mut command);
+        App(command.spawn().expect("the app starts"))
+    }
+
+    /// The per-library names owned on the private bus right now.
+    fn instance_names(&self) -> Vec<String> {
+        let (_, address) = self.bus.as_ref().expect("a private bus");
+        let out = Command::new("dbus-send")
+            .arg(format!("--bus={address}"))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.ListNames",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "dbus-send: {out:?}");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("string \""))
+            .filter_map(|l| l.strip_suffix('"'))
+            .filter(|name| name.starts_with(INSTANCE_NAME_PREFIX))
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+impl Drop for Desktop {
+    fn drop(&mut self) {
+        if let Some((bus, _)) = self.bus.as_mut() {
+            let _ = bus.kill();
+            let _ = bus.wait();
+        }
+    }
+}
+
+/// A session bus of our own, listening in `dir`; returns it and its address once it is ready.
+/// The configuration allows everything and activates no services, so no desktop service
+/// (portals, accessibility) starts behind the test's back.
+fn start_bus(dir: &Path) -> (Child, String) {
+    let config = dir.join("session.conf");
+    std::fs::write(
+        &config,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new("dbus-daemon")
+        .arg(format!("--config-file={}", config.display()))
+        .args(["--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-daemon starts");
+    // The address is printed once the bus listens.
+    let mut address = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("dbus-daemon stdout")),
+        &mut address,
+    )
+    .expect("dbus-daemon prints its address");
+    let address = address.trim().to_string();
+    assert!(address.starts_with("unix:"), "dbus-daemon said {address:?}");
+    (child, address)
+}
+
+/// One app process started by the test, killed when dropped.
+struct App(Child);
+
+impl App {
+    /// Waits for the process to end; `None` if it still runs after `within`.
+    fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn assert_running(&mut self, what: &str) {
+        if let Some(status) = self.0.try_wait().unwrap() {
+            panic!("the app exited ({status}) {what}");
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls `check` until it gives a value; fails after `PATIENCE` naming `what`.
+fn poll<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// How many top-level windows titled exactly `title` process `pid` shows (mapped) on `display`.
+fn shown_windows(display: &str, pid: u32, title: &str) -> usize {
+    let x = |program: &str, args: &[&str]| -> String {
+        let out = Command::new(program)
+            .args(args)
+            .env("DISPLAY", display)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let quoted = format!("\"{title}\":");
+    x("xwininfo", &["-root", "-tree"])
+        .lines()
+        .filter_map(|line| {
+            let (id, rest) = line.trim().split_once(' ')?;
+            rest.starts_with(&quoted).then(|| id.to_string())
+        })
+        .filter(|id| {
+            // `_NET_WM_PID(CARDINAL) = 1234`, set by GTK on its top-level windows.
+            x("xprop", &["-id", id, "_NET_WM_PID"])
+                .rsplit(" = ")
+                .next()
+                .is_some_and(|p| p.trim() == pid.to_string())
+        })
+        .filter(|id| x("xwininfo", &["-id", id]).contains("Map State: IsViewable"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_window_per_library_a_second_launch_hands_over_and_exits() {
+    let Some(desktop) = Desktop::start(Bus::Private) else {
+        return;
+    };
+    let Some(driver) = Driver::start_with(|c| desktop.apply(c)) else {
+        return;
+    };
+    // Not created yet: the first window makes it, as on a first run.
+    let parent = tempfile::tempdir().unwrap();
+    let library = parent.path().join("library");
+    let first = Session::start(&driver, &library).await;
+    // A mark in the page, to tell later that this is still the same, unreloaded window.
+    first
+        .exec("window.__firstWindow = 'still here'; return true")
+        .await;
+    let names = desktop.instance_names();
+    assert_eq!(
+        names.len(),
+        1,
+        "the window owns one name for its library: {names:?}"
+    );
+
+    // The same library, spelled three ways: each launch hands over and exits successfully.
+    // (The plugin exits 0 only once the running window has accepted the call.)
+    let spellings: [(PathBuf, Option<&Path>); 3] = [
+        (library.clone(), None),
+        (PathBuf::from("library"), Some(parent.path())),
+        (library.join("..").join("library/"), None),
+    ];
+    for (data_dir, cwd) in spellings {
+        let started = Instant::now();
+        let mut again = desktop.launch(&driver.display, &data_dir, cwd);
+        let status = again.wait_exit(PATIENCE).unwrap_or_else(|| {
+            panic!(
+                "a second launch with --data-dir {} (in {cwd:?}) still runs after {PATIENCE:?}: \
+                 it opened a second window on the library",
+                data_dir.display()
+            )
+        });
+        assert!(status.success(), "{}: {status}", data_dir.display());
+        eprintln!(
+            "hand-over with --data-dir {} took {:?}",
+            data_dir.display(),
+            started.elapsed()
+        );
+    }
+    assert_eq!(
+        first.exec("return window.__firstWindow").await,
+        "still here",
+        "the first window no longer answers as before"
+    );
+    assert_eq!(desktop.instance_names(), names);
+
+    // Another library is another instance: its own window, its own name, and it stays up.
+    let other = tempfile::tempdir().unwrap();
+    let mut second = desktop.launch(&driver.display, other.path(), None);
+    poll("the window on the other library", || {
+        second.assert_running("instead of opening a window on another library");
+        (shown_windows(&driver.display, second.pid(), MAIN_TITLE) == 1).then_some(())
+    });
+    assert!(other.path().join("library.sqlite3").is_file());
+    let both = desktop.instance_names();
+    assert_eq!(both.len(), 2, "one name per library: {both:?}");
+    assert!(both.contains(&names[0]), "{both:?}");
+    second.assert_running("after opening its window");
+    drop(second);
+    first.exec("return document.title").await;
+    first.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_session_bus_the_window_still_opens() {
+    let Some(desktop) = Desktop::start(Bus::Absent) else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    // Through the driver: the UI must start, not just a window appear.
+    let Some(driver) = Driver::start_with(|c| desktop.apply(c)) else {
+        return;
+    };
+    let s = Session::start(&driver, library.path()).await;
+    let welcome = s
+        .exec("return document.getElementById('welcome').hidden")
+        .await;
+    assert_eq!(welcome, false, "a new library shows the welcome state");
+    s.quit().await;
+
+    // Launched directly as well, with no driver in between: a window, and it stays up.
+    let library = tempfile::tempdir().unwrap();
+    let mut app = desktop.launch(&driver.display, library.path(), None);
+    poll("the window without a session bus", || {
+        app.assert_running("without a session bus");
+        (shown_windows(&driver.display, app.pid(), MAIN_TITLE) == 1).then_some(())
+    });
+    assert!(library.path().join("library.sqlite3").is_file());
+}
+
+/// A library file the app must refuse to open, and never change.
+struct Damaged {
+    name: &'static str,
+    /// Writes the file into the folder.
+    make: fn(&Path),
+    /// What the log must say about it.
+    reason: &'static str,
+}
+
+const DAMAGED: &[Damaged] = &[
+    Damaged {
+        name: "garbage bytes",
+        make: |dir| {
+            let garbage = b"this is not a database, but it may be someone's only copy".repeat(100);
+            std::fs::write(dir.join("library.sqlite3"), garbage).unwrap();
+        },
+        reason: "file is not a database",
+    },
+    Damaged {
+        // A real library as a later version would leave it: schema one step ahead.
+        name: "a library from a newer Broadsheet",
+        make: |dir| {
+            let store = Store::open(&dir.join("library.sqlite3")).unwrap();
+            store
+                .write(|tx| {
+                    tx.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))?;
+                    Ok(())
+                })
+                .unwrap();
+        },
+        reason: "written by a newer Broadsheet",
+    },
+];
+
+/// Every file in a folder with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_library_it_cannot_open_shows_a_dialog_and_is_left_untouched() {
+    let Some(desktop) = Desktop::start(Bus::Private) else {
+        return;
+    };
+    // The driver is not used to drive anything here: it provides the display (and its own
+    // Xvfb when there is none), as for the other tests.
+    let Some(driver) = Driver::start_with(|c| desktop.apply(c)) else {
+        return;
+    };
+    for case in DAMAGED {
+        let dir = tempfile::tempdir().unwrap();
+        (case.make)(dir.path());
+        let before = snapshot(dir.path());
+        assert_eq!(before.len(), 1, "{}: {before:?}", case.name);
+
+        let mut app = desktop.launch(&driver.display, dir.path(), None);
+        poll(&format!("the dialog for {}", case.name), || {
+            app.assert_running(&format!("instead of showing a dialog for {}", case.name));
+            (shown_windows(&driver.display, app.pid(), DIALOG_TITLE) == 1).then_some(())
+        });
+        assert_eq!(
+            shown_windows(&driver.display, app.pid(), MAIN_TITLE),
+            0,
+            "{}: the main window opened anyway",
+            case.name
+        );
+        // The log was written before the dialog showed.
+        let log = std::fs::read_to_string(desktop.log_file()).unwrap_or_default();
+        let folder = dir.path().display().to_string();
+        let line = log
+            .lines()
+            .find(|l| l.contains("ERROR") && l.contains(&folder))
+            .unwrap_or_else(|| {
+                panic!("{}: no error naming {folder} in the log:\n{log}", case.name)
+            });
+        assert!(line.contains(case.reason), "{}: {line}", case.name);
+        assert!(
+            snapshot(dir.path()) == before,
+            "{}: the library folder changed while the dialog showed",
+            case.name
+        );
+
+        drop(app);
+        assert!(
+            snapshot(dir.path()) == before,
+            "{}: the library folder changed once the app was gone",
+            case.name
+        );
+    }
+}
