@@ -297,14 +297,23 @@ async fn one_window_per_library_a_second_launch_hands_over_and_exits() {
         "the window owns one name for its library: {names:?}"
     );
 
-    // The same library, spelled three ways: each launch hands over and exits successfully.
-    // (The plugin exits 0 only once the running window has accepted the call.)
+    // The same library, spelled three ways: each launch hands over (the running window comes
+    // back to the front) and exits successfully. (The plugin exits 0 only once the running
+    // window has accepted the call.)
     let spellings: [(PathBuf, Option<&Path>); 3] = [
         (library.clone(), None),
         (PathBuf::from("library"), Some(parent.path())),
         (library.join("..").join("library/"), None),
     ];
     for (data_dir, cwd) in spellings {
+        // Hidden first, so that the hand-over showing it again can be seen.
+        first.minimize().await;
+        first
+            .wait_for(
+                "return document.visibilityState === 'hidden'",
+                "the first window to be minimized",
+            )
+            .await;
         let started = Instant::now();
         let mut again = desktop.launch(&driver.display, &data_dir, cwd);
         let status = again.wait_exit(PATIENCE).unwrap_or_else(|| {
@@ -315,6 +324,17 @@ async fn one_window_per_library_a_second_launch_hands_over_and_exits() {
             )
         });
         assert!(status.success(), "{}: {status}", data_dir.display());
+        first
+            .wait_for(
+                // Not `document.hasFocus()`: it holds here, but with no window manager any
+                // window another test opens on the same display takes the focus at once.
+                "return document.visibilityState === 'visible'",
+                &format!(
+                    "the first window shown again by the launch with --data-dir {}",
+                    data_dir.display()
+                ),
+            )
+            .await;
         eprintln!(
             "hand-over with --data-dir {} took {:?}",
             data_dir.display(),

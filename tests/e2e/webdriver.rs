@@ -121,6 +121,16 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // SIGTERM first: tauri-driver then stops its WebKitWebDriver, which SIGKILL would
+        // leave running (one orphan per test, found piling up after test runs).
+        let _ = Command::new("kill")
+            .arg(self.driver.id().to_string())
+            .stderr(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.driver.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         if let Some(x) = self.xvfb.as_mut() {
@@ -318,6 +328,13 @@ impl Session {
             Some(json!({"width": width, "height": height, "x": 0, "y": 0})),
         )
         .await;
+    }
+
+    /// Minimizes the window (under Xvfb, with no window manager, this hides it).
+    #[allow(dead_code)] // used by tests/desktop.rs, not by every test that includes this file
+    pub async fn minimize(&self) {
+        self.send(reqwest::Method::POST, "/window/minimize", Some(json!({})))
+            .await;
     }
 
     /// A PNG of the window.
