@@ -258,7 +258,41 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
 
 #[cfg(test)]
 mod tests {
-    use super::is_app_url;
+    use super::{instance_id, is_app_url};
+
+    #[test]
+    #[cfg(unix)] // the symlink
+    fn one_library_folder_has_one_instance_name_however_it_is_spelled() {
+        let parent = tempfile::tempdir().unwrap();
+        let library = parent.path().join("library");
+        std::fs::create_dir(&library).unwrap();
+        let link = parent.path().join("link");
+        std::os::unix::fs::symlink(&library, &link).unwrap();
+        let name = instance_id(&library);
+        for same in [
+            library.join("."),
+            library.join("../library/"),
+            link.clone(),
+            link.join("."),
+        ] {
+            assert_eq!(instance_id(&same), name, "{}", same.display());
+        }
+        // Before a first run creates it, the folder gets the name it will have afterwards.
+        let new = parent.path().join("new");
+        let before = instance_id(&parent.path().join("./new/"));
+        std::fs::create_dir(&new).unwrap();
+        assert_eq!(before, instance_id(&new));
+        assert_ne!(instance_id(&parent.path().join("other")), name);
+    }
+
+    #[test]
+    fn the_instance_name_is_the_same_in_every_build() {
+        // A running window and a newer build launched beside it must compute the same name.
+        assert_eq!(
+            instance_id(std::path::Path::new("/nonexistent-broadsheet-test/library")),
+            "app.broadsheet.reader.Lb4ba6cae641ae00e"
+        );
+    }
 
     #[test]
     fn the_webview_may_show_only_the_app_and_the_story_frame() {
