@@ -215,7 +215,8 @@ fn run_window(dir: PathBuf) -> ExitCode {
                     tracing::warn!(%url, "new window denied");
                     NewWindowResponse::Deny
                 })
-                .build()?;
+                .build()
+                .map(software_rendering)?;
             Ok(())
         });
     match builder.run(context) {
@@ -225,6 +226,28 @@ fn run_window(dir: PathBuf) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Renders the page without WebKitGTK's accelerated compositing (Linux only). A reader of text
+/// and still pictures gains nothing from GL layers, and they cost about 70 MB in the web process
+/// (measured in BENCHMARKS.md, "The window"); it also sidesteps the blank windows some GPU
+/// drivers give WebKitGTK. Set right after the webview is built, before its first page is laid
+/// out, so no GL context is ever created.
+fn software_rendering(window: tauri::WebviewWindow) {
+    #[cfg(target_os = "linux")]
+    {
+        let applied = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = WebViewExt::settings(&webview.inner()) {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = applied {
+            tracing::warn!("cannot turn off accelerated compositing: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
 }
 
 fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'static {

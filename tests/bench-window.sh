@@ -81,7 +81,10 @@ idle() {
 echo "idle memory, 12 s after start (PSS of the process tree)"
 bare_kb=$(idle bare "$bare")
 app_kb=$(idle broadsheet "$app" --data-dir "$work/lib")
+# Broadsheet turns accelerated compositing off (src-tauri/lib.rs); the bare window as well, like for like.
+soft_kb=$(WEBKIT_DISABLE_COMPOSITING_MODE=1 idle bare-software "$bare")
 echo "  bare Tauri window:              $(( bare_kb / 1024 )) MB"
 echo "  Broadsheet, 100k-article library: $(( app_kb / 1024 )) MB"
 echo "  difference:                     $(( (app_kb - bare_kb) / 1024 )) MB"
+echo "  bare window without compositing: $(( soft_kb / 1024 )) MB (Broadsheet $(( (app_kb - soft_kb) / 1024 )) MB over it)"
 echo "reproduce: bash tests/bench-window.sh"
