@@ -30,7 +30,8 @@ export class ArticleList {
     this.query = {};
     /** @type {string[]} */
     this.words = [];
-    this.complete = false;
+    /** Nothing to load until `show` gives a query (a resize can render before that). */
+    this.complete = true;
     this.loading = false;
     this.selected = -1;
     /** Bumped by each new query so late pages of an old one are dropped. */

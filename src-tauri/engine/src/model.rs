@@ -104,8 +104,10 @@ pub struct Folder {
     pub name: String,
 }
 
-/// Which articles a list shows, newest first.
+/// Which articles a list shows, newest first. Every field may be left out (the window's
+/// `ui/api.js` types them as optional): no filter, the engine's default page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ArticleQuery {
     pub feed_id: Option<FeedId>,
     pub folder: Option<String>,
@@ -201,5 +203,25 @@ impl Settings {
         self.sidebar_width = self.sidebar_width.clamp(160, 600);
         self.list_width = self.list_width.clamp(240, 900);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The window sends only the filters it uses; a missing one means "no filter".
+    #[test]
+    fn an_article_query_may_leave_out_any_field() {
+        let q: ArticleQuery = serde_json::from_str(r#"{"feed_id": 3}"#).unwrap();
+        assert_eq!(
+            q,
+            ArticleQuery {
+                feed_id: Some(3),
+                ..ArticleQuery::default()
+            }
+        );
+        let empty: ArticleQuery = serde_json::from_str("{}").unwrap();
+        assert!(!empty.unread_only && empty.search.is_none());
     }
 }
