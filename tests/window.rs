@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use broadsheet_engine::library::{Library, LibraryConfig};
-use broadsheet_engine::store::NewArticle;
+use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
 use fixture_server::Reply;
 use news_site::news_site;
 use webdriver::{Driver, Session};
@@ -453,28 +453,61 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
     let Some(driver) = Driver::start() else {
         return;
     };
+    // The issue's figure: 100,000 articles, here over 250 feeds (a sidebar far taller than the
+    // window), written as a refresh writes them, many feeds per transaction.
+    const FEEDS: usize = 250;
+    const PER_FEED: usize = 400;
     let library = tempfile::tempdir().unwrap();
     {
         let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
-        let start = chrono::Utc::now();
-        for i in 0..1200 {
-            let article = NewArticle {
-                key: format!("page-{i}"),
-                url: Some(format!("https://news.example/{i}.html")),
-                title: format!("Story number {i}"),
-                author: None,
-                published: start - chrono::Duration::minutes(i),
-                updated: None,
-                html: format!("<p>Story {i}</p>"),
-                text: format!("Story {i}"),
-                excerpt: format!("Story {i}"),
-                source_hash: format!("h{i}"),
-                site_name: None,
-                lead_image: None,
-                related: vec![],
-                images: vec![],
+        let store = lib.store();
+        let now = chrono::Utc::now();
+        let mut batch = Vec::new();
+        for f in 0..FEEDS {
+            let meta = FeedMeta {
+                title: format!("Source {f:03}"),
+                ..FeedMeta::default()
             };
-            lib.store().add_page_article(&article, start).unwrap();
+            let new = NewFeed {
+                url: format!("https://source{f}.example/feed.xml"),
+                folder: None,
+                meta: meta.clone(),
+            };
+            let (feed_id, _) = store.add_feed(&new, now).unwrap();
+            let items = (0..PER_FEED)
+                .map(|i| {
+                    // Article n is n minutes old across all feeds, so the list order is known.
+                    let n = i * FEEDS + f;
+                    NewArticle {
+                        key: format!("{f}-{i}"),
+                        url: Some(format!("https://source{f}.example/{i}.html")),
+                        title: format!("Story number {n}"),
+                        author: None,
+                        published: now - chrono::Duration::minutes(n as i64),
+                        updated: None,
+                        html: format!("<p>Story {n}</p>"),
+                        text: format!("Story {n}"),
+                        excerpt: format!("Story {n}"),
+                        source_hash: format!("h{n}"),
+                        site_name: None,
+                        lead_image: None,
+                        related: vec![],
+                        images: vec![],
+                    }
+                })
+                .collect();
+            batch.push(FeedUpdate::Fetched {
+                feed_id,
+                meta,
+                etag: None,
+                last_modified: None,
+                body_hash: String::new(),
+                items,
+                at: now,
+            });
+            if batch.len() == 25 {
+                store.apply_updates(&std::mem::take(&mut batch)).unwrap();
+            }
         }
     }
     let s = Session::start(&driver, library.path()).await;
@@ -483,6 +516,17 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
         "the first rows",
     )
     .await;
+    // The window is exactly one screen: the sidebar scrolls inside it, its footer stays in view.
+    let fits = s
+        .exec(
+            "const app = document.getElementById('app').getBoundingClientRect(); \
+             const sources = document.getElementById('sources'); \
+             const foot = document.querySelector('.sidebar-foot').getBoundingClientRect(); \
+             return [app.height <= innerHeight, sources.scrollHeight > sources.clientHeight, \
+                     foot.bottom <= innerHeight, sources.querySelectorAll('.feed').length]",
+        )
+        .await;
+    assert_eq!(fits, serde_json::json!([true, true, true, FEEDS]), "{fits}");
     // Scroll to the end of what is loaded, again and again: pages arrive, rows stay few.
     for _ in 0..12 {
         s.exec("const l = document.getElementById('list'); l.scrollTop = l.scrollHeight; return 0")
@@ -493,14 +537,28 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
             .await;
         assert!(rows.as_u64().unwrap() <= 40, "{rows} rows in the DOM");
     }
-    let last = s
+    // Twelve scrolls loaded twelve more pages of 100, not the whole library.
+    let loaded = s
         .wait_for(
-            "const t = [...document.querySelectorAll('#list .row .row-title')].map(e => e.textContent); \
-             return t.includes('Story number 1199') ? t.length : 0",
-            "the last page to arrive",
+            "const n = document.getElementById('list-spacer').offsetHeight / 104; \
+             return n >= 1200 ? n : 0",
+            "twelve pages",
         )
         .await;
-    assert!(last.as_u64().unwrap() > 0);
+    let loaded = loaded.as_f64().unwrap();
+    assert!(
+        loaded < 5000.0,
+        "{loaded} articles loaded after twelve scrolls"
+    );
+    // Row 1,199 is where the list says, newest first.
+    s.exec("document.getElementById('list').scrollTop = 1199 * 104; return 0")
+        .await;
+    s.wait_for(
+        "return [...document.querySelectorAll('#list .row .row-title')] \
+           .some(e => e.textContent === 'Story number 1199')",
+        "row 1,199",
+    )
+    .await;
     // j from the keyboard moves the selection and opens the story.
     s.exec("const l = document.getElementById('list'); l.scrollTop = 0; l.focus(); return 0")
         .await;
@@ -514,5 +572,160 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
     s.press("j").await;
     s.wait_for(&exact("Story number 2"), "j after clicking the story")
         .await;
+    s.quit().await;
+}
+
+/// JS: set a form control's value as a person would, then fire the events the page listens to.
+fn set_control(id: &str, value: &str) -> String {
+    format!(
+        "const e = document.getElementById({id:?}); e.value = {value:?}; \
+         e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change')); return 0"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn settings_apply_at_once_and_are_kept() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let now = chrono::Utc::now();
+        let article = NewArticle {
+            key: "page".into(),
+            url: Some("https://news.example/page.html".into()),
+            title: "A saved page".into(),
+            author: None,
+            published: now,
+            updated: None,
+            html: "<p>Some words of the story.</p>".into(),
+            text: "Some words of the story.".into(),
+            excerpt: "Some words of the story.".into(),
+            source_hash: "h".into(),
+            site_name: None,
+            lead_image: None,
+            related: vec![],
+            images: vec![],
+        };
+        lib.store().add_page_article(&article, now).unwrap();
+    }
+    let story_style = "const d = document.getElementById('story-frame').contentDocument; \
+         const s = getComputedStyle(d.body); \
+         return [document.documentElement.dataset.theme, d.documentElement.classList.contains('dark'), \
+                 s.fontSize, d.documentElement.classList.contains('sans')]";
+
+    let s = Session::start(&driver, library.path()).await;
+    s.click("#list .row").await;
+    s.wait_for(&title_is("A saved page"), "the story").await;
+    let before = s.exec(story_style).await;
+    assert_eq!(before[0], "light", "{before}");
+    assert_eq!(before[2], "18px", "{before}");
+
+    // The story's text can be selected with the mouse (the frame itself takes no pointer
+    // events) and copied with Ctrl+C.
+    let line = s
+        .exec(
+            "const f = document.getElementById('story-frame'); const r = f.getBoundingClientRect(); \
+             const p = f.contentDocument.querySelector('p').getBoundingClientRect(); \
+             return [Math.round(r.left + p.left + 2), Math.round(r.top + p.top + p.height / 2), \
+                     Math.round(r.left + p.right - 2)]",
+        )
+        .await;
+    let (x0, y, x1) = (
+        line[0].as_i64().unwrap(),
+        line[1].as_i64().unwrap(),
+        line[2].as_i64().unwrap(),
+    );
+    s.drag((x0, y), (x1, y)).await;
+    let selected = s
+        .exec("return document.getElementById('story-frame').contentDocument.getSelection().toString()")
+        .await;
+    assert!(
+        selected.as_str().unwrap().contains("words of the story"),
+        "selected {selected}"
+    );
+    s.chord(&["\u{E009}", "c"]).await; // Control+C
+    s.wait_for(
+        "return document.getElementById('story-status').textContent === 'Copied the selected text.'",
+        "the selection to be copied",
+    )
+    .await;
+
+    s.click("#btn-settings").await;
+    s.wait_for(
+        "return document.getElementById('dlg-settings').open && \
+         document.getElementById('settings-info').textContent.includes('Library: ')",
+        "the settings dialog with the library's folder",
+    )
+    .await;
+    for (id, value) in [
+        ("set-theme", "dark"),
+        ("set-size", "24"),
+        ("set-font", "sans"),
+        ("set-refresh", "0"),
+        ("set-retention", "30"),
+        ("set-images", "200"),
+    ] {
+        s.exec(&set_control(id, value)).await;
+    }
+    // Each change shows at once, behind the dialog.
+    s.wait_for(
+        &format!("{story_style}.join() === 'dark,true,24px,true' ? 1 : 0"),
+        "dark, 24 px sans story text",
+    )
+    .await;
+    // A cleared number field keeps the value it had instead of saving nonsense.
+    s.exec(&set_control("set-retention", "")).await;
+    s.click("#settings-close").await;
+    s.wait_for(
+        "return !document.getElementById('dlg-settings').open",
+        "the dialog to close",
+    )
+    .await;
+    s.quit().await;
+
+    // Kept in the library: the engine reads them back, and the next start shows them.
+    let saved = Library::open(library.path(), LibraryConfig::default())
+        .unwrap()
+        .settings()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            saved.theme.as_str(),
+            saved.text_size,
+            saved.font.as_str(),
+            saved.refresh_minutes,
+            saved.retention_days,
+            saved.image_budget_mb
+        ),
+        ("dark", 24, "sans", 0, 30, 200)
+    );
+    let s = Session::start(&driver, library.path()).await;
+    assert_eq!(
+        s.exec("return document.documentElement.dataset.theme")
+            .await,
+        "dark"
+    );
+    s.click("#btn-settings").await;
+    let shown = s
+        .wait_for(
+            "const v = ['set-theme', 'set-size', 'set-font', 'set-refresh', 'set-retention', 'set-images'] \
+             .map(id => document.getElementById(id).value); \
+             return document.getElementById('dlg-settings').open ? v : null",
+            "the dialog again",
+        )
+        .await;
+    assert_eq!(
+        shown,
+        serde_json::json!(["dark", "24", "sans", "0", "30", "200"])
+    );
+    s.press("\u{E00C}").await; // Escape closes it
+    s.wait_for(
+        "return !document.getElementById('dlg-settings').open",
+        "Escape to close the dialog",
+    )
+    .await;
     s.quit().await;
 }

@@ -401,6 +401,13 @@ function splitter(id, key, min, max) {
 
 /** @param {KeyboardEvent} e */
 function onKey(e) {
+  // Copy what is selected in the story, unless the window has a selection of its own.
+  const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'c' && !inField
+    && (window.getSelection()?.isCollapsed ?? true) && reader.copySelection()) {
+    e.preventDefault();
+    return;
+  }
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (anyDialogOpen()) return;
   const target = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);

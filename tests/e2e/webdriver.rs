@@ -301,6 +301,45 @@ impl Session {
         .await;
     }
 
+    /// Presses keys together (e.g. Control and "c"), releasing them in reverse order.
+    pub async fn chord(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({"type": "keyDown", "value": k}))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({"type": "keyUp", "value": k})),
+        );
+        self.send(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        )
+        .await;
+    }
+
+    /// Drags the mouse with its left button held, between two points of the window's viewport.
+    pub async fn drag(&self, from: (i64, i64), to: (i64, i64)) {
+        let actions = json!([
+            {"type": "pointerMove", "origin": "viewport", "x": from.0, "y": from.1, "duration": 0},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerMove", "origin": "viewport", "x": (from.0 + to.0) / 2, "y": (from.1 + to.1) / 2, "duration": 100},
+            {"type": "pointerMove", "origin": "viewport", "x": to.0, "y": to.1, "duration": 100},
+            {"type": "pointerUp", "button": 0},
+        ]);
+        self.send(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions}]})),
+        )
+        .await;
+        let _ = self
+            .try_send(reqwest::Method::DELETE, "/actions", None)
+            .await;
+    }
+
     /// Moves into the iframe matching `css`, or back to the top document with `None`.
     pub async fn frame(&self, css: Option<&str>) {
         match css {
