@@ -216,7 +216,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
                     NewWindowResponse::Deny
                 })
                 .build()
-                .map(software_rendering)?;
+                .map(configure_webview)?;
             Ok(())
         });
     match builder.run(context) {
@@ -228,22 +228,26 @@ fn run_window(dir: PathBuf) -> ExitCode {
     }
 }
 
-/// Renders the page without WebKitGTK's accelerated compositing (Linux only). A reader of text
-/// and still pictures gains nothing from GL layers, and they cost about 70 MB in the web process
-/// (measured in BENCHMARKS.md, "The window"); it also sidesteps the blank windows some GPU
-/// drivers give WebKitGTK. Set right after the webview is built, before its first page is laid
-/// out, so no GL context is ever created.
-fn software_rendering(window: tauri::WebviewWindow) {
+/// WebKitGTK settings Tauri does not expose (Linux only), set right after the webview is built,
+/// before its first page is laid out.
+///
+/// - No accelerated compositing: a reader of text and still pictures gains nothing from GL
+///   layers, and they cost about 70 MB in the web process (BENCHMARKS.md, "The window"); it also
+///   sidesteps the blank windows some GPU drivers give WebKitGTK.
+/// - Debug builds print the page's console (CSP violations included) to the terminal, where the
+///   end-to-end tests look for them (INV-3 of the payloads).
+fn configure_webview(window: tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]
     {
         let applied = window.with_webview(|webview| {
             use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
             if let Some(settings) = WebViewExt::settings(&webview.inner()) {
                 settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+                settings.set_enable_write_console_messages_to_stdout(cfg!(debug_assertions));
             }
         });
         if let Err(e) = applied {
-            tracing::warn!("cannot turn off accelerated compositing: {e}");
+            tracing::warn!("cannot configure the webview: {e}");
         }
     }
     #[cfg(not(target_os = "linux"))]

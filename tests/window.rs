@@ -225,8 +225,26 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
             .unwrap();
     }
     let canary = library.path().join("canary-called");
+    // The app through a script that keeps what it prints: a debug build prints its page's
+    // console, where WebKit reports every Content Security Policy violation.
+    let console_log = library.path().join("console.log");
+    let program = library.path().join("broadsheet-logged");
+    std::fs::write(
+        &program,
+        format!(
+            "#!/bin/sh\nexec {:?} \"$@\" >>{:?} 2>&1\n",
+            env!("CARGO_BIN_EXE_broadsheet"),
+            console_log
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &program,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
 
-    let s = Session::start(&driver, library.path()).await;
+    let s = Session::start_program(&driver, &program, library.path()).await;
     s.wait_for(
         "return document.querySelectorAll('#list .row').length === 1",
         "the hostile story in the list",
@@ -308,7 +326,27 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
         .exec("return typeof window.__TAURI_INTERNALS__.invoke")
         .await;
     assert_eq!(alive, "function");
+    // INV-3: no Content Security Policy violation anywhere in the window or the story. The
+    // console reaches the file when the app exits (the web process buffers it), after the marker.
+    s.exec("console.log('end of the hostile story test'); return 0")
+        .await;
     s.quit().await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let console = loop {
+        let text = std::fs::read_to_string(&console_log).unwrap_or_default();
+        if text.contains("end of the hostile story test") {
+            break text;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the console never reached {console_log:?}: {text:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(
+        !console.contains("Content Security Policy"),
+        "CSP violations in the console:\n{console}"
+    );
 }
 
 /// A small RSS feed of made-up stories (our own words), so the screenshots' sidebar looks like

@@ -149,10 +149,21 @@ pub struct Session {
 impl Session {
     /// Launches the app on a library folder and waits until the UI has started.
     pub async fn start(driver: &Driver, data_dir: &Path) -> Session {
+        Session::start_program(
+            driver,
+            Path::new(env!("CARGO_BIN_EXE_broadsheet")),
+            data_dir,
+        )
+        .await
+    }
+
+    /// As `start`, with another program in place of the app (e.g. a script that runs it with
+    /// its output kept: tauri-driver discards what its apps print).
+    pub async fn start_program(driver: &Driver, program: &Path, data_dir: &Path) -> Session {
         let http = reqwest::Client::new();
         let root = format!("http://127.0.0.1:{}", driver.port);
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": env!("CARGO_BIN_EXE_broadsheet"),
+            "application": program,
             "args": ["--data-dir", data_dir.to_string_lossy()],
         }}}});
         let deadline = Instant::now() + Duration::from_secs(30);
