@@ -196,6 +196,31 @@ const HOSTILE_HTML: &str = concat!(
     "<form action=\"javascript:top.__pwned=1\"><button id=form-button>Go</button></form>",
 );
 
+/// A stored story with only what a test cares about: `text` is its one paragraph.
+fn story(
+    key: &str,
+    title: &str,
+    text: &str,
+    published: chrono::DateTime<chrono::Utc>,
+) -> NewArticle {
+    NewArticle {
+        key: key.into(),
+        url: Some(format!("https://news.example/{key}.html")),
+        title: title.into(),
+        author: None,
+        published,
+        updated: None,
+        html: format!("<p>{text}</p>"),
+        text: text.into(),
+        excerpt: text.into(),
+        source_hash: key.into(),
+        site_name: None,
+        lead_image: None,
+        related: vec![],
+        images: vec![],
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
     let Some(driver) = Driver::start() else {
@@ -205,20 +230,12 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
     {
         let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
         let hostile = NewArticle {
-            key: "hostile".into(),
             url: Some("https://news.example/2024/a.html".into()),
             title: "<img src=x onerror=alert(1)> Hostile".into(),
             author: Some("'onmouseover='alert(1)".into()),
-            published: chrono::Utc::now(),
-            updated: None,
             html: HOSTILE_HTML.into(),
-            text: "Hostile story".into(),
             excerpt: "<b>not bold</b>".into(),
-            source_hash: "hostile".into(),
-            site_name: None,
-            lead_image: None,
-            related: vec![],
-            images: vec![],
+            ..story("hostile", "", "Hostile story", chrono::Utc::now())
         };
         lib.store()
             .add_page_article(&hostile, chrono::Utc::now())
@@ -516,22 +533,12 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
                 .map(|i| {
                     // Article n is n minutes old across all feeds, so the list order is known.
                     let n = i * FEEDS + f;
-                    NewArticle {
-                        key: format!("{f}-{i}"),
-                        url: Some(format!("https://source{f}.example/{i}.html")),
-                        title: format!("Story number {n}"),
-                        author: None,
-                        published: now - chrono::Duration::minutes(n as i64),
-                        updated: None,
-                        html: format!("<p>Story {n}</p>"),
-                        text: format!("Story {n}"),
-                        excerpt: format!("Story {n}"),
-                        source_hash: format!("h{n}"),
-                        site_name: None,
-                        lead_image: None,
-                        related: vec![],
-                        images: vec![],
-                    }
+                    story(
+                        &format!("{f}-{i}"),
+                        &format!("Story number {n}"),
+                        &format!("Story {n}"),
+                        now - chrono::Duration::minutes(n as i64),
+                    )
                 })
                 .collect();
             batch.push(FeedUpdate::Fetched {
@@ -630,22 +637,7 @@ async fn settings_apply_at_once_and_are_kept() {
     {
         let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
         let now = chrono::Utc::now();
-        let article = NewArticle {
-            key: "page".into(),
-            url: Some("https://news.example/page.html".into()),
-            title: "A saved page".into(),
-            author: None,
-            published: now,
-            updated: None,
-            html: "<p>Some words of the story.</p>".into(),
-            text: "Some words of the story.".into(),
-            excerpt: "Some words of the story.".into(),
-            source_hash: "h".into(),
-            site_name: None,
-            lead_image: None,
-            related: vec![],
-            images: vec![],
-        };
+        let article = story("page", "A saved page", "Some words of the story.", now);
         lib.store().add_page_article(&article, now).unwrap();
     }
     let story_style = "const d = document.getElementById('story-frame').contentDocument; \
@@ -656,9 +648,12 @@ async fn settings_apply_at_once_and_are_kept() {
     let s = Session::start(&driver, library.path()).await;
     s.click("#list .row").await;
     s.wait_for(&title_is("A saved page"), "the story").await;
-    let before = s.exec(story_style).await;
-    assert_eq!(before[0], "light", "{before}");
-    assert_eq!(before[2], "18px", "{before}");
+    // The defaults: light, 18 px serif (once the frame has loaded and been styled).
+    s.wait_for(
+        &format!("{story_style}.join() === 'light,false,18px,false' ? 1 : 0"),
+        "the story in the default style",
+    )
+    .await;
 
     // The story's text can be selected with the mouse (the frame itself takes no pointer
     // events) and copied with Ctrl+C.
