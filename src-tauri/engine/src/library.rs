@@ -1156,13 +1156,13 @@ fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
             )
         }
     };
+    // The excerpt is text only, so the summary needs no sanitizing pass of its own: the text
+    // extraction drops scripts and the like, and guards against hostile nesting itself.
     let summary_text = match (&item.content_html, &item.summary_html) {
-        (Some(_), Some(summary)) => sanitize::sanitize_article_html(
-            cut_at_char_boundary(summary, MAX_ITEM_HTML),
-            &item.base_url,
-        )
-        .map(|c| sanitize::html_to_text(&c.html))
-        .ok(),
+        (Some(_), Some(summary)) => Some(sanitize::html_to_text(cut_at_char_boundary(
+            summary,
+            MAX_ITEM_HTML,
+        ))),
         _ => None,
     };
     let excerpt = sanitize::excerpt(
@@ -1286,6 +1286,47 @@ fn is_teaser(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item(summary: Option<&str>, content: Option<&str>) -> ParsedItem {
+        ParsedItem {
+            key: "k".into(),
+            url: None,
+            title: "T".into(),
+            author: None,
+            published: Utc::now(),
+            updated: None,
+            summary_html: summary.map(str::to_owned),
+            content_html: content.map(str::to_owned),
+            base_url: Url::parse("https://news.example/a/").unwrap(),
+            enclosures: vec![],
+        }
+    }
+
+    // A feed's summary is its own excerpt of the story; only its text is kept, never markup or
+    // script, whatever the summary holds.
+    #[test]
+    fn the_excerpt_is_the_summary_as_text_when_the_item_has_both() {
+        let article = prepare_article(
+            item(
+                Some(
+                    "<p>The <b>short</b> version.<script>alert('x')</script><style>p{}</style></p>",
+                ),
+                Some("<p>The whole story, much longer.</p>"),
+            ),
+            String::new(),
+        );
+        assert_eq!(article.excerpt, "The short version.");
+        assert!(article.html.contains("The whole story"));
+        let only_content =
+            prepare_article(item(None, Some("<p>Just <i>this</i>.</p>")), String::new());
+        assert_eq!(only_content.excerpt, "Just this.");
+        // A summary that is nothing but markup falls back to the story's text.
+        let empty = prepare_article(
+            item(Some("<img src=x>"), Some("<p>Body.</p>")),
+            String::new(),
+        );
+        assert_eq!(empty.excerpt, "Body.");
+    }
 
     #[test]
     fn a_bare_site_address_means_https() {

@@ -432,7 +432,9 @@ fn is_placeholder_src(src: &str) -> bool {
         .any(|word| file.contains(word))
 }
 
-/// Plain text of (already sanitized) HTML, whitespace collapsed, block elements separated by newlines: for search and excerpts.
+/// Plain text of HTML, whitespace collapsed, block elements separated by newlines: for search
+/// and excerpts. Any HTML will do (the output is text, never markup): the content of scripts,
+/// styles and the like is dropped, and input that fails the complexity guard gives "".
 pub fn html_to_text(html: &str) -> String {
     if let Err(error) = check_complexity(html) {
         tracing::warn!(%error, "html_to_text: refused input");
