@@ -64,6 +64,14 @@ fn library() -> Library {
     }
 }
 
+/// An empty library, its picture cache with the default budget, and one story ("a") in it.
+fn story_in_library() -> (Library, ImageCache, ArticleId) {
+    let lib = library();
+    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
+    let article = add_article(&lib.store, "a");
+    (lib, cache, article)
+}
+
 fn add_article(store: &Store, key: &str) -> ArticleId {
     let article = NewArticle {
         key: key.into(),
@@ -108,6 +116,29 @@ fn recorded_error(store: &Store, url: &Url) -> Option<(String, String)> {
         .unwrap()
 }
 
+/// Caches a story's one picture, which must be skipped, and returns the reason recorded for it.
+async fn skipped_reason(
+    lib: &Library,
+    cache: &ImageCache,
+    fetcher: &Fetcher,
+    article: ArticleId,
+    url: &Url,
+    reach: Reach,
+) -> (String, String) {
+    let report = cache
+        .cache_article_images(
+            &lib.store,
+            fetcher,
+            article,
+            std::slice::from_ref(url),
+            reach,
+        )
+        .await
+        .unwrap();
+    assert_eq!((report.cached, report.failed), (0, 1), "{url}");
+    recorded_error(&lib.store, url).unwrap()
+}
+
 fn cached_urls(images: &[ArticleImage]) -> Vec<(String, bool)> {
     images.iter().map(|i| (i.url.clone(), i.cached)).collect()
 }
@@ -120,9 +151,7 @@ async fn real_png_and_jpeg_are_kept_and_served_by_token_with_the_sniffed_type() 
     // Servers often label pictures vaguely; the type recorded comes from the bytes.
     server.route("/a.png", Reply::ok("application/octet-stream", png.clone()));
     server.route("/b.jpg", Reply::ok("image/jpeg", jpeg.clone()));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/a.png", "/b.jpg"]);
 
     let report = cache
@@ -212,9 +241,7 @@ async fn markup_served_as_an_image_is_skipped_with_the_reason_recorded() {
         "/good.png",
         Reply::ok("image/png", fixture("photo-16x12.png")),
     );
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/svg.png", "/page.png", "/good.png"]);
 
     let report = cache
@@ -270,38 +297,19 @@ async fn a_picture_over_the_fetch_cap_or_over_the_whole_budget_is_skipped() {
     big.resize(8 * 1024, 0);
     server.route("/big.png", Reply::ok("image/png", big));
     server.route("/small.png", Reply::ok("image/png", png.clone()));
-    let lib = library();
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
 
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let list = urls(&server, &["/big.png"]);
-    let report = cache
-        .cache_article_images(
-            &lib.store,
-            &fetcher_with_image_cap(4096),
-            article,
-            &list,
-            LOOPBACK,
-        )
-        .await
-        .unwrap();
-    assert_eq!((report.cached, report.failed), (0, 1));
-    let (kind, message) = recorded_error(&lib.store, &list[0]).unwrap();
+    let big = &urls(&server, &["/big.png"])[0];
+    let capped = fetcher_with_image_cap(4096);
+    let (kind, message) = skipped_reason(&lib, &cache, &capped, article, big, LOOPBACK).await;
     assert_eq!(kind, "too_large");
-    assert!(message.contains(list[0].as_str()), "{message}");
+    assert!(message.contains(big.as_str()), "{message}");
 
     // A budget smaller than one picture keeps none rather than evicting everything for it.
     let tiny = ImageCache::new(lib.images_dir.clone(), png.len() as u64 - 1);
-    let list = urls(&server, &["/small.png"]);
-    let report = tiny
-        .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
-        .await
-        .unwrap();
-    assert_eq!((report.cached, report.failed), (0, 1));
-    assert_eq!(
-        recorded_error(&lib.store, &list[0]).unwrap().0,
-        "over_budget"
-    );
+    let small = &urls(&server, &["/small.png"])[0];
+    let (kind, _) = skipped_reason(&lib, &tiny, &fetcher(), article, small, LOOPBACK).await;
+    assert_eq!(kind, "over_budget");
 }
 
 // Payload 34 (lan_csrf_via_img): pictures are content-triggered, so with a public-only reach a
@@ -310,18 +318,13 @@ async fn a_picture_over_the_fetch_cap_or_over_the_whole_budget_is_skipped() {
 async fn a_picture_on_a_forbidden_address_is_skipped_without_a_request() {
     let server = FixtureServer::start().await.unwrap();
     server.route("/a.png", Reply::ok("image/png", fixture("photo-16x12.png")));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/a.png"]);
 
-    let report = cache
-        .cache_article_images(&lib.store, &fetcher(), article, &list, Reach::PUBLIC)
-        .await
-        .unwrap();
-    assert_eq!((report.cached, report.failed), (0, 1));
+    let (kind, _) =
+        skipped_reason(&lib, &cache, &fetcher(), article, &list[0], Reach::PUBLIC).await;
+    assert_eq!(kind, "blocked");
     assert_eq!(server.total_hits(), 0);
-    assert_eq!(recorded_error(&lib.store, &list[0]).unwrap().0, "blocked");
     assert_eq!(
         cached_urls(&cache.article_images(&lib.store, article).unwrap()),
         [(list[0].to_string(), false)]
@@ -335,19 +338,10 @@ async fn a_one_by_one_tracking_pixel_is_not_kept() {
         "/p.gif",
         Reply::ok("image/gif", fixture("tracking-pixel-1x1.gif")),
     );
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
-    let list = urls(&server, &["/p.gif"]);
-    let report = cache
-        .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
-        .await
-        .unwrap();
-    assert_eq!((report.cached, report.failed), (0, 1));
-    assert_eq!(
-        recorded_error(&lib.store, &list[0]).unwrap().0,
-        "tracking_pixel"
-    );
+    let (lib, cache, article) = story_in_library();
+    let pixel = &urls(&server, &["/p.gif"])[0];
+    let (kind, _) = skipped_reason(&lib, &cache, &fetcher(), article, pixel, LOOPBACK).await;
+    assert_eq!(kind, "tracking_pixel");
 }
 
 #[tokio::test]
@@ -355,9 +349,7 @@ async fn a_failed_download_does_not_fail_the_others_and_is_retried_next_time() {
     let server = FixtureServer::start().await.unwrap();
     server.route("/gone.png", Reply::status(503));
     server.route("/a.png", Reply::ok("image/png", fixture("photo-16x12.png")));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/gone.png", "/a.png"]);
     let report = cache
         .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
@@ -469,9 +461,7 @@ async fn pictures_no_story_shows_any_more_are_deleted_with_their_files() {
     let server = FixtureServer::start().await.unwrap();
     server.route("/a.png", Reply::ok("image/png", fixture("photo-16x12.png")));
     server.route("/b.png", Reply::ok("image/png", fixture("other-16x12.png")));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/a.png", "/b.png"]);
     cache
         .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
@@ -510,9 +500,7 @@ async fn pictures_no_story_shows_any_more_are_deleted_with_their_files() {
 async fn a_file_deleted_behind_the_caches_back_reads_as_not_cached() {
     let server = FixtureServer::start().await.unwrap();
     server.route("/a.png", Reply::ok("image/png", fixture("photo-16x12.png")));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let list = urls(&server, &["/a.png"]);
     cache
         .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
@@ -548,9 +536,7 @@ async fn tokens_that_are_not_ours_never_reach_the_disk_and_unknown_articles_are_
 async fn non_http_urls_duplicates_and_pictures_past_the_limit_are_not_fetched() {
     let server = FixtureServer::start().await.unwrap();
     server.route_fn("/many", |_| Reply::status(404));
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let mut list = vec![Url::parse("data:image/png;base64,AAAA").unwrap()];
     for i in 0..MAX_IMAGES_PER_ARTICLE + 3 {
         list.push(Url::parse(&server.url(&format!("/many?i={i}"))).unwrap());
@@ -587,9 +573,7 @@ async fn at_most_four_pictures_of_a_story_download_at_once() {
         .iter()
         .map(|s| Url::parse(&s.url("/a.png")).unwrap())
         .collect();
-    let lib = library();
-    let cache = ImageCache::new(lib.images_dir.clone(), DEFAULT_BUDGET_BYTES);
-    let article = add_article(&lib.store, "a");
+    let (lib, cache, article) = story_in_library();
     let started = std::time::Instant::now();
     let report = cache
         .cache_article_images(&lib.store, &fetcher(), article, &list, LOOPBACK)
