@@ -678,6 +678,12 @@ async fn settings_apply_at_once_and_are_kept() {
         selected.as_str().unwrap().contains("words of the story"),
         "selected {selected}"
     );
+    // A double click selects the word under the pointer, a triple click the paragraph.
+    let selection = "return document.getElementById('story-frame').contentDocument.getSelection().toString().trim()";
+    s.click_at((x0 + 4, y), 2).await;
+    assert_eq!(s.exec(selection).await, "Some");
+    s.click_at((x0 + 4, y), 3).await;
+    assert_eq!(s.exec(selection).await, "Some words of the story.");
     s.chord(&["\u{E009}", "c"]).await; // Control+C
     s.wait_for(
         "return document.getElementById('story-status').textContent === 'Copied the selected text.'",

@@ -94,7 +94,7 @@ export class Reader {
       e.preventDefault();
       if (e.detail >= 2) {
         selection.collapse(caret.node, caret.offset);
-        const unit = e.detail === 2 ? 'word' : 'paragraph';
+        const unit = e.detail === 2 ? 'word' : 'paragraphboundary';
         selection.modify('move', 'backward', unit);
         selection.modify('extend', 'forward', unit);
         anchor = null;

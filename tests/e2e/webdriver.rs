@@ -351,6 +351,26 @@ impl Session {
             .await;
     }
 
+    /// Clicks the left button `count` times in a row at a point of the window's viewport.
+    pub async fn click_at(&self, at: (i64, i64), count: usize) {
+        let mut actions = vec![
+            json!({"type": "pointerMove", "origin": "viewport", "x": at.0, "y": at.1, "duration": 0}),
+        ];
+        for _ in 0..count {
+            actions.push(json!({"type": "pointerDown", "button": 0}));
+            actions.push(json!({"type": "pointerUp", "button": 0}));
+        }
+        self.send(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions}]})),
+        )
+        .await;
+        let _ = self
+            .try_send(reqwest::Method::DELETE, "/actions", None)
+            .await;
+    }
+
     /// Moves into the iframe matching `css`, or back to the top document with `None`.
     pub async fn frame(&self, css: Option<&str>) {
         match css {
