@@ -218,7 +218,7 @@ impl Library {
                 created: false,
             });
         }
-        let mut found = self.find_feed(&url).await?;
+        let found = self.find_feed(&url).await?;
         if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
             return Ok(Subscription {
                 feed,
@@ -236,8 +236,6 @@ impl Library {
             // The first fetch already has the items: store them now, so the new feed is not empty.
             let reach = Reach::of_origin(&found.url).await;
             let parsed = found.parsed;
-            found.site_url = parsed.site_url.clone();
-            found.icon_url = parsed.icon_url.clone();
             let (etag, last_modified, body_hash) =
                 (found.etag, found.last_modified, found.body_hash);
             let mut update = tokio::task::spawn_blocking(move || {
@@ -984,7 +982,7 @@ fn parse_user_url(input: &str) -> Result<Url> {
 struct FoundFeed {
     url: Url,
     parsed: ParsedFeed,
-    /// Copied out of `parsed` before it is consumed, for the icon search.
+    /// Copies from `parsed`, for the icon search once `parsed` is stored.
     site_url: Option<Url>,
     icon_url: Option<Url>,
     /// Icon links of the page the feed was discovered from, if it was a page.
@@ -1008,8 +1006,8 @@ fn found_feed(body: crate::fetch::FetchedBody, now: DateTime<Utc>) -> Result<Fou
     Ok(FoundFeed {
         body_hash: hash_hex(&body.body),
         url: body.final_url,
-        site_url: None,
-        icon_url: None,
+        site_url: parsed.site_url.clone(),
+        icon_url: parsed.icon_url.clone(),
         page_icons: None,
         parsed,
         etag: body.etag,

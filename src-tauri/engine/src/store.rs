@@ -761,8 +761,8 @@ impl Store {
                 "SELECT f.id, f.url, f.site_url, f.icon_url FROM feeds f
                  LEFT JOIN feed_icons i ON i.feed_id = f.id
                  WHERE i.feed_id IS NULL
-                    OR (i.data IS NOT NULL AND i.checked_at < ?1)
-                    OR (i.data IS NULL AND i.checked_at < ?2)
+                    OR (i.token IS NOT NULL AND i.checked_at < ?1)
+                    OR (i.token IS NULL AND i.checked_at < ?2)
                  ORDER BY f.id",
             )?;
             let rows = stmt
@@ -819,11 +819,11 @@ impl Store {
     /// The MIME type and bytes of the feed icon named `token`, if there is one.
     pub fn feed_icon(&self, token: &str) -> Result<Option<(String, Vec<u8>)>> {
         self.read(|c| {
-            Ok(c.prepare_cached(
-                "SELECT mime, data FROM feed_icons WHERE token = ?1 AND data IS NOT NULL",
-            )?
-            .query_row([token], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
+            Ok(
+                c.prepare_cached("SELECT mime, data FROM feed_icons WHERE token = ?1")?
+                    .query_row([token], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
+            )
         })
     }
 
@@ -890,7 +890,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
          SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
                 coalesce(u.n, 0),
                 f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at,
-                CASE WHEN i.data IS NOT NULL THEN i.token END
+                i.token
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
          LEFT JOIN unread u ON u.feed_id = f.id
          LEFT JOIN feed_icons i ON i.feed_id = f.id

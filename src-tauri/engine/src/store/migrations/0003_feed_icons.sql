@@ -5,9 +5,9 @@ CREATE TABLE feed_icons (
     feed_id       INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
     checked_at    INTEGER NOT NULL,   -- when the icon was last looked for
     url           TEXT,               -- where the kept icon came from
-    token         TEXT UNIQUE,        -- its name in the image scheme (32 hex characters)
+    token         TEXT UNIQUE,        -- its name in the image scheme; NULL until an icon is found
     mime          TEXT,               -- sniffed from the bytes, never the server's word
-    data          BLOB,               -- NULL: no icon found yet
     error_kind    TEXT,               -- why the last look failed
-    error_message TEXT
+    error_message TEXT,
+    data          BLOB                -- last, so reading the other columns never loads it
 );
