@@ -57,7 +57,8 @@ fn is_app_url(url: &url::Url) -> bool {
     }
 }
 
-/// Serves cached pictures to the window: `broadsheet-img://localhost/<token>`.
+/// Serves cached pictures and feed icons to the window: `broadsheet-img://localhost/<token>`
+/// (`Library::image` looks the token up among both).
 fn serve_image(
     ctx: UriSchemeContext<'_, Wry>,
     request: tauri::http::Request<Vec<u8>>,

@@ -104,6 +104,7 @@ async fn subscribe_by_feed_url_then_again_keeps_one_feed() {
         "unread",
         "last_refreshed",
         "error",
+        "icon",
     ] {
         assert!(feed.get(field).is_some(), "feeds lacks {field}: {feed}");
     }

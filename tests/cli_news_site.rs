@@ -58,6 +58,14 @@ async fn a_teaser_feed_becomes_whole_clean_stories_with_related_links() {
     let feed = broadsheet(d, &["subscribe", &server.url("/")]).await;
     assert_eq!(feed["title"], "The Harbour Ledger");
     assert_eq!(feed["unread"], 4);
+    // Its icon, from the home page's <link rel="icon">, is served from the library.
+    assert_eq!(server.hits("/img/ledger-icon-32.png"), 1);
+    assert!(
+        feed["icon"]
+            .as_str()
+            .is_some_and(|icon| icon.contains("broadsheet-img")),
+        "{feed}"
+    );
 
     let list = broadsheet(d, &["articles"]).await;
     let main = list

@@ -76,6 +76,13 @@ async fn subscribe_read_bookmark_follow_search_then_read_offline() {
         sidebar.as_str().unwrap().contains("The Harbour Ledger"),
         "{sidebar}"
     );
+    // Its icon (the home page's <link rel="icon">) is drawn from the library, not the site.
+    s.wait_for(
+        "const i = document.querySelector('#sources .feed-row img.feed-icon'); \
+         return !!i && i.src.includes('broadsheet-img') && i.complete && i.naturalWidth > 0",
+        "the feed's icon in the sidebar",
+    )
+    .await;
 
     // Open the main story: its text, none of the page's clutter.
     let main_row = s

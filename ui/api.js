@@ -4,7 +4,9 @@
 /**
  * @typedef {{kind: string, message: string, at: string}} FeedHealth
  * @typedef {{id: number, title: string, url: string, site_url: string|null, folder: string|null,
- *   unread: number, full_story: boolean, last_refreshed: string|null, error: FeedHealth|null}} Feed
+ *   unread: number, full_story: boolean, last_refreshed: string|null, error: FeedHealth|null,
+ *   icon: string|null}} Feed
+ *   `icon` is the feed's icon on the app's image scheme, or null (the sidebar shows a monogram).
  * @typedef {{id: number, name: string}} Folder
  * @typedef {{id: number, feed_id: number|null, feed_title: string|null, title: string,
  *   url: string|null, author: string|null, published: string, read: boolean,

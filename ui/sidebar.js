@@ -1,5 +1,5 @@
 // The sidebar: All, Unread, Bookmarks, then folders and their feeds, with unread counts,
-// monograms and each feed's health. Feed names are text; an error shows as an icon whose
+// icons (served from the library; a monogram when there is none) and each feed's health. Feed names are text; an error shows as an icon whose
 // message is in its tooltip, its accessible name and the feed's details.
 import { h, monogram, replace } from './dom.js';
 
@@ -119,7 +119,7 @@ export class Sidebar {
         'data-source': `feed:${feed.id}`,
         onclick: () => this.select(source),
       }, [
-        monogram(feed.title),
+        feed.icon ? feedIcon(feed.icon, feed.title) : monogram(feed.title),
         h('span', { class: 'source-name' }, [feed.title]),
         error,
         feed.unread ? h('span', { class: 'count', 'aria-hidden': 'true' }, [String(feed.unread)]) : null,
@@ -156,6 +156,21 @@ export class Sidebar {
       case 'feed': return this.feeds.find((f) => f.id === source.id)?.title ?? 'Feed';
     }
   }
+}
+
+/**
+ * A feed's icon from the library's image scheme. It is decoration (the row names the feed), and
+ * an icon that fails to load gives way to the monogram. Lazy and async, so 500 feeds cost little.
+ * @param {string} src @param {string} title @returns {HTMLElement}
+ */
+function feedIcon(src, title) {
+  return h('img', {
+    class: 'feed-icon', src, alt: '', 'aria-hidden': 'true', width: '16', height: '16',
+    decoding: 'async', loading: 'lazy',
+    onerror: (/** @type {Event} */ event) => {
+      /** @type {HTMLElement} */ (event.currentTarget).replaceWith(monogram(title));
+    },
+  });
 }
 
 /** A small line icon for the three fixed sources. @param {'all'|'unread'|'bookmarks'} which */

@@ -2,14 +2,15 @@
 //!
 //! One stage, one module: `fetch` owns the network policy, `feed` turns bytes into
 //! parsed feeds, `extract` finds the story in a page, `sanitize` holds the one HTML
-//! allowlist, `store` owns the SQLite library, `library` is the set of
-//! operations the app and the command line offer, and `export` writes one stored
-//! story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
+//! allowlist, `images` keeps stories' pictures, `icons` finds each feed's icon, `store` owns
+//! the SQLite library, `library` is the set of operations the app and the command line
+//! offer, and `export` writes one stored story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
 
 pub mod export;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod icons;
 pub mod images;
 pub mod library;
 pub mod model;

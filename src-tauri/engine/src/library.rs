@@ -20,6 +20,7 @@ use crate::export;
 use crate::extract::{self, ExtractedArticle};
 use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};
 use crate::fetch::{BodyKind, FetchConfig, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
+use crate::icons::{self, IconSources};
 use crate::images::{self, ImageCache};
 use crate::model::{
     Article, ArticleId, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedId, Folder,
@@ -28,8 +29,8 @@ use crate::model::{
 use crate::opml::{self, OpmlError};
 use crate::sanitize;
 use crate::store::{
-    FeedFetchState, FeedMeta, FeedUpdate, KnownItems, NewArticle, NewFeed, PendingImages, Store,
-    StoreError,
+    FeedFetchState, FeedMeta, FeedUpdate, IconDue, IconLookup, KnownItems, NewArticle, NewFeed,
+    PendingImages, Store, StoreError,
 };
 
 /// The library file's name inside the data folder.
@@ -44,6 +45,18 @@ const IMAGE_TASKS: usize = 4;
 /// A feed item's HTML larger than this is cut before sanitizing (payload 37: a 10 MB item
 /// must not cost the rest of its feed).
 const MAX_ITEM_HTML: usize = 2 * 1024 * 1024;
+
+/// A found icon is looked for again after this long: icons change rarely.
+const ICON_RECHECK_DAYS: i64 = 7;
+
+/// A feed whose icon was not found is asked again after this long, not at every refresh.
+const ICON_RETRY_DAYS: i64 = 1;
+
+/// Feeds whose icon is looked for at once (the fetcher bounds the requests further).
+const ICON_TASKS: usize = 8;
+
+/// Longest a refresh spends on icons after its feeds are stored; the rest wait for the next one.
+const ICON_PHASE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
 const REFRESH_TASKS: usize = 32;
@@ -246,6 +259,19 @@ impl Library {
                 job.complete_stories(items, reach, false).await;
             }
             self.blocking(move |s| s.apply_updates(&[update])).await?;
+            let due = IconDue {
+                feed_id,
+                feed_url: found.url.to_string(),
+                site_url: found.site_url.as_ref().map(Url::to_string),
+                icon_url: found.icon_url.as_ref().map(Url::to_string),
+            };
+            look_for_icon(
+                Arc::clone(&self.store),
+                self.fetcher.clone(),
+                due,
+                found.page_icons,
+            )
+            .await;
         }
         let feed = self.blocking(move |s| s.feed(feed_id)).await?;
         Ok(Subscription { feed, created })
@@ -329,6 +355,8 @@ impl Library {
             .into_iter()
             .map(|l| l.url)
             .collect();
+        // The page is at hand: its icon links spare a second fetch of it for the feed's icon.
+        let page_icons = icons::icon_links(&html, &page.final_url);
         for path in feed::COMMON_FEED_PATHS {
             if let Ok(u) = page.final_url.join(path) {
                 candidates.push(u);
@@ -345,7 +373,8 @@ impl Library {
             // Candidates found in the page are content: they may reach only where the site is.
             match self.fetch_document(&candidate, reach).await {
                 Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
-                    if let Ok(found) = found_feed(body, now) {
+                    if let Ok(mut found) = found_feed(body, now) {
+                        found.page_icons = Some(page_icons);
                         return Ok(found);
                     }
                 }
@@ -381,6 +410,8 @@ impl Library {
         let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
         let mut task_feed = std::collections::HashMap::new();
         let mut batch: Vec<FeedUpdate> = Vec::new();
+        // Feeds whose server answered: only those are asked for an icon.
+        let mut answered: HashSet<FeedId> = HashSet::new();
         loop {
             while tasks.len() < REFRESH_TASKS {
                 let Some(state) = pending.next() else { break };
@@ -420,8 +451,14 @@ impl Library {
                 },
             };
             match &update {
-                FeedUpdate::Fetched { .. } => report.refreshed += 1,
-                FeedUpdate::NotModified { .. } => report.not_modified += 1,
+                FeedUpdate::Fetched { feed_id, .. } => {
+                    report.refreshed += 1;
+                    answered.insert(*feed_id);
+                }
+                FeedUpdate::NotModified { feed_id, .. } => {
+                    report.not_modified += 1;
+                    answered.insert(*feed_id);
+                }
                 FeedUpdate::Failed {
                     feed_id,
                     kind,
@@ -447,7 +484,56 @@ impl Library {
         if report.new_articles > 0 {
             self.blocking(|s| s.optimize()).await?;
         }
+        self.refresh_icons(&answered).await;
         Ok(report)
+    }
+
+    /// Looks for the icons due among `feeds`, a few at a time, for at most [`ICON_PHASE`].
+    /// Never fails: an icon not found is recorded on its feed's icon row and logged.
+    async fn refresh_icons(&self, feeds: &HashSet<FeedId>) {
+        if feeds.is_empty() {
+            return;
+        }
+        let now = Utc::now();
+        let due = self
+            .blocking(move |s| {
+                s.icons_due(
+                    now - TimeDelta::days(ICON_RECHECK_DAYS),
+                    now - TimeDelta::days(ICON_RETRY_DAYS),
+                )
+            })
+            .await;
+        let due: Vec<IconDue> = match due {
+            Ok(due) => due
+                .into_iter()
+                .filter(|d| feeds.contains(&d.feed_id))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "icons: cannot list the feeds due");
+                return;
+            }
+        };
+        let deadline = tokio::time::Instant::now() + ICON_PHASE;
+        let mut pending = due.into_iter();
+        let mut tasks = JoinSet::new();
+        loop {
+            while tasks.len() < ICON_TASKS {
+                let Some(due) = pending.next() else { break };
+                let (store, fetcher) = (Arc::clone(&self.store), self.fetcher.clone());
+                tasks.spawn(look_for_icon(store, fetcher, due, None));
+            }
+            match tokio::time::timeout_at(deadline, tasks.join_next()).await {
+                Ok(Some(Ok(()))) => {}
+                Ok(Some(Err(error))) => tracing::warn!(%error, "icons: a task stopped"),
+                Ok(None) => break,
+                Err(_) => {
+                    // Not recorded: the feeds still due are asked at the next refresh.
+                    tracing::debug!(left = tasks.len() + pending.len(), "icons: out of time");
+                    tasks.abort_all();
+                    break;
+                }
+            }
+        }
     }
 
     async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
@@ -685,14 +771,16 @@ impl Library {
         Ok(added)
     }
 
-    /// The bytes and MIME type of a cached picture, for the window's image scheme.
+    /// The bytes and MIME type of a cached picture or a feed icon, for the window's image scheme.
     pub async fn image(&self, token: String) -> Result<Option<(String, Vec<u8>)>> {
         let images = self.image_cache();
         let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || images.read(&store, &token))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?
-            .map_err(LibraryError::from)
+        tokio::task::spawn_blocking(move || match images.read(&store, &token)? {
+            Some(found) => Ok(Some(found)),
+            None => Ok(store.feed_icon(&token)?),
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))?
     }
 
     /// One article as a file to keep: self-contained HTML (pictures inlined) or Markdown.
@@ -790,6 +878,51 @@ impl Library {
     }
 }
 
+/// Looks for one feed's icon and records what was found. Never fails: a feed without an icon
+/// keeps its monogram, and the reason is logged at debug level and kept on the icon row.
+async fn look_for_icon(
+    store: Arc<Store>,
+    fetcher: Fetcher,
+    due: IconDue,
+    page_icons: Option<Vec<Url>>,
+) {
+    let Ok(feed_url) = Url::parse(&due.feed_url) else {
+        return;
+    };
+    let sources = IconSources {
+        site_url: due.site_url.as_deref().and_then(|u| Url::parse(u).ok()),
+        feed_icon: due.icon_url.as_deref().and_then(|u| Url::parse(u).ok()),
+        feed_url: Some(feed_url.clone()),
+        page_icons,
+    };
+    // The feed named these addresses: they may reach only where the feed itself lives.
+    let reach = Reach::of_origin(&feed_url).await;
+    let feed_id = due.feed_id;
+    let lookup = match icons::find_icon(&fetcher, &sources, reach).await {
+        Ok(found) => IconLookup::Found {
+            token: icons::icon_token(feed_id, &found.data),
+            url: found.url.to_string(),
+            mime: found.mime.to_string(),
+            data: found.data,
+        },
+        Err(error) => {
+            tracing::debug!(feed_id, kind = error.kind(), %error, "feed icon not found");
+            IconLookup::Missing {
+                kind: error.kind().to_string(),
+                message: error.to_string(),
+            }
+        }
+    };
+    let saved =
+        tokio::task::spawn_blocking(move || store.save_feed_icon(feed_id, &lookup, Utc::now()))
+            .await;
+    match saved {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => tracing::warn!(feed_id, %error, "feed icon not recorded"),
+        Err(error) => tracing::warn!(feed_id, %error, "feed icon not recorded"),
+    }
+}
+
 /// Fetches one story's pictures; whatever fails is recorded on the picture, never raised.
 async fn cache_pictures_of(
     store: Arc<Store>,
@@ -849,6 +982,11 @@ fn parse_user_url(input: &str) -> Result<Url> {
 struct FoundFeed {
     url: Url,
     parsed: ParsedFeed,
+    /// Copies from `parsed`, for the icon search once `parsed` is stored.
+    site_url: Option<Url>,
+    icon_url: Option<Url>,
+    /// Icon links of the page the feed was discovered from, if it was a page.
+    page_icons: Option<Vec<Url>>,
     etag: Option<String>,
     last_modified: Option<String>,
     body_hash: String,
@@ -868,6 +1006,9 @@ fn found_feed(body: crate::fetch::FetchedBody, now: DateTime<Utc>) -> Result<Fou
     Ok(FoundFeed {
         body_hash: hash_hex(&body.body),
         url: body.final_url,
+        site_url: parsed.site_url.clone(),
+        icon_url: parsed.icon_url.clone(),
+        page_icons: None,
         parsed,
         etag: body.etag,
         last_modified: body.last_modified,

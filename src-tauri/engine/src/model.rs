@@ -39,6 +39,9 @@ pub struct Feed {
     pub full_story: bool,
     pub last_refreshed: Option<DateTime<Utc>>,
     pub error: Option<FeedHealth>,
+    /// The feed's icon as the window loads it (`broadsheet-img:` URL), `None` until one is found.
+    #[serde(default)]
+    pub icon: Option<String>,
 }
 
 /// One line of an article list.

@@ -165,6 +165,7 @@ mod tests {
             full_story: false,
             last_refreshed: None,
             error: None,
+            icon: None,
         }
     }
 

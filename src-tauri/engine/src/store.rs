@@ -24,6 +24,7 @@ use crate::model::{
 const MIGRATIONS: &[&str] = &[
     include_str!("store/migrations/0001_initial.sql"),
     include_str!("store/migrations/0002_images.sql"),
+    include_str!("store/migrations/0003_feed_icons.sql"),
 ];
 
 /// The schema version this build writes.
@@ -38,7 +39,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// unread article to show 50, hence refreshing these after big changes.
 const OPTIMIZE: &str = "PRAGMA analysis_limit = 1000;
      ANALYZE feeds; ANALYZE articles; ANALYZE article_state;
-     ANALYZE images; ANALYZE article_images;";
+     ANALYZE images; ANALYZE article_images; ANALYZE feed_icons;";
 
 /// Longest list a single query returns.
 const MAX_PAGE: u32 = 500;
@@ -189,6 +190,31 @@ pub struct KnownItems {
     pub hashes: HashMap<String, String>,
     /// Keys pruned by retention: never stored again while the feed carries them.
     pub pruned: HashSet<String>,
+}
+
+/// A feed whose icon is due to be looked for, with the addresses the look starts from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IconDue {
+    pub feed_id: FeedId,
+    pub feed_url: String,
+    pub site_url: Option<String>,
+    /// The icon or logo the feed names for itself.
+    pub icon_url: Option<String>,
+}
+
+/// What one look for a feed's icon found, as the store records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IconLookup {
+    /// A picture to keep: it replaces the feed's icon.
+    Found {
+        url: String,
+        /// Its name in the image scheme (32 lowercase hex characters).
+        token: String,
+        mime: String,
+        data: Vec<u8>,
+    },
+    /// Nothing usable; an icon found earlier stays.
+    Missing { kind: String, message: String },
 }
 
 /// The library database.
@@ -721,6 +747,86 @@ impl Store {
         Ok(settings)
     }
 
+    // ----- feed icons -----
+
+    /// Feeds whose icon is due: never looked for, found before `found_before`, or last failed
+    /// before `failed_before`.
+    pub fn icons_due(
+        &self,
+        found_before: DateTime<Utc>,
+        failed_before: DateTime<Utc>,
+    ) -> Result<Vec<IconDue>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT f.id, f.url, f.site_url, f.icon_url FROM feeds f
+                 LEFT JOIN feed_icons i ON i.feed_id = f.id
+                 WHERE i.feed_id IS NULL
+                    OR (i.token IS NOT NULL AND i.checked_at < ?1)
+                    OR (i.token IS NULL AND i.checked_at < ?2)
+                 ORDER BY f.id",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![found_before.timestamp(), failed_before.timestamp()],
+                    |r| {
+                        Ok(IconDue {
+                            feed_id: r.get(0)?,
+                            feed_url: r.get(1)?,
+                            site_url: r.get(2)?,
+                            icon_url: r.get(3)?,
+                        })
+                    },
+                )?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Records a look for a feed's icon. A feed unsubscribed meanwhile is left alone.
+    pub fn save_feed_icon(
+        &self,
+        feed_id: FeedId,
+        lookup: &IconLookup,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            match lookup {
+                IconLookup::Found {
+                    url,
+                    token,
+                    mime,
+                    data,
+                } => tx.execute(
+                    "INSERT INTO feed_icons (feed_id, checked_at, url, token, mime, data)
+                     SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?1)
+                     ON CONFLICT(feed_id) DO UPDATE SET checked_at = excluded.checked_at,
+                        url = excluded.url, token = excluded.token, mime = excluded.mime,
+                        data = excluded.data, error_kind = NULL, error_message = NULL",
+                    params![feed_id, at.timestamp(), url, token, mime, data],
+                )?,
+                IconLookup::Missing { kind, message } => tx.execute(
+                    "INSERT INTO feed_icons (feed_id, checked_at, error_kind, error_message)
+                     SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?1)
+                     ON CONFLICT(feed_id) DO UPDATE SET checked_at = excluded.checked_at,
+                        error_kind = excluded.error_kind, error_message = excluded.error_message",
+                    params![feed_id, at.timestamp(), kind, message],
+                )?,
+            };
+            Ok(())
+        })
+    }
+
+    /// The MIME type and bytes of the feed icon named `token`, if there is one.
+    pub fn feed_icon(&self, token: &str) -> Result<Option<(String, Vec<u8>)>> {
+        self.read(|c| {
+            Ok(
+                c.prepare_cached("SELECT mime, data FROM feed_icons WHERE token = ?1")?
+                    .query_row([token], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
+            )
+        })
+    }
+
     /// Number of articles stored.
     pub fn article_count(&self) -> Result<i64> {
         self.read(|c| Ok(c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?))
@@ -783,9 +889,11 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
              GROUP BY a.feed_id)
          SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
                 coalesce(u.n, 0),
-                f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at
+                f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at,
+                i.token
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
          LEFT JOIN unread u ON u.feed_id = f.id
+         LEFT JOIN feed_icons i ON i.feed_id = f.id
          WHERE ?1 IS NULL OR f.id = ?1
          ORDER BY d.name IS NOT NULL, d.name COLLATE NOCASE, 2 COLLATE NOCASE",
     )?;
@@ -812,6 +920,9 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
                 full_story: r.get(6)?,
                 last_refreshed: opt_time(r.get(7)?),
                 error,
+                icon: r
+                    .get::<_, Option<String>>(11)?
+                    .map(|token| crate::images::image_src(&token)),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -31,6 +31,9 @@ pub const USER_AGENT: &str = concat!(
 
 const MB: u64 = 1024 * 1024;
 
+/// The cap on a feed's icon: a sidebar picture of 16 pixels has no business being larger.
+pub const ICON_CAP: u64 = 256 * 1024;
+
 /// Limits and identity of the fetcher.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FetchConfig {
@@ -92,6 +95,7 @@ impl BodyCaps {
             BodyKind::Feed => self.feed,
             BodyKind::Page => self.page,
             BodyKind::Image => self.image,
+            BodyKind::Icon => self.image.min(ICON_CAP),
         }
     }
 }
@@ -105,6 +109,8 @@ pub enum BodyKind {
     Page,
     /// An image.
     Image,
+    /// A feed's icon: an image under a much smaller cap ([`ICON_CAP`]).
+    Icon,
 }
 
 impl BodyKind {
@@ -113,6 +119,8 @@ impl BodyKind {
             BodyKind::Feed => "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
             BodyKind::Page => "text/html, application/xhtml+xml;q=0.9, */*;q=0.5",
             BodyKind::Image => "image/avif, image/webp, image/png, image/jpeg, image/gif, image/*;q=0.8",
+            // No SVG: an icon is kept only if it is a raster picture.
+            BodyKind::Icon => "image/png, image/x-icon, image/vnd.microsoft.icon, image/gif, image/webp, image/jpeg, image/*;q=0.5",
         }
     }
 }
