@@ -58,6 +58,9 @@ const ICON_TASKS: usize = 8;
 /// Longest a refresh spends on icons after its feeds are stored; the rest wait for the next one.
 const ICON_PHASE: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// How long subscribing waits for the new feed's icon.
+const ICON_AT_SUBSCRIBE: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
 const REFRESH_TASKS: usize = 32;
 
@@ -265,13 +268,20 @@ impl Library {
                 site_url: found.site_url.as_ref().map(Url::to_string),
                 icon_url: found.icon_url.as_ref().map(Url::to_string),
             };
-            look_for_icon(
+            let lookup = look_for_icon(
                 Arc::clone(&self.store),
                 self.fetcher.clone(),
                 due,
                 found.page_icons,
-            )
-            .await;
+            );
+            // The person waits on this: a slow icon server is left to the next refresh (a feed
+            // with no icon on record is due then).
+            if tokio::time::timeout(ICON_AT_SUBSCRIBE, lookup)
+                .await
+                .is_err()
+            {
+                tracing::debug!(feed_id, "icon: left to the next refresh");
+            }
         }
         let feed = self.blocking(move |s| s.feed(feed_id)).await?;
         Ok(Subscription { feed, created })

@@ -5,6 +5,7 @@
 //! (`tests/fixtures/news-site`): `favicon.ico` (16×16 ICO) and `img/ledger-icon-32.png`.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use broadsheet_engine::images::IMAGE_SCHEME;
 use broadsheet_engine::library::{Library, LibraryConfig};
@@ -203,6 +204,38 @@ async fn without_any_icon_link_the_favicon_ico_of_the_site_is_used() {
         "one look at the home page for icon links"
     );
     assert_eq!(server.hits("/favicon.ico"), 1);
+}
+
+// Subscribing waits a few seconds for the icon at most; a slow icon comes with the next refresh.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_icon_does_not_hold_up_subscribing() {
+    let server = FixtureServer::start().await.unwrap();
+    serve_feed(&server, "/feed.xml", rss(&server, Some("/icon.png")));
+    server.route(
+        "/icon.png",
+        Reply::ok("image/png", png_icon())
+            .behaviour(fixture_server::Behaviour::Delay(Duration::from_secs(8))),
+    );
+    let (_dir, library) = library().await;
+
+    let started = Instant::now();
+    let sub = library
+        .subscribe(&server.url("/feed.xml"), None)
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(sub.feed.icon, None);
+    assert!(sub.feed.error.is_none());
+
+    server.route("/icon.png", Reply::ok("image/png", png_icon()));
+    library.refresh(None, &no_progress).await.unwrap();
+    let feed = feed_by_url(&library, &server.url("/feed.xml")).await;
+    let (_, bytes) = library.image(token_of(&feed)).await.unwrap().unwrap();
+    assert_eq!(bytes, png_icon());
 }
 
 #[tokio::test(flavor = "multi_thread")]
