@@ -445,15 +445,35 @@ async fn screenshots() {
             ),
         ),
     );
+    // The made-up feeds are sites of their own (`NAME.localhost` reaches the same loopback
+    // server), without icons: their sidebar rows keep the monogram beside the news site's icon.
+    let port = server.addr().port();
+    let other_site = |name: &str, path: &str| format!("http://{name}.localhost:{port}{path}");
+    let favicon = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site/favicon.ico"),
+    )
+    .unwrap();
+    server.route_fn("/favicon.ico", move |request| {
+        if request
+            .header("host")
+            .is_some_and(|h| h.contains(".localhost"))
+        {
+            Reply::status(404)
+        } else {
+            Reply::ok("image/x-icon", favicon.clone())
+        }
+    });
     let library = tempfile::tempdir().unwrap();
     {
         let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
         lib.subscribe(&server.url("/"), Some("News")).await.unwrap();
-        lib.subscribe(&server.url("/science.xml"), Some("Science"))
+        lib.subscribe(&other_site("science", "/science.xml"), Some("Science"))
             .await
             .unwrap();
-        lib.subscribe(&server.url("/rail.xml"), None).await.unwrap();
-        lib.subscribe(&server.url("/weather.xml"), None)
+        lib.subscribe(&other_site("rail", "/rail.xml"), None)
+            .await
+            .unwrap();
+        lib.subscribe(&other_site("weather", "/weather.xml"), None)
             .await
             .unwrap();
         server.route("/weather.xml", Reply::status(503));
