@@ -230,6 +230,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 }
             };
             let mut report = lib.refresh(feed_id, &progress).await?;
+            lib.update_icons().await;
             report.images_cached = lib.cache_images().await?;
             if json {
                 return to_json(&report);

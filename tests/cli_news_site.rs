@@ -7,8 +7,11 @@ mod news_site;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
-use fixture_server::{FixtureServer, Reply};
+use broadsheet_engine::library::{Library, LibraryConfig};
+
+use fixture_server::{Behaviour, FixtureServer, Reply};
 use news_site::news_site;
 use serde_json::Value;
 
@@ -210,6 +213,51 @@ async fn any_page_opens_as_an_article_once() {
     );
     let list = broadsheet(d, &["articles"]).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+// Opening a page waits for its own pictures, not for the library's backlog of other stories'.
+#[tokio::test(flavor = "multi_thread")]
+async fn opening_a_page_fetches_its_own_pictures_not_the_librarys_backlog() {
+    let server = news_site().await;
+    let slow = Duration::from_secs(5);
+    for name in ["port.jpg", "missiles.jpg", "farmers.jpg"] {
+        let bytes = std::fs::read(news_site::site_dir().join("img").join(name)).unwrap();
+        server.route(
+            &format!("/img/{name}"),
+            Reply::ok("image/jpeg", bytes).behaviour(Behaviour::Delay(slow)),
+        );
+    }
+    let page =
+        std::fs::read(news_site::site_dir().join(MAIN_STORY.trim_start_matches('/'))).unwrap();
+    server.route(
+        "/saved/summit.html",
+        Reply::ok("text/html; charset=utf-8", page),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // A subscription whose pictures are still to come: the engine's subscribe leaves them
+        // to its caller, as the window's background worker takes them.
+        let lib = Library::open(dir.path(), LibraryConfig::default()).unwrap();
+        lib.subscribe(&server.url("/"), None).await.unwrap();
+    }
+
+    let started = Instant::now();
+    let opened = broadsheet(dir.path(), &["open", &server.url("/saved/summit.html")]).await;
+    assert!(
+        started.elapsed() < slow,
+        "open waited for other stories' pictures: {:?}",
+        started.elapsed()
+    );
+    let images = opened["images"].as_array().unwrap();
+    assert!(
+        !images.is_empty() && images.iter().all(|i| i["cached"] == true),
+        "{images:?}"
+    );
+    assert_eq!(
+        server.hits("/img/port.jpg"),
+        0,
+        "the backlog was left alone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

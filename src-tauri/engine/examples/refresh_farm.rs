@@ -2,7 +2,9 @@
 //! 127.0.0.0/8, so the per-host limit acts as it would on the internet.
 //!
 //! Prints three figures: the first import (every item new), a refresh where every feed answers
-//! 304, and a refresh of feeds without validators whose bodies did not change.
+//! 304, and a refresh of feeds without validators whose bodies did not change. Then a fourth: the
+//! first look for the feeds' icons (`Library::update_icons`, which the window runs behind a
+//! refresh, so it is not part of the refresh figures); every host serves a `/favicon.ico`.
 //!
 //! Reproduce: `cargo run --release -p broadsheet-engine --example refresh_farm [FEEDS] [ITEMS]`
 
@@ -16,9 +18,12 @@ use fixture_server::{FixtureServer, Reply};
 
 const HOSTS: usize = 100;
 
-fn feed_body(feed: usize, items: usize) -> String {
+/// A 16×16 icon, as a site would serve at /favicon.ico.
+const ICON: &[u8] = include_bytes!("../../../tests/fixtures/news-site/favicon.ico");
+
+fn feed_body(feed: usize, items: usize, site: &str) -> String {
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Farm feed {feed}</title><link>http://farm.example/{feed}/</link>"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>Farm feed {feed}</title><link>{site}</link>"
     );
     for i in 0..items {
         out.push_str(&format!(
@@ -58,13 +63,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             1 + (h / 250) as u8,
             1 + (h % 250) as u8,
         ));
-        servers.push(FixtureServer::start_on(ip, 0).await?);
+        let server = FixtureServer::start_on(ip, 0).await?;
+        server.route("/favicon.ico", Reply::ok("image/x-icon", ICON));
+        servers.push(server);
     }
     let mut urls = Vec::new();
     for f in 0..feeds {
         let server = &servers[f % HOSTS];
         let path = format!("/feed{f}.xml");
-        let body = feed_body(f, items);
+        let body = feed_body(f, items, &server.url(&format!("/{f}/")));
         let tag = format!("\"farm-{f}\"");
         let etags = Arc::clone(&use_etags);
         server.route_fn(&path, move |req| {
@@ -122,6 +129,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  unchanged, no ETag:    {unchanged_ms:8.0} ms  ({} not modified, {} new)",
         unchanged.not_modified, unchanged.new_articles
     );
+    let t = Instant::now();
+    let icons = library.update_icons().await;
+    let icons_ms = t.elapsed().as_secs_f64() * 1000.0;
+    println!("  icons, first look:     {icons_ms:8.0} ms  ({icons} found)");
     println!("reproduce: cargo run --release -p broadsheet-engine --example refresh_farm {feeds} {items}");
     Ok(())
 }

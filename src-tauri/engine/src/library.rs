@@ -55,7 +55,7 @@ const ICON_RETRY_DAYS: i64 = 1;
 /// Feeds whose icon is looked for at once (the fetcher bounds the requests further).
 const ICON_TASKS: usize = 8;
 
-/// Longest a refresh spends on icons after its feeds are stored; the rest wait for the next one.
+/// Longest one `update_icons` spends; the icons still due wait for the next call.
 const ICON_PHASE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// How long subscribing waits for the new feed's icon.
@@ -274,8 +274,8 @@ impl Library {
                 due,
                 found.page_icons,
             );
-            // The person waits on this: a slow icon server is left to the next refresh (a feed
-            // with no icon on record is due then).
+            // The person waits on this: a slow icon server is left to the next
+            // `update_icons` (a feed with no icon on record is due then).
             if tokio::time::timeout(ICON_AT_SUBSCRIBE, lookup)
                 .await
                 .is_err()
@@ -420,8 +420,6 @@ impl Library {
         let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
         let mut task_feed = std::collections::HashMap::new();
         let mut batch: Vec<FeedUpdate> = Vec::new();
-        // Feeds whose server answered: only those are asked for an icon.
-        let mut answered: HashSet<FeedId> = HashSet::new();
         loop {
             while tasks.len() < REFRESH_TASKS {
                 let Some(state) = pending.next() else { break };
@@ -461,14 +459,8 @@ impl Library {
                 },
             };
             match &update {
-                FeedUpdate::Fetched { feed_id, .. } => {
-                    report.refreshed += 1;
-                    answered.insert(*feed_id);
-                }
-                FeedUpdate::NotModified { feed_id, .. } => {
-                    report.not_modified += 1;
-                    answered.insert(*feed_id);
-                }
+                FeedUpdate::Fetched { .. } => report.refreshed += 1,
+                FeedUpdate::NotModified { .. } => report.not_modified += 1,
                 FeedUpdate::Failed {
                     feed_id,
                     kind,
@@ -494,16 +486,18 @@ impl Library {
         if report.new_articles > 0 {
             self.blocking(|s| s.optimize()).await?;
         }
-        self.refresh_icons(&answered).await;
         Ok(report)
     }
 
-    /// Looks for the icons due among `feeds`, a few at a time, for at most [`ICON_PHASE`].
-    /// Never fails: an icon not found is recorded on its feed's icon row and logged.
-    async fn refresh_icons(&self, feeds: &HashSet<FeedId>) {
-        if feeds.is_empty() {
-            return;
-        }
+    /// Looks for the feed icons that are due: never looked for, found over a week ago, or not
+    /// found over a day ago, among the feeds whose last refresh succeeded (a feed whose server
+    /// is down would only fail again). A few at a time, for at most [`ICON_PHASE`]; the rest
+    /// wait for the next call. Returns how many icons were found. Never fails: an icon not
+    /// found is recorded on its feed's icon row and logged.
+    ///
+    /// Separate from [`Library::refresh`] so that a window can show the new stories at once and
+    /// fetch icons (and pictures, [`Library::cache_images`]) behind them.
+    pub async fn update_icons(&self) -> usize {
         let now = Utc::now();
         let due = self
             .blocking(move |s| {
@@ -514,15 +508,13 @@ impl Library {
             })
             .await;
         let due: Vec<IconDue> = match due {
-            Ok(due) => due
-                .into_iter()
-                .filter(|d| feeds.contains(&d.feed_id))
-                .collect(),
+            Ok(due) => due,
             Err(error) => {
                 tracing::warn!(%error, "icons: cannot list the feeds due");
-                return;
+                return 0;
             }
         };
+        let mut found = 0;
         let deadline = tokio::time::Instant::now() + ICON_PHASE;
         let mut pending = due.into_iter();
         let mut tasks = JoinSet::new();
@@ -533,7 +525,8 @@ impl Library {
                 tasks.spawn(look_for_icon(store, fetcher, due, None));
             }
             match tokio::time::timeout_at(deadline, tasks.join_next()).await {
-                Ok(Some(Ok(()))) => {}
+                Ok(Some(Ok(true))) => found += 1,
+                Ok(Some(Ok(false))) => {}
                 Ok(Some(Err(error))) => tracing::warn!(%error, "icons: a task stopped"),
                 Ok(None) => break,
                 Err(_) => {
@@ -544,6 +537,7 @@ impl Library {
                 }
             }
         }
+        found
     }
 
     async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
@@ -609,7 +603,8 @@ impl Library {
         let (id, _) = self
             .blocking(move |s| s.add_page_article(&article, now))
             .await?;
-        self.cache_images().await?;
+        // Only this story's pictures: the person is waiting for it, not for the library's.
+        self.cache_images_of(id).await?;
         self.article(id).await
     }
 
@@ -750,15 +745,26 @@ impl Library {
 
     // ----- pictures -----
 
-    /// Fetches the pictures of every stored story that has not had them fetched yet, so the
-    /// stories read completely offline. Returns how many pictures were added.
+    /// Fetches the pictures of every stored story that has not had them fetched yet, newest
+    /// stories first, so the stories read completely offline. Returns how many pictures were
+    /// added.
     pub async fn cache_images(&self) -> Result<usize> {
+        self.cache_images_each(&|_| {}).await
+    }
+
+    /// [`Library::cache_images`], calling `after_batch` with the pictures added by each batch of
+    /// stories, so a window can show them as they come rather than after the last one.
+    pub async fn cache_images_each(
+        &self,
+        after_batch: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<usize> {
         let mut added = 0;
         loop {
             let pending = self.blocking(|s| s.pending_images(64)).await?;
             if pending.is_empty() {
                 break;
             }
+            let mut batch = 0;
             let mut tasks = JoinSet::new();
             let mut pending = pending.into_iter();
             loop {
@@ -772,13 +778,28 @@ impl Library {
                     tasks.spawn(async move { cache_pictures_of(store, fetcher, images, p).await });
                 }
                 match tasks.join_next().await {
-                    Some(Ok(n)) => added += n,
+                    Some(Ok(n)) => batch += n,
                     Some(Err(e)) => tracing::warn!(error = %e, "picture task stopped"),
                     None => break,
                 }
             }
+            added += batch;
+            after_batch(batch);
         }
         Ok(added)
+    }
+
+    /// Fetches the pictures of one story if they have not been fetched yet.
+    async fn cache_images_of(&self, id: ArticleId) -> Result<usize> {
+        let Some(pending) = self.blocking(move |s| s.pending_images_of(id)).await? else {
+            return Ok(0);
+        };
+        let (store, fetcher, images) = (
+            Arc::clone(&self.store),
+            self.fetcher.clone(),
+            self.image_cache(),
+        );
+        Ok(cache_pictures_of(store, fetcher, images, pending).await)
     }
 
     /// The bytes and MIME type of a cached picture or a feed icon, for the window's image scheme.
@@ -895,9 +916,9 @@ async fn look_for_icon(
     fetcher: Fetcher,
     due: IconDue,
     page_icons: Option<Vec<Url>>,
-) {
+) -> bool {
     let Ok(feed_url) = Url::parse(&due.feed_url) else {
-        return;
+        return false;
     };
     let sources = IconSources {
         site_url: due.site_url.as_deref().and_then(|u| Url::parse(u).ok()),
@@ -923,13 +944,20 @@ async fn look_for_icon(
             }
         }
     };
+    let found = matches!(lookup, IconLookup::Found { .. });
     let saved =
         tokio::task::spawn_blocking(move || store.save_feed_icon(feed_id, &lookup, Utc::now()))
             .await;
     match saved {
-        Ok(Ok(())) => {}
-        Ok(Err(error)) => tracing::warn!(feed_id, %error, "feed icon not recorded"),
-        Err(error) => tracing::warn!(feed_id, %error, "feed icon not recorded"),
+        Ok(Ok(())) => found,
+        Ok(Err(error)) => {
+            tracing::warn!(feed_id, %error, "feed icon not recorded");
+            false
+        }
+        Err(error) => {
+            tracing::warn!(feed_id, %error, "feed icon not recorded");
+            false
+        }
     }
 }
 

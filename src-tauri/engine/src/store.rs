@@ -676,18 +676,21 @@ impl Store {
                  WHERE a.images_done = 0 ORDER BY a.published DESC LIMIT ?1",
             )?;
             let rows = stmt
-                .query_map([limit], |r| {
-                    let images: Option<String> = r.get(1)?;
-                    Ok(PendingImages {
-                        article_id: r.get(0)?,
-                        images: images
-                            .and_then(|j| serde_json::from_str(&j).ok())
-                            .unwrap_or_default(),
-                        origin: r.get(2)?,
-                    })
-                })?
+                .query_map([limit], pending_images_row)?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
+        })
+    }
+
+    /// One article's pictures, if they have not been fetched yet.
+    pub fn pending_images_of(&self, id: ArticleId) -> Result<Option<PendingImages>> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
+                 LEFT JOIN feeds f ON f.id = a.feed_id
+                 WHERE a.id = ?1 AND a.images_done = 0",
+            )?;
+            Ok(stmt.query_row([id], pending_images_row).optional()?)
         })
     }
 
@@ -750,7 +753,7 @@ impl Store {
     // ----- feed icons -----
 
     /// Feeds whose icon is due: never looked for, found before `found_before`, or last failed
-    /// before `failed_before`.
+    /// before `failed_before`; only feeds whose last refresh succeeded.
     pub fn icons_due(
         &self,
         found_before: DateTime<Utc>,
@@ -760,9 +763,10 @@ impl Store {
             let mut stmt = c.prepare_cached(
                 "SELECT f.id, f.url, f.site_url, f.icon_url FROM feeds f
                  LEFT JOIN feed_icons i ON i.feed_id = f.id
-                 WHERE i.feed_id IS NULL
-                    OR (i.token IS NOT NULL AND i.checked_at < ?1)
-                    OR (i.token IS NULL AND i.checked_at < ?2)
+                 WHERE f.last_refreshed IS NOT NULL AND f.error_kind IS NULL
+                   AND (i.feed_id IS NULL
+                        OR (i.token IS NOT NULL AND i.checked_at < ?1)
+                        OR (i.token IS NULL AND i.checked_at < ?2))
                  ORDER BY f.id",
             )?;
             let rows = stmt
@@ -1201,6 +1205,17 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
         }
     }
     Ok(counts)
+}
+
+fn pending_images_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingImages> {
+    let images: Option<String> = r.get(1)?;
+    Ok(PendingImages {
+        article_id: r.get(0)?,
+        images: images
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default(),
+        origin: r.get(2)?,
+    })
 }
 
 #[cfg(test)]

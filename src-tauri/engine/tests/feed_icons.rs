@@ -96,6 +96,13 @@ fn icon_error(library: &Library, feed_id: i64) -> Option<String> {
 
 fn no_progress(_: broadsheet_engine::model::RefreshProgress) {}
 
+/// A refresh as the command line and the window run it: feeds first, then the icons due.
+async fn refresh_then_icons(library: &Library) -> usize {
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert!(report.errors.is_empty(), "{report:?}");
+    library.update_icons().await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_icon_a_feed_names_is_kept_and_served_from_the_library() {
     let server = FixtureServer::start().await.unwrap();
@@ -232,7 +239,7 @@ async fn a_slow_icon_does_not_hold_up_subscribing() {
     assert!(sub.feed.error.is_none());
 
     server.route("/icon.png", Reply::ok("image/png", png_icon()));
-    library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(refresh_then_icons(&library).await, 1);
     let feed = feed_by_url(&library, &server.url("/feed.xml")).await;
     let (_, bytes) = library.image(token_of(&feed)).await.unwrap().unwrap();
     assert_eq!(bytes, png_icon());
@@ -298,8 +305,7 @@ async fn a_missing_icon_is_no_error_and_is_not_asked_for_at_every_refresh() {
         Some("http_status")
     );
     for _ in 0..2 {
-        let report = library.refresh(None, &no_progress).await.unwrap();
-        assert!(report.errors.is_empty(), "{report:?}");
+        assert_eq!(refresh_then_icons(&library).await, 0);
     }
     let feed = feed_by_url(&library, &server.url("/feed.xml")).await;
     assert_eq!((feed.icon, feed.error), (None, None));
@@ -328,7 +334,7 @@ async fn a_found_icon_is_fetched_again_only_after_a_week() {
             rss(&server, Some("/logo.png"))
                 .replace("<title>One</title>", &format!("<title>{n}</title>")),
         );
-        library.refresh(None, &no_progress).await.unwrap();
+        assert_eq!(refresh_then_icons(&library).await, 0);
     }
     assert_eq!(server.hits("/logo.png"), 1);
 
@@ -344,7 +350,7 @@ async fn a_found_icon_is_fetched_again_only_after_a_week() {
         })
         .unwrap();
     server.route("/logo.png", Reply::ok("image/x-icon", ico_icon()));
-    library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(refresh_then_icons(&library).await, 1);
     assert_eq!(server.hits("/logo.png"), 2);
     let feed = feed_by_url(&library, &server.url("/feed.xml")).await;
     let second = token_of(&feed);
@@ -368,9 +374,46 @@ async fn an_imported_feed_gets_its_icon_at_its_first_refresh() {
     assert_eq!(library.feeds().await.unwrap()[0].icon, None);
     assert_eq!(server.total_hits(), 0);
 
+    // The refresh stores the stories without waiting on icons; the icon follows.
     library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(server.hits("/favicon.ico"), 0);
+    assert_eq!(library.update_icons().await, 1);
     let feed = feed_by_url(&library, &server.url("/feed.xml")).await;
     assert!(library.image(token_of(&feed)).await.unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_feed_whose_refresh_failed_is_not_asked_for_its_icon() {
+    let server = FixtureServer::start().await.unwrap();
+    serve_feed(&server, "/good.xml", rss(&server, None));
+    server.route("/favicon.ico", Reply::ok("image/x-icon", ico_icon()));
+    server.route("/bad.xml", Reply::status(500));
+    let (_dir, library) = library().await;
+    let opml = format!(
+        r#"<opml version="2.0"><head/><body><outline text="G" xmlUrl="{}"/><outline text="B" xmlUrl="{}"/></body></opml>"#,
+        server.url("/good.xml"),
+        server.url("/bad.xml")
+    );
+    library.import_opml(&opml).await.unwrap();
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+
+    assert_eq!(library.update_icons().await, 1);
+    assert_eq!(server.hits("/favicon.ico"), 1, "only the good feed asks");
+    let bad = feed_by_url(&library, &server.url("/bad.xml")).await;
+    assert_eq!(bad.icon, None);
+    assert!(bad.error.is_some());
+    let looked_for: i64 = library
+        .store()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM feed_icons WHERE feed_id = ?1",
+                [bad.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(looked_for, 0, "never looked for");
 }
 
 #[tokio::test(flavor = "multi_thread")]
