@@ -13,14 +13,53 @@ use broadsheet_engine::model::{
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
+use tokio::sync::Notify;
 
-/// What the window holds: the library, and a lock so two refreshes never overlap.
+/// What the window holds: the library, a lock so two refreshes never overlap, and the bell of
+/// the background worker.
 pub struct AppState {
     pub library: Arc<Library>,
     pub refreshing: tokio::sync::Mutex<()>,
+    pub background: Arc<Notify>,
+}
+
+/// The event the window hears when the background worker has added something it can show.
+pub const LIBRARY_UPDATED: &str = "library-updated";
+
+/// What the background worker added since its last event.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct LibraryUpdated {
+    pub icons: usize,
+    pub pictures: usize,
+}
+
+/// Starts the worker that fetches what follows a refresh or a subscription (the feeds' icons,
+/// then the stories' pictures, newest first) behind the window, so the new stories show at once.
+/// One run at a time; a ring during a run starts another after it. It rings once at start, for
+/// pictures an earlier run left pending. The window hears [`LIBRARY_UPDATED`] after the icons
+/// and after each batch of pictures.
+pub fn start_background(app: AppHandle, library: Arc<Library>, bell: Arc<Notify>) {
+    bell.notify_one();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            bell.notified().await;
+            let icons = library.update_icons().await;
+            if icons > 0 {
+                let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons, pictures: 0 });
+            }
+            let tell = |pictures: usize| {
+                if pictures > 0 {
+                    let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons: 0, pictures });
+                }
+            };
+            if let Err(error) = library.cache_images_each(&tell).await {
+                tracing::warn!(%error, "pictures: the background run stopped");
+            }
+        }
+    });
 }
 
 /// An error as the window sees it: a stable `kind` to act on and a readable `message`.
@@ -124,12 +163,7 @@ pub async fn subscribe(
 ) -> Result<Subscription> {
     let sub = state.library.subscribe(&url, folder.as_deref()).await?;
     // The list can show the new stories now; their pictures follow.
-    let library = Arc::clone(&state.library);
-    tauri::async_runtime::spawn(async move {
-        if let Err(e) = library.cache_images().await {
-            tracing::warn!(error = %e, "pictures after subscribing");
-        }
-    });
+    state.background.notify_one();
     Ok(sub)
 }
 
@@ -144,8 +178,9 @@ pub async fn refresh(
         // A closed window stops listening; the refresh goes on regardless.
         let _ = on_progress.send(p);
     };
-    let mut report = state.library.refresh(feed_id, &progress).await?;
-    report.images_cached = state.library.cache_images().await?;
+    let report = state.library.refresh(feed_id, &progress).await?;
+    // The list can show the new stories now; icons and pictures follow.
+    state.background.notify_one();
     Ok(report)
 }
 

@@ -192,9 +192,17 @@ fn run_window(dir: PathBuf) -> ExitCode {
                     return Ok(());
                 }
             };
+            let library = Arc::new(library);
+            let background = Arc::new(tokio::sync::Notify::new());
+            commands::start_background(
+                app.handle().clone(),
+                Arc::clone(&library),
+                Arc::clone(&background),
+            );
             app.manage(AppState {
-                library: Arc::new(library),
+                library,
                 refreshing: tokio::sync::Mutex::new(()),
+                background,
             });
             let config = app
                 .config()

@@ -10,11 +10,11 @@ mod webdriver;
 mod news_site;
 
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
-use fixture_server::Reply;
+use fixture_server::{Behaviour, Reply};
 use news_site::news_site;
 use webdriver::{Driver, Session};
 
@@ -187,6 +187,67 @@ async fn subscribe_read_bookmark_follow_search_then_read_offline() {
     assert!(width.as_u64().unwrap() > 0, "picture width {width}");
     let text = s.exec(&format!("return {FRAME_TEXT}")).await;
     assert!(text.as_str().unwrap().contains(SEED_SENTENCE));
+    s.quit().await;
+}
+
+// Pictures come behind the stories: the list fills while a slow picture server is still
+// sending, and the open story shows its picture when it arrives, without being opened again.
+#[tokio::test(flavor = "multi_thread")]
+async fn pictures_follow_the_stories_and_the_open_story_shows_them_when_they_arrive() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let server = news_site().await;
+    const SLOW: Duration = Duration::from_secs(4);
+    for name in ["lead-400.jpg", "lead-800.jpg"] {
+        let bytes = std::fs::read(news_site::site_dir().join("img").join(name)).unwrap();
+        server.route(
+            &format!("/img/{name}"),
+            Reply::ok("image/jpeg", bytes).behaviour(Behaviour::Delay(SLOW)),
+        );
+    }
+    let library = tempfile::tempdir().unwrap();
+    let s = Session::start(&driver, library.path()).await;
+    s.click("#welcome-add").await;
+    s.type_into("#add-url", &server.url("/")).await;
+    let started = Instant::now();
+    s.click("#add-submit").await;
+    s.wait_for(
+        "return document.querySelectorAll('#list .row').length === 4",
+        "the list to fill",
+    )
+    .await;
+    assert!(
+        started.elapsed() < SLOW,
+        "the list waited for the pictures: {:?}",
+        started.elapsed()
+    );
+    let row = s
+        .exec(&format!(
+            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
+            serde_json::to_string(MAIN_TITLE).unwrap()
+        ))
+        .await;
+    s.click(&format!("#{}", row.as_str().unwrap())).await;
+    s.wait_for(&title_is(MAIN_TITLE), "the main story").await;
+    s.wait_for(
+        &format!("return {FRAME_TEXT}.includes({SEED_SENTENCE:?})"),
+        "the story's text",
+    )
+    .await;
+    if started.elapsed() < SLOW {
+        let pictures = s
+            .exec("return [...document.getElementById('story-frame').contentDocument.querySelectorAll('img')].filter(i => i.getAttribute('src')).length")
+            .await;
+        // An uncached picture is shown as its place (and alt text), never fetched from the site.
+        assert_eq!(pictures, 0, "the picture is still on its way");
+    }
+    s.wait_for(
+        "const i = document.getElementById('story-frame').contentDocument.querySelector('img'); \
+         return !!i && i.src.startsWith('broadsheet-img') && i.complete && i.naturalWidth > 0",
+        "the picture, once it arrives, in the story already open",
+    )
+    .await;
     s.quit().await;
 }
 
@@ -377,7 +438,7 @@ async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
 /// a real reader's. Every item is a full story, so nothing else is fetched.
 fn made_up_feed(title: &str, items: &[(&str, &str, &str)]) -> String {
     let mut xml = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{title}</title><link>http://example.invalid/</link><description>{title}</description>"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{title}</title><link>/</link><description>{title}</description>"
     );
     for (i, (headline, date, body)) in items.iter().enumerate() {
         xml.push_str(&format!(
@@ -551,7 +612,9 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
                 ..FeedMeta::default()
             };
             let new = NewFeed {
-                url: format!("https://source{f}.example/feed.xml"),
+                // Loopback, on a port nothing listens on: the window's background worker looks for
+                // these feeds' icons, and the test must not send it to the internet.
+                url: format!("http://127.0.0.1:1/source{f}.xml"),
                 folder: None,
                 meta: meta.clone(),
             };
@@ -581,11 +644,31 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
                 store.apply_updates(&std::mem::take(&mut batch)).unwrap();
             }
         }
+        // The first feed's icon on record is not a picture (a damaged row): the sidebar must
+        // fall back to its monogram, as it shows for the feeds with no icon at all.
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO feed_icons (feed_id, checked_at, url, token, mime, data)
+                     SELECT min(id), strftime('%s', 'now'), 'http://127.0.0.1:1/favicon.ico',
+                           'damaged-icon', 'image/png', X'3c68746d6c3e' FROM feeds",
+                    [],
+                )?;
+                Ok(())
+            })
+            .unwrap();
     }
     let s = Session::start(&driver, library.path()).await;
     s.wait_for(
         "return document.querySelectorAll('#list .row').length > 0",
         "the first rows",
+    )
+    .await;
+    s.wait_for(
+        "const rows = [...document.querySelectorAll('#sources .feed-row')]; \
+         return rows.length > 2 && !rows[0].querySelector('img') \
+           && rows.slice(0, 3).every(r => r.querySelector('.monogram')?.textContent === 'S')",
+        "monograms for a damaged icon and for feeds without one",
     )
     .await;
     // The window is exactly one screen: the sidebar scrolls inside it, its footer stays in view.
@@ -644,6 +727,22 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
     s.press("j").await;
     s.wait_for(&exact("Story number 2"), "j after clicking the story")
         .await;
+    // A refresh draws the sidebar again (here every feed fails: nothing listens on their port);
+    // the keyboard's place in it stays where it was.
+    let focused = s
+        .exec("const b = document.querySelectorAll('#sources .feed')[2]; b.focus(); return b.dataset.source")
+        .await;
+    s.press("r").await;
+    s.wait_for(
+        "return document.querySelectorAll('#sources .feed-row.has-error').length > 200 \
+           && document.getElementById('progress').hidden",
+        "the failed refresh drawn in the sidebar",
+    )
+    .await;
+    let after = s
+        .exec("return document.activeElement?.dataset?.source ?? document.activeElement?.tagName")
+        .await;
+    assert_eq!(after, focused, "focus after the sidebar was drawn again");
     s.quit().await;
 }
 

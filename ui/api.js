@@ -32,6 +32,7 @@
  *   sidebar_width: number, list_width: number}} Settings
  * @typedef {{version: string, data_dir: string}} AppInfo
  * @typedef {{kind: string, message: string}} AppError  What every failed command rejects with.
+ * @typedef {{icons: number, pictures: number}} LibraryUpdate  What the background worker added.
  */
 
 /** @returns {{invoke: (cmd: string, args?: object) => Promise<any>, Channel: any}} */
@@ -62,6 +63,16 @@ async function call(cmd, args) {
 export const appInfo = () => call('app_info');
 /** @returns {Promise<Feed[]>} */
 export const listFeeds = () => call('list_feeds');
+/**
+ * Calls `handler` each time the engine's background worker has added feed icons or story
+ * pictures (after a refresh or a subscription, the stories show first and these follow).
+ * @param {(update: LibraryUpdate) => void} handler
+ */
+export function onLibraryUpdated(handler) {
+  const tauri = /** @type {any} */ (window).__TAURI__;
+  if (!tauri || !tauri.event) return;
+  void tauri.event.listen('library-updated', (/** @type {{payload: LibraryUpdate}} */ e) => handler(e.payload));
+}
 /** @returns {Promise<Folder[]>} */
 export const listFolders = () => call('list_folders');
 /** @param {ArticleQuery} query @returns {Promise<ArticleSummary[]>} */

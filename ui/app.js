@@ -514,6 +514,10 @@ function wire() {
 
 async function start() {
   wire();
+  api.onLibraryUpdated((update) => {
+    if (update.icons > 0) void loadFeeds();
+    if (update.pictures > 0) void reader.picturesArrived();
+  });
   try {
     applySettings(await api.getSettings());
   } catch (err) {

@@ -232,8 +232,29 @@ export class Reader {
     if (this.view) this.applyAppearance();
   }
 
-  /** @param {ArticleView} view */
-  display(view) {
+  /**
+   * Pictures arrived in the library: the open story is shown again with the ones it lacked,
+   * unless the person has started reading it (showing it again would jump back to the top).
+   */
+  async picturesArrived() {
+    const view = this.view;
+    const missing = (/** @type {ArticleView} */ v) => v.images.filter((i) => !i.cached).length;
+    if (!view || missing(view) === 0 || this.scroll.scrollTop > 0) return;
+    try {
+      const fresh = await api.getArticle(view.id);
+      if (this.view === view && missing(fresh) < missing(view) && this.scroll.scrollTop === 0) {
+        this.display(fresh, false);
+      }
+    } catch {
+      // The story stays as it is; the pictures show the next time it is opened.
+    }
+  }
+
+  /**
+   * @param {ArticleView} view
+   * @param {boolean} [shown] false to show a story again in place, without telling the window
+   */
+  display(view, shown = true) {
     this.view = view;
     const source = view.feed_title ?? view.site_name ?? hostOf(view.url) ?? '';
     byId('story-source', HTMLElement).textContent = source;
@@ -263,7 +284,7 @@ export class Reader {
     this.scroll.hidden = false;
     this.scroll.scrollTop = 0;
     this.updateToolbar();
-    this.hooks.onShown(view);
+    if (shown) this.hooks.onShown(view);
   }
 
   /** Wires the freshly loaded story document: links, keys, size and appearance. */
