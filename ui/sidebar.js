@@ -77,7 +77,15 @@ export class Sidebar {
       ]));
     }
     for (const feed of loose) items.push(this.feedItem(feed));
+    // Rendering again (after a refresh, or when icons arrive) must not take the keyboard's
+    // place away: the control that had focus gets it back in the new rows.
+    const active = document.activeElement;
+    const focused = active instanceof HTMLElement && this.el.contains(active) ? focusKey(active) : null;
     replace(this.el, items);
+    if (focused) {
+      const again = [...this.el.querySelectorAll('button')].find((b) => focusKey(b) === focused);
+      if (again instanceof HTMLElement) again.focus({ preventScroll: true });
+    }
   }
 
   /**
@@ -126,7 +134,7 @@ export class Sidebar {
       ]),
       h('button', {
         class: 'feed-more', type: 'button', title: 'Feed details',
-        'aria-label': `Details of ${feed.title}`,
+        'aria-label': `Details of ${feed.title}`, 'data-details': String(feed.id),
         onclick: () => this.hooks.onEdit(feed),
       }, ['⋯']),
     ]);
@@ -156,6 +164,16 @@ export class Sidebar {
       case 'feed': return this.feeds.find((f) => f.id === source.id)?.title ?? 'Feed';
     }
   }
+}
+
+/**
+ * What names a sidebar control across renders: its source, its feed's details, or its folder.
+ * @param {HTMLElement} el @returns {string|null}
+ */
+function focusKey(el) {
+  if (el.dataset.source) return `source:${el.dataset.source}`;
+  if (el.dataset.details) return `details:${el.dataset.details}`;
+  return el.getAttribute('aria-label');
 }
 
 /**
