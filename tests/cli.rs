@@ -38,14 +38,17 @@ async fn broadsheet(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
-/// An RSS 2.0 document; items are (guid, title, description, RFC 2822 date).
+/// An RSS 2.0 document; items are (guid, title, description, RFC 2822 date). Its links are
+/// relative, so they resolve to the loopback server that serves it: a short description makes
+/// the engine fetch the item's page (a 404 here, so the item keeps its summary), and the icon
+/// look asks the same server, never a name that would need DNS.
 fn rss(title: &str, items: &[(&str, &str, &str, &str)]) -> String {
     let mut out = format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>http://news.example/</link>"
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>{title}</title><link>/</link>"
     );
     for (guid, t, d, date) in items {
         out.push_str(&format!(
-            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{t}</title><link>http://news.example/{guid}.html</link><description><![CDATA[{d}]]></description><pubDate>{date}</pubDate></item>"
+            "<item><guid isPermaLink=\"false\">{guid}</guid><title>{t}</title><link>/{guid}.html</link><description><![CDATA[{d}]]></description><pubDate>{date}</pubDate></item>"
         ));
     }
     out.push_str("</channel></rss>");
