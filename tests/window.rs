@@ -43,6 +43,19 @@ fn title_is(fragment: &str) -> String {
     )
 }
 
+/// Clicks the list's row whose text contains `title`; returns the row's element id.
+async fn click_row(s: &Session, title: &str) -> String {
+    let row = s
+        .exec(&format!(
+            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
+            serde_json::to_string(title).unwrap()
+        ))
+        .await;
+    let id = row.as_str().unwrap().to_string();
+    s.click(&format!("#{id}")).await;
+    id
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn subscribe_read_bookmark_follow_search_then_read_offline() {
     let Some(driver) = Driver::start() else {
@@ -85,13 +98,7 @@ async fn subscribe_read_bookmark_follow_search_then_read_offline() {
     .await;
 
     // Open the main story: its text, none of the page's clutter.
-    let main_row = s
-        .exec(&format!(
-            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
-            serde_json::to_string(MAIN_TITLE).unwrap()
-        ))
-        .await;
-    s.click(&format!("#{}", main_row.as_str().unwrap())).await;
+    let main_row = click_row(&s, MAIN_TITLE).await;
     s.wait_for(&title_is(MAIN_TITLE), "the main story").await;
     let text = s
         .wait_for(
@@ -110,7 +117,7 @@ async fn subscribe_read_bookmark_follow_search_then_read_offline() {
     assert_eq!(sandbox, "allow-same-origin");
 
     // Bookmark it from the keyboard; the list remembers it was read.
-    s.click(&format!("#{}", main_row.as_str().unwrap())).await;
+    s.click(&format!("#{main_row}")).await;
     s.wait_for(
         "return document.getElementById('reader-loading').hidden",
         "the reader to be idle",
@@ -222,13 +229,7 @@ async fn pictures_follow_the_stories_and_the_open_story_shows_them_when_they_arr
         "the list waited for the pictures: {:?}",
         started.elapsed()
     );
-    let row = s
-        .exec(&format!(
-            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
-            serde_json::to_string(MAIN_TITLE).unwrap()
-        ))
-        .await;
-    s.click(&format!("#{}", row.as_str().unwrap())).await;
+    click_row(&s, MAIN_TITLE).await;
     s.wait_for(&title_is(MAIN_TITLE), "the main story").await;
     s.wait_for(
         &format!("return {FRAME_TEXT}.includes({SEED_SENTENCE:?})"),
@@ -568,13 +569,7 @@ async fn screenshots() {
         }
         let s = Session::start(&driver, library.path()).await;
         s.set_window_size(width, 800).await;
-        let row = s
-            .exec(&format!(
-                "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
-                serde_json::to_string(MAIN_TITLE).unwrap()
-            ))
-            .await;
-        s.click(&format!("#{}", row.as_str().unwrap())).await;
+        click_row(&s, MAIN_TITLE).await;
         s.wait_for(
             "const i = document.getElementById('story-frame').contentDocument.querySelector('img'); \
              return i && i.complete && i.naturalWidth > 0",

@@ -340,6 +340,11 @@ impl Session {
             {"type": "pointerMove", "origin": "viewport", "x": to.0, "y": to.1, "duration": 100},
             {"type": "pointerUp", "button": 0},
         ]);
+        self.pointer(actions).await;
+    }
+
+    /// Performs a sequence of mouse actions, then releases whatever they left pressed.
+    async fn pointer(&self, actions: serde_json::Value) {
         self.send(
             reqwest::Method::POST,
             "/actions",
@@ -360,15 +365,7 @@ impl Session {
             actions.push(json!({"type": "pointerDown", "button": 0}));
             actions.push(json!({"type": "pointerUp", "button": 0}));
         }
-        self.send(
-            reqwest::Method::POST,
-            "/actions",
-            Some(json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"}, "actions": actions}]})),
-        )
-        .await;
-        let _ = self
-            .try_send(reqwest::Method::DELETE, "/actions", None)
-            .await;
+        self.pointer(json!(actions)).await;
     }
 
     /// Moves into the iframe matching `css`, or back to the top document with `None`.

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use thiserror::Error;
 use url::Url;
 
+use crate::feed::base_url;
 pub use crate::fetch::ICON_CAP;
 use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
 use crate::images::{image_token, sniff_image};
@@ -249,14 +250,7 @@ fn describe(bytes: &[u8]) -> &'static str {
 /// among equals. Only the page's `<head>` is parsed.
 pub fn icon_links(html: &str, page_url: &Url) -> Vec<Url> {
     let document = Document::from(head_of(html));
-    let base = document
-        .select("base[href]")
-        .nodes()
-        .first()
-        .and_then(|node| node.attr("href"))
-        .and_then(|href| page_url.join(href.trim()).ok())
-        .filter(is_web)
-        .unwrap_or_else(|| page_url.clone());
+    let base = base_url(&document, page_url);
 
     // (is a touch icon, size rank, url)
     let mut found: Vec<(bool, (u8, u32), Url)> = Vec::new();

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use broadsheet_engine::images::IMAGE_SCHEME;
-use broadsheet_engine::library::{Library, LibraryConfig};
+use broadsheet_engine::library::{Library, LibraryConfig, Subscription};
 use broadsheet_engine::model::Feed;
 use fixture_server::{FixtureServer, Reply};
 
@@ -101,6 +101,25 @@ async fn refresh_then_icons(library: &Library) -> usize {
     let report = library.refresh(None, &no_progress).await.unwrap();
     assert!(report.errors.is_empty(), "{report:?}");
     library.update_icons().await
+}
+
+/// A new library subscribed to the server's /feed.xml.
+async fn subscribe_to_feed(server: &FixtureServer) -> (tempfile::TempDir, Library, Subscription) {
+    let (dir, library) = library().await;
+    let sub = library
+        .subscribe(&server.url("/feed.xml"), None)
+        .await
+        .unwrap();
+    (dir, library, sub)
+}
+
+/// A library subscribed to one feed that names a PNG logo as its icon.
+async fn subscribed_with_png_logo() -> (FixtureServer, tempfile::TempDir, Library, Subscription) {
+    let server = FixtureServer::start().await.unwrap();
+    serve_feed(&server, "/feed.xml", rss(&server, Some("/logo.png")));
+    server.route("/logo.png", Reply::ok("image/png", png_icon()));
+    let (dir, library, sub) = subscribe_to_feed(&server).await;
+    (server, dir, library, sub)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -196,12 +215,7 @@ async fn without_any_icon_link_the_favicon_ico_of_the_site_is_used() {
     // No <image> in the feed, and "/" answers 404: only /favicon.ico is left.
     serve_feed(&server, "/feed.xml", rss(&server, None));
     server.route("/favicon.ico", Reply::ok("image/x-icon", ico_icon()));
-    let (_dir, library) = library().await;
-
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let (_dir, library, sub) = subscribe_to_feed(&server).await;
     let (mime, bytes) = library.image(token_of(&sub.feed)).await.unwrap().unwrap();
     assert_eq!(mime, "image/x-icon");
     assert_eq!(bytes, ico_icon());
@@ -269,12 +283,7 @@ async fn svg_html_and_oversize_icons_are_refused_and_the_feed_stays_healthy() {
     let mut huge = png_icon();
     huge.resize(300 * 1024, 0);
     server.route("/favicon.ico", Reply::ok("image/png", huge));
-    let (_dir, library) = library().await;
-
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let (_dir, library, sub) = subscribe_to_feed(&server).await;
     assert_eq!(sub.feed.icon, None);
     assert_eq!(sub.feed.error, None);
     assert_eq!(sub.feed.unread, 1);
@@ -293,12 +302,7 @@ async fn a_missing_icon_is_no_error_and_is_not_asked_for_at_every_refresh() {
     let server = FixtureServer::start().await.unwrap();
     // Everything but the feed answers 404.
     serve_feed(&server, "/feed.xml", rss(&server, Some("/gone.png")));
-    let (_dir, library) = library().await;
-
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let (_dir, library, sub) = subscribe_to_feed(&server).await;
     assert_eq!(sub.feed.icon, None);
     assert_eq!(
         icon_error(&library, sub.feed.id).as_deref(),
@@ -316,14 +320,7 @@ async fn a_missing_icon_is_no_error_and_is_not_asked_for_at_every_refresh() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_found_icon_is_fetched_again_only_after_a_week() {
-    let server = FixtureServer::start().await.unwrap();
-    serve_feed(&server, "/feed.xml", rss(&server, Some("/logo.png")));
-    server.route("/logo.png", Reply::ok("image/png", png_icon()));
-    let (_dir, library) = library().await;
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let (server, _dir, library, sub) = subscribed_with_png_logo().await;
     let first = token_of(&sub.feed);
 
     // The feed changes between refreshes, so each refresh stores something.
@@ -418,14 +415,7 @@ async fn a_feed_whose_refresh_failed_is_not_asked_for_its_icon() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn unsubscribing_removes_the_icon() {
-    let server = FixtureServer::start().await.unwrap();
-    serve_feed(&server, "/feed.xml", rss(&server, Some("/logo.png")));
-    server.route("/logo.png", Reply::ok("image/png", png_icon()));
-    let (_dir, library) = library().await;
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let (_server, _dir, library, sub) = subscribed_with_png_logo().await;
     let token = token_of(&sub.feed);
     assert!(library.image(token.clone()).await.unwrap().is_some());
 

@@ -29,17 +29,23 @@ pub struct FeedLink {
     pub format: FeedFormat,
 }
 
-/// Feed links of a page, resolved against `<base href>` or `page_url`, deduplicated, in document order.
-pub fn discover_feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
-    let document = Document::from(html);
-    let base = document
+/// What a page's relative links resolve against: its first `<base href>` when that is an
+/// http(s) address, else the page's own address.
+pub(crate) fn base_url(document: &Document, page_url: &Url) -> Url {
+    document
         .select("base[href]")
         .nodes()
         .first()
         .and_then(|node| node.attr("href"))
         .and_then(|href| page_url.join(href.trim()).ok())
         .filter(|url| matches!(url.scheme(), "http" | "https"))
-        .unwrap_or_else(|| page_url.clone());
+        .unwrap_or_else(|| page_url.clone())
+}
+
+/// Feed links of a page, resolved against `<base href>` or `page_url`, deduplicated, in document order.
+pub fn discover_feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
+    let document = Document::from(html);
+    let base = base_url(&document, page_url);
 
     let mut links: Vec<FeedLink> = Vec::new();
     for node in document.select("link[rel][href]").nodes() {

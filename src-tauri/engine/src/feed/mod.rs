@@ -20,6 +20,7 @@ use url::Url;
 
 use crate::sanitize::escape_html;
 
+pub(crate) use discover::base_url;
 pub use discover::{discover_feed_links, FeedFormat, FeedLink};
 
 use encoding::CharsetRefusal;
