@@ -205,7 +205,7 @@ async fn pictures_follow_the_stories_and_the_open_story_shows_them_when_they_arr
         return;
     };
     let server = news_site().await;
-    const SLOW: Duration = Duration::from_secs(4);
+    const SLOW: Duration = Duration::from_secs(8);
     for name in ["lead-400.jpg", "lead-800.jpg"] {
         let bytes = std::fs::read(news_site::site_dir().join("img").join(name)).unwrap();
         server.route(

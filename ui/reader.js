@@ -233,28 +233,30 @@ export class Reader {
   }
 
   /**
-   * Pictures arrived in the library: the open story is shown again with the ones it lacked,
-   * unless the person has started reading it (showing it again would jump back to the top).
+   * Pictures arrived in the library: the open story's document is loaded again with the ones it
+   * lacked, unless the person has started reading it (scrolled, or selected text), which a new
+   * document would undo. Only the frame changes: the title, toolbar and related links stay the
+   * same elements, so nothing under the pointer or the keyboard moves.
    */
   async picturesArrived() {
     const view = this.view;
     const missing = (/** @type {ArticleView} */ v) => v.images.filter((i) => !i.cached).length;
-    if (!view || missing(view) === 0 || this.scroll.scrollTop > 0) return;
+    const reading = () => this.scroll.scrollTop > 0
+      || this.frame.contentDocument?.getSelection()?.isCollapsed === false;
+    if (!view || missing(view) === 0 || reading()) return;
     try {
       const fresh = await api.getArticle(view.id);
-      if (this.view === view && missing(fresh) < missing(view) && this.scroll.scrollTop === 0) {
-        this.display(fresh, false);
-      }
+      if (this.view !== view || missing(fresh) >= missing(view) || reading()) return;
+      // The read and bookmark state are the window's (it may have changed them meanwhile).
+      this.view = { ...fresh, read: view.read, bookmarked: view.bookmarked };
+      this.frame.srcdoc = frameDocument(fresh.html, this.appearance);
     } catch {
       // The story stays as it is; the pictures show the next time it is opened.
     }
   }
 
-  /**
-   * @param {ArticleView} view
-   * @param {boolean} [shown] false to show a story again in place, without telling the window
-   */
-  display(view, shown = true) {
+  /** @param {ArticleView} view */
+  display(view) {
     this.view = view;
     const source = view.feed_title ?? view.site_name ?? hostOf(view.url) ?? '';
     byId('story-source', HTMLElement).textContent = source;
@@ -284,7 +286,7 @@ export class Reader {
     this.scroll.hidden = false;
     this.scroll.scrollTop = 0;
     this.updateToolbar();
-    if (shown) this.hooks.onShown(view);
+    this.hooks.onShown(view);
   }
 
   /** Wires the freshly loaded story document: links, keys, size and appearance. */
