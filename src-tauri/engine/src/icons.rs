@@ -116,25 +116,14 @@ async fn search(
     sources: &IconSources,
     reach: Reach,
 ) -> Result<FoundIcon, IconError> {
-    let mut tried: HashSet<Url> = HashSet::new();
-    let mut last_error = None;
-    let mut attempt = |url: Url| {
-        let fresh = is_web(&url) && tried.insert(url.clone());
-        async move {
-            if fresh {
-                Some(fetch_icon(fetcher, &url, reach).await)
-            } else {
-                None
-            }
-        }
+    let mut attempts = Attempts {
+        fetcher,
+        reach,
+        tried: HashSet::new(),
+        last_error: None,
     };
-
-    if let Some(url) = sources.feed_icon.clone() {
-        match attempt(url).await {
-            Some(Ok(found)) => return Ok(found),
-            Some(Err(e)) => last_error = Some(e),
-            None => {}
-        }
+    if let Some(found) = attempts.first(sources.feed_icon.clone()).await {
+        return Ok(found);
     }
 
     let home = sources
@@ -147,31 +136,52 @@ async fn search(
         (None, Some(home)) => home_page_icons(fetcher, home, reach).await,
         (None, None) => Vec::new(),
     };
-    for url in page_icons {
-        match attempt(url).await {
-            Some(Ok(found)) => return Ok(found),
-            Some(Err(e)) => last_error = Some(e),
-            None => {}
-        }
+    if let Some(found) = attempts.first(page_icons).await {
+        return Ok(found);
     }
 
-    let origins = [home.as_ref(), sources.feed_url.as_ref()];
-    for origin in origins.into_iter().flatten() {
-        let Ok(url) = origin.join("/favicon.ico") else {
-            continue;
-        };
-        match attempt(url).await {
-            Some(Ok(found)) => return Ok(found),
-            Some(Err(e)) => last_error = Some(e),
-            None => {}
-        }
+    let favicons: Vec<Url> = [home.as_ref(), sources.feed_url.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|origin| origin.join("/favicon.ico").ok())
+        .collect();
+    if let Some(found) = attempts.first(favicons).await {
+        return Ok(found);
     }
-    Err(last_error.unwrap_or_else(|| IconError::NoCandidate {
-        feed_url: sources
-            .feed_url
-            .as_ref()
-            .map_or_else(String::new, Url::to_string),
-    }))
+    Err(attempts
+        .last_error
+        .unwrap_or_else(|| IconError::NoCandidate {
+            feed_url: sources
+                .feed_url
+                .as_ref()
+                .map_or_else(String::new, Url::to_string),
+        }))
+}
+
+/// The candidates tried so far in one search (each address at most once), and why the last
+/// one failed.
+struct Attempts<'a> {
+    fetcher: &'a Fetcher,
+    reach: Reach,
+    tried: HashSet<Url>,
+    last_error: Option<IconError>,
+}
+
+impl Attempts<'_> {
+    /// The first of `urls` that gives an icon, skipping addresses tried before and any that
+    /// are not http(s).
+    async fn first(&mut self, urls: impl IntoIterator<Item = Url>) -> Option<FoundIcon> {
+        for url in urls {
+            if !is_web(&url) || !self.tried.insert(url.clone()) {
+                continue;
+            }
+            match fetch_icon(self.fetcher, &url, self.reach).await {
+                Ok(found) => return Some(found),
+                Err(error) => self.last_error = Some(error),
+            }
+        }
+        None
+    }
 }
 
 /// The icon links of a site's home page; none if the page cannot be fetched.

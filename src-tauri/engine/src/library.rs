@@ -234,6 +234,8 @@ impl Library {
             folder: folder.map(str::to_string),
             meta: feed_meta(&found.parsed),
         };
+        // Where the icon search starts, once the feed is stored.
+        let (site_url, icon_url) = (new.meta.site_url.clone(), new.meta.icon_url.clone());
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
         if created {
             // The first fetch already has the items: store them now, so the new feed is not empty.
@@ -265,8 +267,8 @@ impl Library {
             let due = IconDue {
                 feed_id,
                 feed_url: found.url.to_string(),
-                site_url: found.site_url.as_ref().map(Url::to_string),
-                icon_url: found.icon_url.as_ref().map(Url::to_string),
+                site_url,
+                icon_url,
             };
             let lookup = look_for_icon(
                 Arc::clone(&self.store),
@@ -280,7 +282,7 @@ impl Library {
                 .await
                 .is_err()
             {
-                tracing::debug!(feed_id, "icon: left to the next refresh");
+                tracing::debug!(feed_id, "icon: left to the next update_icons");
             }
         }
         let feed = self.blocking(move |s| s.feed(feed_id)).await?;
@@ -530,7 +532,7 @@ impl Library {
                 Ok(Some(Err(error))) => tracing::warn!(%error, "icons: a task stopped"),
                 Ok(None) => break,
                 Err(_) => {
-                    // Not recorded: the feeds still due are asked at the next refresh.
+                    // Not recorded: the feeds still due are asked at the next call.
                     tracing::debug!(left = tasks.len() + pending.len(), "icons: out of time");
                     tasks.abort_all();
                     break;
@@ -1020,9 +1022,6 @@ fn parse_user_url(input: &str) -> Result<Url> {
 struct FoundFeed {
     url: Url,
     parsed: ParsedFeed,
-    /// Copies from `parsed`, for the icon search once `parsed` is stored.
-    site_url: Option<Url>,
-    icon_url: Option<Url>,
     /// Icon links of the page the feed was discovered from, if it was a page.
     page_icons: Option<Vec<Url>>,
     etag: Option<String>,
@@ -1044,8 +1043,6 @@ fn found_feed(body: crate::fetch::FetchedBody, now: DateTime<Utc>) -> Result<Fou
     Ok(FoundFeed {
         body_hash: hash_hex(&body.body),
         url: body.final_url,
-        site_url: parsed.site_url.clone(),
-        icon_url: parsed.icon_url.clone(),
         page_icons: None,
         parsed,
         etag: body.etag,

@@ -670,11 +670,9 @@ impl Store {
     /// Articles whose pictures have not been fetched yet, newest first.
     pub fn pending_images(&self, limit: u32) -> Result<Vec<PendingImages>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
-                 LEFT JOIN feeds f ON f.id = a.feed_id
-                 WHERE a.images_done = 0 ORDER BY a.published DESC LIMIT ?1",
-            )?;
+            let mut stmt = c.prepare_cached(&format!(
+                "{PENDING_IMAGES} WHERE a.images_done = 0 ORDER BY a.published DESC LIMIT ?1"
+            ))?;
             let rows = stmt
                 .query_map([limit], pending_images_row)?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -685,11 +683,9 @@ impl Store {
     /// One article's pictures, if they have not been fetched yet.
     pub fn pending_images_of(&self, id: ArticleId) -> Result<Option<PendingImages>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(
-                "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
-                 LEFT JOIN feeds f ON f.id = a.feed_id
-                 WHERE a.id = ?1 AND a.images_done = 0",
-            )?;
+            let mut stmt = c.prepare_cached(&format!(
+                "{PENDING_IMAGES} WHERE a.id = ?1 AND a.images_done = 0"
+            ))?;
             Ok(stmt.query_row([id], pending_images_row).optional()?)
         })
     }
@@ -984,11 +980,7 @@ fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<ArticleSummary
     } else {
         String::new()
     };
-    let (limit, offset) = if page_in_fts {
-        (limit, 0)
-    } else {
-        (limit, offset)
-    };
+    let offset = if page_in_fts { 0 } else { offset };
     let sql = format!(
         "WITH hits AS (SELECT rowid AS id, bm25(article_fts, 8.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ?{fts_page})
          SELECT {SUMMARY_COLUMNS}
@@ -1206,6 +1198,11 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
     }
     Ok(counts)
 }
+
+/// The columns [`pending_images_row`] reads: an article, its pictures, and the address whose
+/// reach their fetches get (its feed's, else its own).
+const PENDING_IMAGES: &str = "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
+     LEFT JOIN feeds f ON f.id = a.feed_id";
 
 fn pending_images_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingImages> {
     let images: Option<String> = r.get(1)?;
