@@ -35,9 +35,12 @@
  * @typedef {{icons: number, pictures: number}} LibraryUpdate  What the background worker added.
  */
 
+/** The bridge Tauri injects (`withGlobalTauri`), or undefined outside the app window. @returns {any} */
+const tauriGlobal = () => /** @type {any} */ (window).__TAURI__;
+
 /** @returns {{invoke: (cmd: string, args?: object) => Promise<any>, Channel: any}} */
 function tauriCore() {
-  const tauri = /** @type {any} */ (window).__TAURI__;
+  const tauri = tauriGlobal();
   if (!tauri || !tauri.core) {
     throw { kind: 'no_backend', message: 'Broadsheet must run inside its app window.' };
   }
@@ -69,7 +72,7 @@ export const listFeeds = () => call('list_feeds');
  * @param {(update: LibraryUpdate) => void} handler
  */
 export function onLibraryUpdated(handler) {
-  const tauri = /** @type {any} */ (window).__TAURI__;
+  const tauri = tauriGlobal();
   if (!tauri || !tauri.event) return;
   void tauri.event.listen('library-updated', (/** @type {{payload: LibraryUpdate}} */ e) => handler(e.payload));
 }

@@ -295,7 +295,7 @@ export class Reader {
     if (!doc || !this.view) return;
     // Keys pressed inside the frame would reach no listener (see the constructor), so focus
     // never goes there: the story's links are reached with `l` / `L` from the window instead.
-    for (const link of doc.querySelectorAll('a[href]')) link.setAttribute('tabindex', '-1');
+    for (const link of this.storyLinks()) link.setAttribute('tabindex', '-1');
     this.linkIndex = -1;
     this.applyAppearance();
     this.sizer?.disconnect();
@@ -307,15 +307,19 @@ export class Reader {
     this.frame.classList.remove('is-loading');
   }
 
+  /** The story's links, in document order (none before a story is loaded). */
+  storyLinks() {
+    return [...(this.frame.contentDocument?.querySelectorAll('a[href]') ?? [])];
+  }
+
   /**
    * Selects the next (1) or previous (-1) link of the story, for keyboard users; Enter then
    * opens it. Returns false when the story has no links.
    * @param {number} delta
    */
   cycleLink(delta) {
-    const doc = this.frame.contentDocument;
-    if (!doc || !this.view) return false;
-    const links = [...doc.querySelectorAll('a[href]')];
+    if (!this.view) return false;
+    const links = this.storyLinks();
     if (links.length === 0) return false;
     links[this.linkIndex]?.classList.remove('kbd-link');
     this.linkIndex = (Math.max(this.linkIndex, delta > 0 ? -1 : 0) + delta + links.length) % links.length;
@@ -329,8 +333,7 @@ export class Reader {
 
   /** Opens the link selected with cycleLink, if any. @returns {boolean} whether one was */
   activateLink() {
-    const link = this.frame.contentDocument?.querySelectorAll('a[href]')[this.linkIndex ?? -1];
-    const href = link?.getAttribute('href');
+    const href = this.storyLinks()[this.linkIndex]?.getAttribute('href');
     if (!href) return false;
     this.hooks.onLink(href);
     return true;
