@@ -303,12 +303,18 @@ async fn always_fetch_the_full_story_replaces_even_long_summaries() {
     let server = news_site().await;
     // A feed whose item carries a long summary (not a teaser), linking to the site's story.
     let long = "Officials met for talks. ".repeat(40);
-    let feed = format!(
-        "<rss version=\"2.0\"><channel><title>Long summaries</title><item><guid>s</guid><title>Summit</title>\
-         <link>{}</link><description>{long}</description></item></channel></rss>",
-        server.url(MAIN_STORY)
+    // One item, linking to the main story, with a summary long enough not to be a teaser.
+    let feed = |title: &str, summary: &str| {
+        format!(
+            "<rss version=\"2.0\"><channel><title>Long summaries</title><item><guid>s</guid><title>{title}</title>\
+             <link>{}</link><description>{summary}</description></item></channel></rss>",
+            server.url(MAIN_STORY)
+        )
+    };
+    server.route(
+        "/long.xml",
+        Reply::ok("application/rss+xml", feed("Summit", &long)),
     );
-    server.route("/long.xml", Reply::ok("application/rss+xml", feed));
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let sub = broadsheet(d, &["subscribe", &server.url("/long.xml")]).await;
@@ -327,11 +333,7 @@ async fn always_fetch_the_full_story_replaces_even_long_summaries() {
     let on = broadsheet(d, &["full-story", &id, "on"]).await;
     assert_eq!(on["full_story"], true);
     // The feed edits its item: the update now brings the whole story from the page.
-    let edited = format!(
-        "<rss version=\"2.0\"><channel><title>Long summaries</title><item><guid>s</guid><title>Summit, updated</title>\
-         <link>{}</link><description>{long} More.</description></item></channel></rss>",
-        server.url(MAIN_STORY)
-    );
+    let edited = feed("Summit, updated", &format!("{long} More."));
     server.route("/long.xml", Reply::ok("application/rss+xml", edited));
     broadsheet(d, &["refresh"]).await;
     let after = broadsheet(d, &["show", &article]).await;
