@@ -650,6 +650,12 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
                            'damaged-icon', 'image/png', X'3c68746d6c3e' FROM feeds",
                     [],
                 )?;
+                // And it sits in a folder, whose toggle the keyboard test below uses.
+                tx.execute_batch(
+                    "INSERT INTO folders (name) VALUES ('Wire');
+                     UPDATE feeds SET folder_id = last_insert_rowid()
+                     WHERE id = (SELECT min(id) FROM feeds);",
+                )?;
                 Ok(())
             })
             .unwrap();
@@ -739,6 +745,23 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
         .exec("return document.activeElement?.dataset?.source ?? document.activeElement?.tagName")
         .await;
     assert_eq!(after, focused, "focus after the sidebar was drawn again");
+    // A folder's toggle changes its label when pressed; the focus stays on it all the same.
+    s.exec("document.querySelector('#sources .folder-toggle').focus(); return 0")
+        .await;
+    s.press("\u{E007}").await; // Enter
+    let toggle = s
+        .wait_for(
+            "const t = document.querySelector('#sources .folder-toggle'); \
+             return t.getAttribute('aria-expanded') === 'false' \
+               && [document.activeElement === t, t.getAttribute('aria-label')]",
+            "the folder closed",
+        )
+        .await;
+    assert_eq!(
+        toggle,
+        serde_json::json!([true, "Expand folder Wire"]),
+        "{toggle}"
+    );
     s.quit().await;
 }
 

@@ -65,6 +65,7 @@ export class Sidebar {
         h('div', { class: 'folder-row' }, [
           h('button', {
             class: 'folder-toggle', type: 'button', 'aria-expanded': open ? 'true' : 'false',
+            'data-toggle': name,
             'aria-label': `${open ? 'Collapse' : 'Expand'} folder ${name}`,
             onclick: () => {
               if (open) this.closed.add(name); else this.closed.delete(name);
@@ -167,13 +168,15 @@ export class Sidebar {
 }
 
 /**
- * What names a sidebar control across renders: its source, its feed's details, or its folder.
+ * What names a sidebar control across renders: its source, its feed's details, or its folder's
+ * toggle (whose label changes with each click, so the label cannot name it).
  * @param {HTMLElement} el @returns {string|null}
  */
 function focusKey(el) {
   if (el.dataset.source) return `source:${el.dataset.source}`;
   if (el.dataset.details) return `details:${el.dataset.details}`;
-  return el.getAttribute('aria-label');
+  if (el.dataset.toggle) return `toggle:${el.dataset.toggle}`;
+  return null;
 }
 
 /**
