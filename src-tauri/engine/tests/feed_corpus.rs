@@ -1,6 +1,6 @@
 //! feedparser's well-formed corpus: at least 99% parse, nothing panics, and a
 //! handful of files mean what their `Expect:` comment says.
-//! Skipped with a note when `<repo>/../shared/corpus` is absent.
+//! Skipped with a note when the shared folder's corpus is absent (see `shared_folder`).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -9,18 +9,10 @@ use broadsheet_engine::feed::{parse_feed, ParsedFeed};
 use chrono::{TimeZone, Utc};
 use url::Url;
 
+mod shared_folder;
+
 fn corpus_dir() -> Option<PathBuf> {
-    let root = std::env::var_os("BROADSHEET_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    let dir = root.join("feedparser/wellformed");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipping: feed corpus not found at {}", dir.display());
-        None
-    }
+    shared_folder::shared("corpus/feedparser/wellformed")
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) {
