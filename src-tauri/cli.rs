@@ -8,6 +8,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{ExportFormat, Library, LibraryConfig, LibraryError};
 use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
 use clap::{Parser, Subcommand};
@@ -133,8 +134,8 @@ pub fn default_data_dir() -> PathBuf {
 }
 
 #[derive(Serialize)]
-struct ErrorOut<'a> {
-    kind: &'a str,
+struct ErrorOut {
+    kind: ErrorKind,
     message: String,
 }
 
@@ -147,7 +148,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         .build()
     {
         Ok(r) => r,
-        Err(e) => return fail(json, "internal", format!("cannot start: {e}")),
+        Err(e) => return fail(json, ErrorKind::Internal, format!("cannot start: {e}")),
     };
     let result = runtime.block_on(async {
         let library = Library::open(&dir, LibraryConfig::default())?;
@@ -165,7 +166,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
     }
 }
 
-fn fail(json: bool, kind: &str, message: String) -> ExitCode {
+fn fail(json: bool, kind: ErrorKind, message: String) -> ExitCode {
     if json {
         let out = serde_json::to_string(&ErrorOut { kind, message })
             .unwrap_or_else(|_| String::from("{\"kind\":\"internal\"}"));

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{
     ExportFormat, FeedCandidate, ImportReport, Library, LibraryError, Subscription,
 };
@@ -31,6 +32,7 @@ pub const LIBRARY_UPDATED: &str = "library-updated";
 
 /// What the background worker added since its last event.
 #[derive(Debug, Clone, Copy, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LibraryUpdated {
     pub icons: usize,
     pub pictures: usize,
@@ -64,15 +66,16 @@ pub fn start_background(app: AppHandle, library: Arc<Library>, bell: Arc<Notify>
 
 /// An error as the window sees it: a stable `kind` to act on and a readable `message`.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppError {
-    kind: String,
+    kind: ErrorKind,
     message: String,
 }
 
 impl AppError {
-    fn new(kind: &str, message: impl Into<String>) -> AppError {
+    fn new(kind: ErrorKind, message: impl Into<String>) -> AppError {
         AppError {
-            kind: kind.to_string(),
+            kind,
             message: message.into(),
         }
     }
@@ -88,6 +91,7 @@ type Result<T> = std::result::Result<T, AppError>;
 
 /// The version and the library folder, for the About and Settings panes.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     version: &'static str,
     data_dir: PathBuf,
@@ -228,13 +232,13 @@ pub fn may_open_externally(url: &str) -> bool {
 pub fn open_external(app: AppHandle, url: String) -> Result<()> {
     if !may_open_externally(&url) {
         return Err(AppError::new(
-            "refused_scheme",
+            ErrorKind::RefusedScheme,
             format!("Broadsheet opens only web and mail links, not {url}"),
         ));
     }
     app.opener()
         .open_url(url, None::<&str>)
-        .map_err(|e| AppError::new("opener", e.to_string()))
+        .map_err(|e| AppError::new(ErrorKind::Opener, e.to_string()))
 }
 
 /// Asks where to read or write a file, without blocking the async runtime.
@@ -276,9 +280,12 @@ pub async fn import_opml(
     else {
         return Ok(None);
     };
-    let text = tokio::fs::read_to_string(&path)
-        .await
-        .map_err(|e| AppError::new("io", format!("cannot read {}: {e}", path.display())))?;
+    let text = tokio::fs::read_to_string(&path).await.map_err(|e| {
+        AppError::new(
+            ErrorKind::Io,
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
     Ok(Some(state.library.import_opml(&text).await?))
 }
 
@@ -295,9 +302,12 @@ pub async fn export_opml(app: AppHandle, state: State<'_, AppState>) -> Result<O
     else {
         return Ok(None);
     };
-    tokio::fs::write(&path, opml)
-        .await
-        .map_err(|e| AppError::new("io", format!("cannot write {}: {e}", path.display())))?;
+    tokio::fs::write(&path, opml).await.map_err(|e| {
+        AppError::new(
+            ErrorKind::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })?;
     Ok(Some(path))
 }
 
@@ -335,9 +345,12 @@ pub async fn export_article(
     let Some(path) = pick_path(&app, true, &format!("{stem}.{ext}"), filter).await else {
         return Ok(None);
     };
-    tokio::fs::write(&path, text)
-        .await
-        .map_err(|e| AppError::new("io", format!("cannot write {}: {e}", path.display())))?;
+    tokio::fs::write(&path, text).await.map_err(|e| {
+        AppError::new(
+            ErrorKind::Io,
+            format!("cannot write {}: {e}", path.display()),
+        )
+    })?;
     Ok(Some(path))
 }
 

@@ -13,6 +13,8 @@ use tauri::webview::NewWindowResponse;
 use tauri::{Manager, UriSchemeContext, UriSchemeResponder, WebviewWindowBuilder, Wry};
 use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
+#[cfg(test)]
+mod bindings;
 pub mod cli;
 pub mod commands;
 
@@ -175,7 +177,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
                 Err(e) => {
                     // Never replace a library we cannot read: say where it is and stop.
                     tracing::error!(
-                        kind = e.kind(),
+                        kind = %e.kind(),
                         folder = %dir.display(),
                         "cannot open the library: {e}"
                     );

@@ -2,37 +2,29 @@
 // Every value crossing here was produced, sanitized and stored by the engine; the UI renders.
 
 /**
- * @typedef {{kind: string, message: string, at: string}} FeedHealth
- * @typedef {{id: number, title: string, url: string, site_url: string|null, folder: string|null,
- *   unread: number, full_story: boolean, last_refreshed: string|null, error: FeedHealth|null,
- *   icon: string|null}} Feed
- *   `icon` is the feed's icon on the app's image scheme, or null (the sidebar shows a monogram).
- * @typedef {{id: number, name: string}} Folder
- * @typedef {{id: number, feed_id: number|null, feed_title: string|null, title: string,
- *   url: string|null, author: string|null, published: string, read: boolean,
- *   bookmarked: boolean, excerpt: string}} ArticleSummary
- * @typedef {{title: string, url: string}} RelatedLink
- * @typedef {{url: string, cached: boolean}} ArticleImage
- * @typedef {ArticleSummary & {html: string, text: string, site_name: string|null,
- *   lead_image: string|null, related: RelatedLink[], images: ArticleImage[],
- *   reading_minutes: number}} ArticleView
- *   `html` is sanitized, with cached pictures pointing at the app's image scheme and uncached
- *   ones removed; `lead_image` likewise points at the image scheme, or is null.
- * @typedef {{feed_id?: number|null, folder?: string|null, unread_only?: boolean,
- *   bookmarked_only?: boolean, search?: string|null, limit?: number, offset?: number}} ArticleQuery
- * @typedef {{feed_id: number, kind: string, message: string}} RefreshError
- * @typedef {{feeds: number, refreshed: number, not_modified: number, new_articles: number,
- *   updated_articles: number, errors: RefreshError[]}} RefreshReport
- * @typedef {{done: number, total: number}} RefreshProgress
- * @typedef {{url: string, title: string|null}} FeedCandidate
- * @typedef {Feed & {created: boolean}} Subscription
- * @typedef {{added: number, already_subscribed: number, skipped: number}} ImportReport
- * @typedef {{theme: 'system'|'light'|'dark', text_size: number, font: 'serif'|'sans',
- *   refresh_minutes: number, retention_days: number, image_budget_mb: number,
- *   sidebar_width: number, list_width: number}} Settings
- * @typedef {{version: string, data_dir: string}} AppInfo
- * @typedef {{kind: string, message: string}} AppError  What every failed command rejects with.
- * @typedef {{icons: number, pictures: number}} LibraryUpdate  What the background worker added.
+ * The types of what crosses the bridge are generated from the Rust types (src-tauri/bindings.rs),
+ * so they cannot drift from the engine; see ui/bindings.d.ts.
+ * @typedef {import('./bindings').ErrorKind} ErrorKind
+ * @typedef {import('./bindings').AppError} AppError
+ * @typedef {import('./bindings').AppInfo} AppInfo
+ * @typedef {import('./bindings').FeedHealth} FeedHealth
+ * @typedef {import('./bindings').Feed} Feed
+ * @typedef {import('./bindings').Folder} Folder
+ * @typedef {import('./bindings').ArticleSummary} ArticleSummary
+ * @typedef {import('./bindings').RelatedLink} RelatedLink
+ * @typedef {import('./bindings').ArticleImage} ArticleImage
+ * @typedef {import('./bindings').Article} Article
+ * @typedef {import('./bindings').ArticleView} ArticleView
+ * @typedef {import('./bindings').ArticleQuery} ArticleQuery
+ * @typedef {import('./bindings').RefreshError} RefreshError
+ * @typedef {import('./bindings').RefreshReport} RefreshReport
+ * @typedef {import('./bindings').RefreshProgress} RefreshProgress
+ * @typedef {import('./bindings').Settings} Settings
+ * @typedef {import('./bindings').FeedCandidate} FeedCandidate
+ * @typedef {import('./bindings').Subscription} Subscription
+ * @typedef {import('./bindings').ImportReport} ImportReport
+ * @typedef {import('./bindings').ExportFormat} ExportFormat
+ * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
  */
 
 /** The bridge Tauri injects (`withGlobalTauri`), or undefined outside the app window. @returns {any} */

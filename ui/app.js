@@ -15,8 +15,9 @@ import { showError, toast } from './toast.js';
 /** @typedef {import('./api.js').ArticleSummary} ArticleSummary */
 /** @typedef {import('./sidebar.js').Source} Source */
 
-/** Errors a refresh reports when the network itself is gone, rather than one feed failing. */
-const NETWORK_ERROR_KINDS = new Set(['connect', 'timeout', 'dns', 'network']);
+/** Errors a refresh reports when the network itself is gone, rather than one feed failing.
+ * @type {Set<import('./api.js').ErrorKind>} */
+const NETWORK_ERROR_KINDS = new Set(['connect', 'timeout']);
 
 const state = {
   /** @type {Settings} */

@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 items += feed.items.len();
             }
             Err(error) => reasons
-                .entry(reason_of(error.kind(), &error.to_string()))
+                .entry(reason_of(error.kind().as_str(), &error.to_string()))
                 .or_default()
                 .push(relative.into_owned()),
         }

@@ -7,6 +7,7 @@
 //! HTML (an SVG can carry script), never follows a non-http(s) address, and never writes to
 //! the library: the caller records what was found. A missing icon is never an error of the feed.
 
+use crate::error_kind::ErrorKind;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -49,12 +50,12 @@ pub enum IconError {
 
 impl IconError {
     /// A stable name for the kind of error; for a failed fetch, the fetcher's kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
             IconError::Fetch { source, .. } => source.kind(),
-            IconError::NotAnImage { .. } => "not_an_image",
-            IconError::NoCandidate { .. } => "no_icon",
-            IconError::TimedOut { .. } => "timeout",
+            IconError::NotAnImage { .. } => ErrorKind::NotAnImage,
+            IconError::NoCandidate { .. } => ErrorKind::NoIcon,
+            IconError::TimedOut { .. } => ErrorKind::Timeout,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! server's word for the type. A picture that fails is recorded on its row; it never fails
 //! the article. It must never serve a file by a name that did not come from its own tokens.
 
+use crate::error_kind::ErrorKind;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -100,14 +101,14 @@ pub enum ImageError {
 
 impl ImageError {
     /// A stable name for the kind of error; for a failed download, the fetcher's kind.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
             ImageError::Store(e) => e.kind(),
-            ImageError::Io { .. } => "image_cache_io",
+            ImageError::Io { .. } => ErrorKind::ImageCacheIo,
             ImageError::Fetch { source, .. } => source.kind(),
-            ImageError::NotAnImage { .. } => "not_an_image",
-            ImageError::TrackingPixel { .. } => "tracking_pixel",
-            ImageError::OverBudget { .. } => "over_budget",
+            ImageError::NotAnImage { .. } => ErrorKind::NotAnImage,
+            ImageError::TrackingPixel { .. } => ErrorKind::TrackingPixel,
+            ImageError::OverBudget { .. } => ErrorKind::OverBudget,
         }
     }
 }
@@ -234,7 +235,7 @@ impl ImageCache {
                             "UPDATE images SET fetched_at = ?4, error_kind = ?2, error_message = ?3
                              WHERE id = ?1 AND bytes IS NULL",
                         )?
-                        .execute(params![image_id, error.kind(), error.to_string(), now])?;
+                        .execute(params![image_id, error.kind().as_str(), error.to_string(), now])?;
                     }
                 }
             }
@@ -272,7 +273,7 @@ impl ImageCache {
                 tasks.spawn(async move {
                     let result = download(&fetcher, &config, &job, reach).await;
                     if let Err(error) = &result {
-                        tracing::debug!(url = %job.url, kind = error.kind(), %error, "picture not kept");
+                        tracing::debug!(url = %job.url, kind = %error.kind(), %error, "picture not kept");
                     }
                     (job.image_id, result)
                 });

@@ -6,6 +6,7 @@
 //! the SQLite library, `library` is the set of operations the app and the command line
 //! offer, and `export` writes one stored story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
 
+pub mod error_kind;
 pub mod export;
 pub mod extract;
 pub mod feed;

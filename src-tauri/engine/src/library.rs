@@ -5,6 +5,7 @@
 //! failure inside the one feed or article it belongs to. It never parses HTML or XML itself
 //! and never writes SQL.
 
+use crate::error_kind::ErrorKind;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -109,7 +110,7 @@ pub enum LibraryError {
 
 impl LibraryError {
     /// A stable name for the kind of error, for scripts and the window.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
             LibraryError::Store(e) => e.kind(),
             LibraryError::Fetch(e) => e.kind(),
@@ -117,11 +118,11 @@ impl LibraryError {
             LibraryError::Opml(e) => e.kind(),
             LibraryError::Extract(e) => e.kind(),
             LibraryError::Images(e) => e.kind(),
-            LibraryError::InvalidUrl { .. } => "invalid_url",
-            LibraryError::NoFeedFound { .. } => "no_feed_found",
-            LibraryError::Io { .. } => "io",
-            LibraryError::InvalidSetting { .. } => "invalid_setting",
-            LibraryError::Internal(_) => "internal",
+            LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
+            LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
+            LibraryError::Io { .. } => ErrorKind::Io,
+            LibraryError::InvalidSetting { .. } => ErrorKind::InvalidSetting,
+            LibraryError::Internal(_) => ErrorKind::Internal,
         }
     }
 }
@@ -130,6 +131,7 @@ type Result<T, E = LibraryError> = std::result::Result<T, E>;
 
 /// The result of subscribing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Subscription {
     #[serde(flatten)]
     pub feed: Feed,
@@ -139,6 +141,7 @@ pub struct Subscription {
 
 /// A feed found for a site, before subscribing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FeedCandidate {
     pub url: String,
     pub title: Option<String>,
@@ -146,6 +149,7 @@ pub struct FeedCandidate {
 
 /// The file formats a story can be exported to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Html,
@@ -154,6 +158,7 @@ pub enum ExportFormat {
 
 /// What an OPML import did.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub added: usize,
     pub already_subscribed: usize,
@@ -428,7 +433,7 @@ impl Library {
                 if let Some(until) = state.retry_after.filter(|t| *t > now) {
                     report.errors.push(RefreshError {
                         feed_id: state.id,
-                        kind: "rate_limited".into(),
+                        kind: ErrorKind::RateLimited,
                         message: format!(
                             "{} asked to be left alone until {}",
                             state.url,
@@ -454,7 +459,7 @@ impl Library {
                 Ok((_, update)) => update,
                 Err(e) => FeedUpdate::Failed {
                     feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
-                    kind: "internal".into(),
+                    kind: ErrorKind::Internal,
                     message: format!("refresh stopped unexpectedly: {e}"),
                     retry_after: None,
                     at: Utc::now(),
@@ -470,7 +475,7 @@ impl Library {
                     ..
                 } => report.errors.push(RefreshError {
                     feed_id: *feed_id,
-                    kind: kind.clone(),
+                    kind: *kind,
                     message: message.clone(),
                 }),
             }
@@ -939,9 +944,9 @@ async fn look_for_icon(
             data: found.data,
         },
         Err(error) => {
-            tracing::debug!(feed_id, kind = error.kind(), %error, "feed icon not found");
+            tracing::debug!(feed_id, kind = %error.kind(), %error, "feed icon not found");
             IconLookup::Missing {
-                kind: error.kind().to_string(),
+                kind: error.kind(),
                 message: error.to_string(),
             }
         }
@@ -1065,17 +1070,18 @@ impl RefreshJob {
     /// Fetches and parses one feed; whatever happens becomes a `FeedUpdate` for that feed alone.
     async fn refresh_feed(self, state: FeedFetchState) -> FeedUpdate {
         let feed_id = state.id;
-        let failed =
-            |kind: &str, message: String, retry_after: Option<DateTime<Utc>>| FeedUpdate::Failed {
+        let failed = |kind: ErrorKind, message: String, retry_after: Option<DateTime<Utc>>| {
+            FeedUpdate::Failed {
                 feed_id,
-                kind: kind.to_string(),
+                kind,
                 message,
                 retry_after,
                 at: Utc::now(),
-            };
+            }
+        };
         let url = match Url::parse(&state.url) {
             Ok(u) => u,
-            Err(e) => return failed("invalid_url", format!("{}: {e}", state.url), None),
+            Err(e) => return failed(ErrorKind::InvalidUrl, format!("{}: {e}", state.url), None),
         };
         let reach = Reach::of_origin(&url).await;
         let req = FetchRequest {
@@ -1119,7 +1125,7 @@ impl RefreshJob {
         let work = tokio::task::spawn_blocking(move || {
             let known = match store.known_items(feed_id) {
                 Ok(k) => k,
-                Err(e) => return Err(("library", e.to_string())),
+                Err(e) => return Err((e.kind(), e.to_string())),
             };
             let parsed = feed::parse_feed(
                 &body.body,
@@ -1148,7 +1154,7 @@ impl RefreshJob {
             }
             Ok(Err((kind, message))) => failed(kind, message, None),
             Err(e) => failed(
-                "internal",
+                ErrorKind::Internal,
                 format!("{}: reading the feed failed unexpectedly ({e})", state.url),
                 None,
             ),

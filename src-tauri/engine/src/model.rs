@@ -4,6 +4,7 @@
 //! Every value here crosses the IPC and the `--json` output as it is, so field names are a
 //! stable interface.
 
+use crate::error_kind::ErrorKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -14,9 +15,10 @@ pub type ArticleId = i64;
 
 /// The last failed refresh of a feed, kept until a refresh succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FeedHealth {
     /// Stable, machine-readable reason (`timeout`, `http_status`, `not_a_feed`, ...).
-    pub kind: String,
+    pub kind: ErrorKind,
     /// What went wrong, in words, naming the URL.
     pub message: String,
     /// When it happened.
@@ -25,6 +27,7 @@ pub struct FeedHealth {
 
 /// A subscription as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Feed {
     pub id: FeedId,
     /// The name shown: the user's own name for it if they renamed it, else the feed's title.
@@ -46,6 +49,7 @@ pub struct Feed {
 
 /// One line of an article list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleSummary {
     pub id: ArticleId,
     /// `None` for a page opened on its own, outside any feed.
@@ -63,6 +67,7 @@ pub struct ArticleSummary {
 
 /// A link to another story, found on the story's page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RelatedLink {
     pub title: String,
     pub url: String,
@@ -70,6 +75,7 @@ pub struct RelatedLink {
 
 /// A picture of a story and whether it is in the library for offline reading.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleImage {
     pub url: String,
     pub cached: bool,
@@ -77,6 +83,7 @@ pub struct ArticleImage {
 
 /// A whole stored story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Article {
     #[serde(flatten)]
     pub summary: ArticleSummary,
@@ -93,6 +100,7 @@ pub struct Article {
 /// An article as the window shows it: pictures point at the app's image scheme (those not in
 /// the library are left out, since the window never loads anything remote).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleView {
     #[serde(flatten)]
     pub article: Article,
@@ -102,6 +110,7 @@ pub struct ArticleView {
 
 /// A folder of feeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Folder {
     pub id: i64,
     pub name: String,
@@ -110,11 +119,15 @@ pub struct Folder {
 /// Which articles a list shows, newest first. Every field may be left out (the window's
 /// `ui/api.js` types them as optional): no filter, the engine's default page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
+#[cfg_attr(feature = "ts", ts(optional_fields = nullable))]
 pub struct ArticleQuery {
     pub feed_id: Option<FeedId>,
     pub folder: Option<String>,
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub unread_only: bool,
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub bookmarked_only: bool,
     /// Words to find in titles and text; results are best-ranked first instead of newest first.
     pub search: Option<String>,
@@ -124,14 +137,16 @@ pub struct ArticleQuery {
 
 /// A refresh error of one feed, as reported at the end of a refresh.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshError {
     pub feed_id: FeedId,
-    pub kind: String,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
 /// What a refresh did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshReport {
     /// Feeds considered.
     pub feeds: usize,
@@ -149,6 +164,7 @@ pub struct RefreshReport {
 
 /// How far a refresh has got, reported after each feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshProgress {
     pub done: usize,
     pub total: usize,
@@ -156,13 +172,16 @@ pub struct RefreshProgress {
 
 /// The user's preferences, kept in the library so the window and the command line agree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Settings {
     /// `system`, `light` or `dark`.
+    #[cfg_attr(feature = "ts", ts(type = "\"system\" | \"light\" | \"dark\""))]
     pub theme: String,
     /// The story's text size in CSS pixels.
     pub text_size: u32,
     /// `serif` or `sans` for the story.
+    #[cfg_attr(feature = "ts", ts(type = "\"serif\" | \"sans\""))]
     pub font: String,
     /// Minutes between automatic refreshes; 0 turns them off.
     pub refresh_minutes: u32,

@@ -1,6 +1,7 @@
 //! OPML, the format readers exchange subscription lists in: reading outlines with their
 //! folder, and writing the library's feeds back out. It never fetches anything.
 
+use crate::error_kind::ErrorKind;
 use chrono::{DateTime, Utc};
 use quick_xml::escape::escape;
 use quick_xml::events::{BytesStart, Event};
@@ -23,10 +24,10 @@ pub enum OpmlError {
 
 impl OpmlError {
     /// A stable name for the kind of error.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            OpmlError::Malformed(_) => "opml_malformed",
-            OpmlError::TooLarge(_) => "opml_too_large",
+            OpmlError::Malformed(_) => ErrorKind::OpmlMalformed,
+            OpmlError::TooLarge(_) => ErrorKind::OpmlTooLarge,
         }
     }
 }

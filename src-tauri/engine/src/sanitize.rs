@@ -10,6 +10,7 @@
 //! not http, https (or mailto for links); and it must never leave a relative URL,
 //! since the webview would resolve it against the app's own origin.
 
+use crate::error_kind::ErrorKind;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
@@ -40,10 +41,10 @@ pub enum SanitizeError {
 
 impl SanitizeError {
     /// A stable, snake_case name for this error, for the UI and logs.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            SanitizeError::TooLarge { .. } => "too_large",
-            SanitizeError::TooComplex => "too_complex",
+            SanitizeError::TooLarge { .. } => ErrorKind::TooLarge,
+            SanitizeError::TooComplex => ErrorKind::TooComplex,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! connections of their own (WAL lets them read while the writer writes). This module
 //! knows nothing of HTTP or HTML: it stores what it is given, already sanitized.
 
+use crate::error_kind::ErrorKind;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -72,13 +73,13 @@ pub enum StoreError {
 
 impl StoreError {
     /// A stable name for the kind of error.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            StoreError::Open { .. } => "library_unreadable",
-            StoreError::TooNew { .. } => "library_too_new",
-            StoreError::Sql(_) | StoreError::Poisoned(_) => "library",
-            StoreError::NoSuchFeed(_) => "no_such_feed",
-            StoreError::NoSuchArticle(_) => "no_such_article",
+            StoreError::Open { .. } => ErrorKind::LibraryUnreadable,
+            StoreError::TooNew { .. } => ErrorKind::LibraryTooNew,
+            StoreError::Sql(_) | StoreError::Poisoned(_) => ErrorKind::Library,
+            StoreError::NoSuchFeed(_) => ErrorKind::NoSuchFeed,
+            StoreError::NoSuchArticle(_) => ErrorKind::NoSuchArticle,
         }
     }
 }
@@ -169,7 +170,7 @@ pub enum FeedUpdate {
     /// The refresh of this feed failed; everything stored stays as it was.
     Failed {
         feed_id: FeedId,
-        kind: String,
+        kind: ErrorKind,
         message: String,
         retry_after: Option<DateTime<Utc>>,
         at: DateTime<Utc>,
@@ -214,7 +215,7 @@ pub enum IconLookup {
         data: Vec<u8>,
     },
     /// Nothing usable; an icon found earlier stays.
-    Missing { kind: String, message: String },
+    Missing { kind: ErrorKind, message: String },
 }
 
 /// The library database.
@@ -809,7 +810,7 @@ impl Store {
                      SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM feeds WHERE id = ?1)
                      ON CONFLICT(feed_id) DO UPDATE SET checked_at = excluded.checked_at,
                         error_kind = excluded.error_kind, error_message = excluded.error_message",
-                    params![feed_id, at.timestamp(), kind, message],
+                    params![feed_id, at.timestamp(), kind.as_str(), message],
                 )?,
             };
             Ok(())
@@ -904,7 +905,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
                 r.get::<_, Option<String>>(9)?,
             ) {
                 (Some(kind), Some(message)) => Some(FeedHealth {
-                    kind,
+                    kind: ErrorKind::from_stored(&kind),
                     message,
                     at: to_time(r.get::<_, Option<i64>>(10)?.unwrap_or(0)),
                 }),
@@ -1188,7 +1189,7 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                  WHERE id = ?1",
                 params![
                     feed_id,
-                    kind,
+                    kind.as_str(),
                     message,
                     at.timestamp(),
                     retry_after.map(|t| t.timestamp())

@@ -12,6 +12,7 @@
 mod charset;
 mod related;
 
+use crate::error_kind::ErrorKind;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::{Document, NodeRef};
 use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
@@ -72,12 +73,12 @@ pub enum ExtractError {
 
 impl ExtractError {
     /// A stable snake_case name for this error, for the UI and logs.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            ExtractError::TooLarge { .. } => "too_large",
-            ExtractError::TooComplex { .. } => "too_complex",
-            ExtractError::NoContent { .. } => "no_content",
-            ExtractError::UnsupportedUrl { .. } => "unsupported_url",
+            ExtractError::TooLarge { .. } => ErrorKind::TooLarge,
+            ExtractError::TooComplex { .. } => ErrorKind::TooComplex,
+            ExtractError::NoContent { .. } => ErrorKind::NoContent,
+            ExtractError::UnsupportedUrl { .. } => ErrorKind::UnsupportedUrl,
         }
     }
 

@@ -11,6 +11,7 @@ mod discover;
 mod encoding;
 mod parse;
 
+use crate::error_kind::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -112,13 +113,13 @@ pub enum FeedError {
 
 impl FeedError {
     /// Stable, snake_case name of the error, for the UI and logs.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            FeedError::NotAFeed { .. } => "not_a_feed",
-            FeedError::Malformed { .. } => "malformed_feed",
-            FeedError::UnsupportedEncoding { .. } => "unsupported_encoding",
-            FeedError::TooDeep { .. } => "feed_too_deep",
-            FeedError::ParserPanic { .. } => "feed_parser_panic",
+            FeedError::NotAFeed { .. } => ErrorKind::NotAFeed,
+            FeedError::Malformed { .. } => ErrorKind::MalformedFeed,
+            FeedError::UnsupportedEncoding { .. } => ErrorKind::UnsupportedEncoding,
+            FeedError::TooDeep { .. } => ErrorKind::FeedTooDeep,
+            FeedError::ParserPanic { .. } => ErrorKind::FeedParserPanic,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 mod address;
 
+use crate::error_kind::ErrorKind;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -232,20 +233,20 @@ pub enum FetchError {
 
 impl FetchError {
     /// A stable snake_case name for the error, for the UI and the feed health record.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            FetchError::InvalidUrl { .. } => "invalid_url",
-            FetchError::UnsupportedScheme { .. } => "unsupported_scheme",
-            FetchError::Blocked { .. } => "blocked",
-            FetchError::Timeout { .. } => "timeout",
-            FetchError::Connect { .. } => "connect",
-            FetchError::TooManyRedirects { .. } => "too_many_redirects",
-            FetchError::BadRedirect { .. } => "bad_redirect",
-            FetchError::TooLarge { .. } => "too_large",
-            FetchError::Http { .. } => "http_status",
-            FetchError::RateLimited { .. } => "rate_limited",
-            FetchError::Body { .. } => "body",
-            FetchError::Client { .. } => "client",
+            FetchError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
+            FetchError::UnsupportedScheme { .. } => ErrorKind::UnsupportedScheme,
+            FetchError::Blocked { .. } => ErrorKind::Blocked,
+            FetchError::Timeout { .. } => ErrorKind::Timeout,
+            FetchError::Connect { .. } => ErrorKind::Connect,
+            FetchError::TooManyRedirects { .. } => ErrorKind::TooManyRedirects,
+            FetchError::BadRedirect { .. } => ErrorKind::BadRedirect,
+            FetchError::TooLarge { .. } => ErrorKind::TooLarge,
+            FetchError::Http { .. } => ErrorKind::HttpStatus,
+            FetchError::RateLimited { .. } => ErrorKind::RateLimited,
+            FetchError::Body { .. } => ErrorKind::Body,
+            FetchError::Client { .. } => ErrorKind::Client,
         }
     }
 }

@@ -1,0 +1,261 @@
+// Generated from the Rust types by src-tauri/bindings.rs: do not edit by hand.
+// BROADSHEET_BLESS=1 cargo test --lib bindings writes it anew.
+
+/**
+ * A stable, snake_case name for what went wrong.
+ */
+export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "io" | "invalid_setting" | "refused_scheme" | "opener" | "internal";
+
+/**
+ * An error as the window sees it: a stable `kind` to act on and a readable `message`.
+ */
+export type AppError = { kind: ErrorKind, message: string, };
+
+/**
+ * The version and the library folder, for the About and Settings panes.
+ */
+export type AppInfo = { version: string, data_dir: string, };
+
+/**
+ * What the background worker added since its last event.
+ */
+export type LibraryUpdated = { icons: number, pictures: number, };
+
+/**
+ * The last failed refresh of a feed, kept until a refresh succeeds.
+ */
+export type FeedHealth = { 
+/**
+ * Stable, machine-readable reason (`timeout`, `http_status`, `not_a_feed`, ...).
+ */
+kind: ErrorKind, 
+/**
+ * What went wrong, in words, naming the URL.
+ */
+message: string, 
+/**
+ * When it happened.
+ */
+at: string, };
+
+/**
+ * A subscription as the user sees it.
+ */
+export type Feed = { id: number, 
+/**
+ * The name shown: the user's own name for it if they renamed it, else the feed's title.
+ */
+title: string, 
+/**
+ * The feed document's address.
+ */
+url: string, 
+/**
+ * The site the feed belongs to.
+ */
+site_url: string | null, folder: string | null, unread: number, 
+/**
+ * Whether every item's linked page is fetched for the full story.
+ */
+full_story: boolean, last_refreshed: string | null, error: FeedHealth | null, 
+/**
+ * The feed's icon as the window loads it (`broadsheet-img:` URL), `None` until one is found.
+ */
+icon: string | null, };
+
+/**
+ * A folder of feeds.
+ */
+export type Folder = { id: number, name: string, };
+
+/**
+ * One line of an article list.
+ */
+export type ArticleSummary = { id: number, 
+/**
+ * `None` for a page opened on its own, outside any feed.
+ */
+feed_id: number | null, 
+/**
+ * The feed's name, for lists that mix feeds.
+ */
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+
+/**
+ * A link to another story, found on the story's page.
+ */
+export type RelatedLink = { title: string, url: string, };
+
+/**
+ * A picture of a story and whether it is in the library for offline reading.
+ */
+export type ArticleImage = { url: string, cached: boolean, };
+
+/**
+ * A whole stored story.
+ */
+export type Article = { 
+/**
+ * Sanitized HTML, safe to show in a sandboxed frame.
+ */
+html: string, 
+/**
+ * Plain text of the story.
+ */
+text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, id: number, 
+/**
+ * `None` for a page opened on its own, outside any feed.
+ */
+feed_id: number | null, 
+/**
+ * The feed's name, for lists that mix feeds.
+ */
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+
+/**
+ * An article as the window shows it: pictures point at the app's image scheme (those not in
+ * the library are left out, since the window never loads anything remote).
+ */
+export type ArticleView = { 
+/**
+ * Minutes a reader takes, at about 230 words a minute.
+ */
+reading_minutes: number, 
+/**
+ * Sanitized HTML, safe to show in a sandboxed frame.
+ */
+html: string, 
+/**
+ * Plain text of the story.
+ */
+text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, id: number, 
+/**
+ * `None` for a page opened on its own, outside any feed.
+ */
+feed_id: number | null, 
+/**
+ * The feed's name, for lists that mix feeds.
+ */
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+
+/**
+ * Which articles a list shows, newest first. Every field may be left out (the window's
+ * `ui/api.js` types them as optional): no filter, the engine's default page.
+ */
+export type ArticleQuery = { feed_id?: number | null, folder?: string | null, unread_only?: boolean, bookmarked_only?: boolean, 
+/**
+ * Words to find in titles and text; results are best-ranked first instead of newest first.
+ */
+search?: string | null, limit?: number | null, offset?: number | null, };
+
+/**
+ * A refresh error of one feed, as reported at the end of a refresh.
+ */
+export type RefreshError = { feed_id: number, kind: ErrorKind, message: string, };
+
+/**
+ * What a refresh did.
+ */
+export type RefreshReport = { 
+/**
+ * Feeds considered.
+ */
+feeds: number, 
+/**
+ * Feeds fetched with new content parsed.
+ */
+refreshed: number, 
+/**
+ * Feeds whose server said 304, or whose body had not changed.
+ */
+not_modified: number, new_articles: number, updated_articles: number, errors: Array<RefreshError>, 
+/**
+ * Pictures saved for offline reading after the refresh (0 when the caller did not ask).
+ */
+images_cached: number, };
+
+/**
+ * How far a refresh has got, reported after each feed.
+ */
+export type RefreshProgress = { done: number, total: number, };
+
+/**
+ * The user's preferences, kept in the library so the window and the command line agree.
+ */
+export type Settings = { 
+/**
+ * `system`, `light` or `dark`.
+ */
+theme: "system" | "light" | "dark", 
+/**
+ * The story's text size in CSS pixels.
+ */
+text_size: number, 
+/**
+ * `serif` or `sans` for the story.
+ */
+font: "serif" | "sans", 
+/**
+ * Minutes between automatic refreshes; 0 turns them off.
+ */
+refresh_minutes: number, 
+/**
+ * Read, unbookmarked articles older than this many days are pruned.
+ */
+retention_days: number, 
+/**
+ * Megabytes of pictures kept for offline reading.
+ */
+image_budget_mb: number, 
+/**
+ * Widths of the sidebar and the article list, in CSS pixels.
+ */
+sidebar_width: number, list_width: number, };
+
+/**
+ * A feed found for a site, before subscribing.
+ */
+export type FeedCandidate = { url: string, title: string | null, };
+
+/**
+ * The result of subscribing.
+ */
+export type Subscription = { 
+/**
+ * `false` when the feed was already in the library.
+ */
+created: boolean, id: number, 
+/**
+ * The name shown: the user's own name for it if they renamed it, else the feed's title.
+ */
+title: string, 
+/**
+ * The feed document's address.
+ */
+url: string, 
+/**
+ * The site the feed belongs to.
+ */
+site_url: string | null, folder: string | null, unread: number, 
+/**
+ * Whether every item's linked page is fetched for the full story.
+ */
+full_story: boolean, last_refreshed: string | null, error: FeedHealth | null, 
+/**
+ * The feed's icon as the window loads it (`broadsheet-img:` URL), `None` until one is found.
+ */
+icon: string | null, };
+
+/**
+ * What an OPML import did.
+ */
+export type ImportReport = { added: number, already_subscribed: number, 
+/**
+ * Outlines whose address was not an http(s) URL.
+ */
+skipped: number, };
+
+/**
+ * The file formats a story can be exported to.
+ */
+export type ExportFormat = "html" | "markdown";
