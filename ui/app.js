@@ -1,9 +1,10 @@
-// Startup, the window's state, refresh, keyboard and layout. The panes live in their own
+// Startup, the window's state, refresh and layout. The panes live in their own
 // modules (sidebar.js, list.js, reader.js); this file connects them to each other and to
 // the engine through api.js. Every call is awaited in a try/catch and errors become toasts.
 import * as api from './api.js';
 import { byId, errorText, searchWords } from './dom.js';
 import { addSubscription, anyDialogOpen, chooseLinkAction, editFeed, showShortcuts } from './dialogs.js';
+import { keyHandler } from './keyboard.js';
 import { ArticleList } from './list.js';
 import { Reader } from './reader.js';
 import { isDark, onSystemThemeChange, openSettings } from './settings.js';
@@ -399,56 +400,24 @@ function splitter(id, key, min, max) {
 
 // ----- keyboard -----
 
-/** @param {KeyboardEvent} e */
-function onKey(e) {
-  // Copy what is selected in the story, unless the window has a selection of its own.
-  const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
-  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'c' && !inField
-    && (window.getSelection()?.isCollapsed ?? true) && reader.copySelection()) {
-    e.preventDefault();
-    return;
-  }
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (anyDialogOpen()) return;
-  const target = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);
-  const typing = target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-  if (typing) {
-    if (e.key === 'Escape' && target instanceof HTMLInputElement && target.id === 'search') {
-      target.value = '';
-      state.search = '';
-      target.blur();
-      byId('list', HTMLElement).focus();
-      void showList();
-      e.preventDefault();
-    }
-    return;
-  }
-  const onControl = target && (target.tagName === 'BUTTON' || target.tagName === 'A');
-  switch (e.key) {
-    case 'j': case 'ArrowDown':
-      if (e.key === 'ArrowDown' && target?.id !== 'list') return;
-      list.move(1); break;
-    case 'k': case 'ArrowUp':
-      if (e.key === 'ArrowUp' && target?.id !== 'list') return;
-      list.move(-1); break;
-    case 'Enter':
-      if (onControl) return;
-      if (!reader.activateLink()) void openOriginal();
-      break;
-    case 'l': if (!reader.cycleLink(1)) return; break;
-    case 'L': if (!reader.cycleLink(-1)) return; break;
-    case 'o': void openOriginal(); break;
-    case 'b': void toggleBookmark(); break;
-    case 'm': void toggleRead(); break;
-    case 'r': void refresh(); break;
-    case '/': byId('search', HTMLInputElement).focus(); break;
-    case 'a': void addFeed(); break;
-    case '?': showShortcuts(); break;
-    case 'Escape': void escape(); break;
-    default: return;
-  }
-  e.preventDefault();
-}
+const onKey = keyHandler({
+  list,
+  reader,
+  clearSearch: (field) => {
+    field.value = '';
+    state.search = '';
+    field.blur();
+    byId('list', HTMLElement).focus();
+    void showList();
+  },
+  focusSearch: () => byId('search', HTMLInputElement).focus(),
+  openOriginal,
+  toggleBookmark,
+  toggleRead,
+  refresh,
+  addFeed,
+  escape,
+});
 
 async function escape() {
   if (await reader.back()) return;
