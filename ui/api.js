@@ -29,7 +29,15 @@
  * @typedef {{added: number, already_subscribed: number, skipped: number}} ImportReport
  * @typedef {{theme: 'system'|'light'|'dark', text_size: number, font: 'serif'|'sans',
  *   refresh_minutes: number, retention_days: number, image_budget_mb: number,
- *   sidebar_width: number, list_width: number}} Settings
+ *   sidebar_width: number, list_width: number, link_open: LinkOpen, last_source: string,
+ *   last_article: number}} Settings
+ *   `last_source` and `last_article` are where the person was (the list's source as the sidebar's
+ *   data-source names it, and the open story's id, 0 for none), to come back to.
+ * @typedef {'auto'|'broadsheet'|'browser'|'ask'} LinkOpen  How a story's link opens.
+ * @typedef {{min: number, max: number}} Range
+ * @typedef {{defaults: Settings, text_size: Range, refresh_minutes: Range, retention_days: Range,
+ *   image_budget_mb: Range, sidebar_width: Range, list_width: Range, themes: string[],
+ *   fonts: string[], link_open: LinkOpen[]}} SettingsLimits  The engine's defaults and ranges.
  * @typedef {{version: string, data_dir: string}} AppInfo
  * @typedef {{kind: string, message: string}} AppError  What every failed command rejects with.
  * @typedef {{icons: number, pictures: number}} LibraryUpdate  What the background worker added.
@@ -88,6 +96,14 @@ export const setRead = (id, read) => call('set_read', { id, read });
 export const setBookmarked = (id, bookmarked) => call('set_bookmarked', { id, bookmarked });
 /** @param {number|null} feedId @returns {Promise<number>} how many were marked */
 export const markAllRead = (feedId) => call('mark_all_read', { feedId });
+/**
+ * Marks read every unread story the list `query` shows (all pages of it).
+ * @param {ArticleQuery} query @returns {Promise<number[]>} the ids marked, for an undo
+ */
+export const markQueryRead = (query) => call('mark_query_read', { query });
+/** Marks exactly these stories read or unread (an undo of markQueryRead).
+ * @param {number[]} ids @param {boolean} read @returns {Promise<number>} how many changed */
+export const setReadMany = (ids, read) => call('set_read_many', { ids, read });
 /** @param {string} url @returns {Promise<FeedCandidate[]>} */
 export const discoverFeeds = (url) => call('discover_feeds', { url });
 /** @param {string} url @param {string|null} folder @returns {Promise<Subscription>} */
@@ -131,3 +147,8 @@ export const exportArticle = (id, format) => call('export_article', { id, format
 export const getSettings = () => call('get_settings');
 /** @param {Settings} settings @returns {Promise<Settings>} what was saved (values in range) */
 export const saveSettings = (settings) => call('save_settings', { settings });
+/** Every setting's default and allowed values (the engine owns them). @returns {Promise<SettingsLimits>} */
+export const settingsLimits = () => call('settings_limits');
+/** Points a feed at a new address, keeping its stories (a bare `example.com` means https).
+ * @param {number} id @param {string} url @returns {Promise<void>} */
+export const setFeedUrl = (id, url) => call('set_feed_url', { id, url });

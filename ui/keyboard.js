@@ -16,6 +16,10 @@ import { anyDialogOpen, showShortcuts } from './dialogs.js';
  *   refresh: () => Promise<void>,
  *   addFeed: () => Promise<void>,
  *   escape: () => Promise<void>,
+ *   undo: () => Promise<void>,
+ *   nextUnread: () => Promise<void>,
+ *   markAllRead: () => Promise<void>,
+ *   textSize: (step: number) => void,
  * }} KeyActions
  */
 
@@ -33,6 +37,19 @@ export function keyHandler(k) {
       e.preventDefault();
       return;
     }
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'z' && !inField
+      && !anyDialogOpen()) {
+      void k.undo();
+      e.preventDefault();
+      return;
+    }
+    // Ctrl+= and Ctrl+- (Cmd on a Mac) change the story's text size; `+` is Shift+= on many
+    // keyboards, so it counts too.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && ['=', '+', '-'].includes(e.key) && !anyDialogOpen()) {
+      k.textSize(e.key === '-' ? -1 : 1);
+      e.preventDefault();
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (anyDialogOpen()) return;
     const target = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);
@@ -45,13 +62,28 @@ export function keyHandler(k) {
       return;
     }
     const onControl = target && (target.tagName === 'BUTTON' || target.tagName === 'A');
+    // Outside the list (which moves its selection with them) the arrows scroll the story;
+    // Space on a button still presses it.
+    const scrolls = target?.id !== 'list';
     switch (e.key) {
-      case 'j': case 'ArrowDown':
-        if (e.key === 'ArrowDown' && target?.id !== 'list') return;
-        list.move(1); break;
-      case 'k': case 'ArrowUp':
-        if (e.key === 'ArrowUp' && target?.id !== 'list') return;
-        list.move(-1); break;
+      case 'j': list.move(1); break;
+      case 'k': list.move(-1); break;
+      case 'ArrowDown':
+        if (scrolls) reader.scrollBy('line', 1); else list.move(1);
+        break;
+      case 'ArrowUp':
+        if (scrolls) reader.scrollBy('line', -1); else list.move(-1);
+        break;
+      case 'PageDown': reader.scrollBy('page', 1); break;
+      case 'PageUp': reader.scrollBy('page', -1); break;
+      case ' ':
+        if (onControl) return;
+        if (e.shiftKey) reader.scrollBy('page', -1);
+        // At the end of a story, Space goes on to the next unread one (as in NetNewsWire).
+        else if (!reader.scrollBy('page', 1)) void k.nextUnread();
+        break;
+      case 'n': void k.nextUnread(); break;
+      case 'A': void k.markAllRead(); break;
       case 'Enter':
         if (onControl) return;
         if (!reader.activateLink()) void k.openOriginal();

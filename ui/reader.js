@@ -10,12 +10,17 @@ import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').ArticleView} ArticleView */
 /** @typedef {{dark: boolean, font: 'serif'|'sans', size: number}} Appearance */
+/**
+ * What a link's activation asked for: `default`, `other` (a modifier key: the other way than
+ * the setting's), `browser` (a middle click) or `related` (one of the story's related links).
+ * @typedef {'default'|'other'|'browser'|'related'} LinkHow
+ */
 
 export class Reader {
   /**
    * @param {{
    *   onShown: (view: ArticleView) => void,
-   *   onLink: (url: string) => void,
+   *   onLink: (url: string, how: LinkHow) => void,
    *   onKey: (e: KeyboardEvent) => void,
    * }} hooks onShown after a story is displayed; onLink when a link in the story is
    *   activated; onKey for keys pressed while the story has focus
@@ -40,7 +45,7 @@ export class Reader {
     this.frame.addEventListener('load', () => this.frameLoaded());
     window.addEventListener('resize', () => this.fitFrame());
     // Clicks and selection over the script-less frame are resolved from the window.
-    wireStoryPointer(byId('story', HTMLElement), this.frame, (href) => this.hooks.onLink(href));
+    wireStoryPointer(byId('story', HTMLElement), this.frame, (href, how) => this.hooks.onLink(href, how));
     byId('btn-back', HTMLButtonElement).addEventListener('click', () => void this.back());
     byId('btn-forward', HTMLButtonElement).addEventListener('click', () => void this.forward());
     // No story yet: its actions start disabled.
@@ -182,7 +187,10 @@ export class Reader {
     replace(byId('related-list', HTMLElement), view.related.map((link) => h('li', {}, [
       h('button', {
         class: 'related-link', type: 'button',
-        onclick: () => void this.follow(link.url),
+        onclick: (/** @type {Event} */ e) => {
+          const turned = e instanceof MouseEvent && (e.ctrlKey || e.metaKey || e.shiftKey);
+          this.hooks.onLink(link.url, turned ? 'other' : 'related');
+        },
       }, [
         h('span', { class: 'related-link-title' }, [link.title || link.url]),
         h('span', { class: 'related-link-host' }, [hostOf(link.url) ?? '']),
@@ -244,7 +252,7 @@ export class Reader {
   activateLink() {
     const href = this.storyLinks()[this.linkIndex]?.getAttribute('href');
     if (!href) return false;
-    this.hooks.onLink(href);
+    this.hooks.onLink(href, 'default');
     return true;
   }
 
@@ -255,6 +263,20 @@ export class Reader {
     root.classList.toggle('sans', this.appearance.font === 'sans');
     root.style.fontSize = `${this.appearance.size}px`;
     this.fitFrame();
+  }
+
+  /**
+   * Scrolls the story by a line or a page (up when `direction` is negative). Returns false when
+   * it could not move (no story, or already at that end).
+   * @param {'line'|'page'} unit @param {number} direction
+   */
+  scrollBy(unit, direction) {
+    const el = this.scroll;
+    if (!this.view || el.hidden) return false;
+    const before = el.scrollTop;
+    const step = unit === 'line' ? 40 : Math.max(40, el.clientHeight - 60);
+    el.scrollTop = before + Math.sign(direction) * step;
+    return el.scrollTop !== before;
   }
 
   /** Makes the frame as tall as its story, so the reader pane scrolls as one page. */

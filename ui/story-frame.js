@@ -9,7 +9,8 @@ import { byId } from './dom.js';
 /**
  * Wires clicks, hovering and selecting with the mouse over the story frame.
  * @param {HTMLElement} story the element holding the frame @param {HTMLIFrameElement} frame
- * @param {(href: string) => void} onLink called with a clicked link's href
+ * @param {(href: string, how: import('./reader.js').LinkHow) => void} onLink called with a
+ *   clicked link's href: `other` with Ctrl, Cmd or Shift held, `browser` for a middle click
  */
 export function wireStoryPointer(story, frame, onLink) {
   const linkAt = (/** @type {MouseEvent} */ e) => {
@@ -20,11 +21,15 @@ export function wireStoryPointer(story, frame, onLink) {
     return el ? el.closest('a[href]') : null;
   };
   const onClick = (/** @type {MouseEvent} */ e) => {
+    // Only the main and the middle button open links; a right click is not a click on them.
+    if (e.button !== 0 && e.button !== 1) return;
     const link = linkAt(e);
     if (!link) return;
     e.preventDefault();
     const href = link.getAttribute('href');
-    if (href) onLink(href);
+    if (!href) return;
+    if (e.button === 1) onLink(href, 'browser');
+    else onLink(href, e.ctrlKey || e.metaKey || e.shiftKey ? 'other' : 'default');
   };
   story.addEventListener('click', onClick);
   story.addEventListener('auxclick', onClick);
