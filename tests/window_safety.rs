@@ -10,12 +10,15 @@ mod webdriver;
 #[path = "e2e/helpers.rs"]
 mod helpers;
 
+#[path = "support/news_site.rs"]
+mod news_site;
+
 use std::time::Duration;
 
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::model::{ArticleQuery, FeedId};
 use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
-use helpers::{click_row, story, title_is, FRAME_TEXT};
+use helpers::{click_row, set_control, story, title_is, FRAME_TEXT};
 use webdriver::{Driver, Session};
 
 const ESCAPE: &str = "\u{E00C}";
@@ -82,6 +85,30 @@ async fn wait_unread(s: &Session, query: &str, count: usize, what: &str) {
     .await;
 }
 
+/// Waits for the in-window question; returns its text and the id of the focused control.
+async fn question(s: &Session) -> (String, String) {
+    let asked = s
+        .wait_for(
+            "const d = document.getElementById('dlg-confirm'); \
+             return d.open && [d.innerText, document.activeElement.id]",
+            "the question",
+        )
+        .await;
+    let text = asked[0].as_str().unwrap_or_default().to_string();
+    (text, asked[1].as_str().unwrap_or_default().to_string())
+}
+
+/// Waits for the toast that offers Undo; returns its text.
+async fn undo_offered(s: &Session) -> String {
+    let said = s
+        .wait_for(
+            "const b = document.querySelector('#toasts .toast-action'); return b && b.closest('.toast').innerText",
+            "the Undo",
+        )
+        .await;
+    said.as_str().unwrap_or_default().to_string()
+}
+
 /// JS: whether the feed `id` is in the sidebar.
 fn in_sidebar(id: FeedId) -> String {
     format!("!!document.querySelector(\"[data-source='feed:{id}']\")")
@@ -113,21 +140,14 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     // The question names the feed, what goes and what stays, with Cancel focused.
     s.click(&format!("[data-details='{doomed}']")).await;
     s.click("#feed-delete").await;
-    let asked = s
-        .wait_for(
-            "const d = document.getElementById('dlg-confirm'); \
-             return d.open && [d.innerText, document.activeElement.id]",
-            "the question",
-        )
-        .await;
-    let text = asked[0].as_str().unwrap();
+    let (text, focused) = question(&s).await;
     assert!(text.contains("Harbour Ledger"), "{text}");
     assert!(text.contains("stories"), "{text}");
     assert!(
         text.contains("bookmarked stories from it are kept"),
         "{text}"
     );
-    assert_eq!(asked[1], "confirm-cancel");
+    assert_eq!(focused, "confirm-cancel");
 
     // Enter on the focused Cancel, then Esc on the details: nothing changed.
     s.press(ENTER).await;
@@ -158,27 +178,18 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     // Unsubscribe, then Undo: the feed is back, and stays after a restart.
     s.click(&format!("[data-details='{doomed}']")).await;
     s.click("#feed-delete").await;
-    s.wait_for(
-        "return document.getElementById('dlg-confirm').open",
-        "the question",
-    )
-    .await;
+    question(&s).await;
     s.click("#confirm-ok").await;
     s.wait_for(
         &format!("return !{}", in_sidebar(doomed)),
         "the feed to go from the sidebar",
     )
     .await;
-    let offered = s
-        .wait_for(
-            "const b = document.querySelector('#toasts .toast-action'); return b && b.closest('.toast').innerText",
-            "the Undo",
-        )
-        .await;
-    assert!(offered
-        .as_str()
-        .unwrap()
-        .contains("Unsubscribed from Harbour Ledger"));
+    let offered = undo_offered(&s).await;
+    assert!(
+        offered.contains("Unsubscribed from Harbour Ledger"),
+        "{offered}"
+    );
     s.click("#toasts .toast-action").await;
     s.wait_for(&format!("return {}", in_sidebar(doomed)), "the feed back")
         .await;
@@ -194,11 +205,7 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     let s = Session::start(&driver, library.path()).await;
     s.click(&format!("[data-details='{doomed}']")).await;
     s.click("#feed-delete").await;
-    s.wait_for(
-        "return document.getElementById('dlg-confirm').open",
-        "the question",
-    )
-    .await;
+    question(&s).await;
     s.click("#confirm-ok").await;
     tokio::time::sleep(Duration::from_secs(11)).await;
     s.wait_for(
@@ -240,16 +247,8 @@ async fn mark_all_read_marks_only_what_the_search_shows_and_undo_restores_it() {
 
     // One feed's list is marked without a question, says how many, and offers Undo.
     s.click("#btn-mark-all").await;
-    let said = s
-        .wait_for(
-            "const b = document.querySelector('#toasts .toast-action'); return b && b.closest('.toast').innerText",
-            "the Undo",
-        )
-        .await;
-    assert!(
-        said.as_str().unwrap().contains("Marked 3 stories as read"),
-        "{said}"
-    );
+    let said = undo_offered(&s).await;
+    assert!(said.contains("Marked 3 stories as read"), "{said}");
     wait_unread(
         &s,
         &whole,
@@ -287,21 +286,9 @@ async fn mark_all_read_in_all_articles_asks_first_and_cancelling_changes_nothing
     )
     .await;
     s.click("#btn-mark-all").await;
-    let asked = s
-        .wait_for(
-            "const d = document.getElementById('dlg-confirm'); \
-             return d.open && [d.innerText, document.activeElement.id]",
-            "the question",
-        )
-        .await;
-    assert!(
-        asked[0]
-            .as_str()
-            .unwrap()
-            .contains("Mark 60 stories as read?"),
-        "{asked}"
-    );
-    assert_eq!(asked[1], "confirm-cancel");
+    let (text, focused) = question(&s).await;
+    assert!(text.contains("Mark 60 stories as read?"), "{text}");
+    assert_eq!(focused, "confirm-cancel");
     s.press(ESCAPE).await;
     s.wait_for(
         "return !document.getElementById('dlg-confirm').open",
@@ -312,11 +299,7 @@ async fn mark_all_read_in_all_articles_asks_first_and_cancelling_changes_nothing
     wait_unread(&s, "{}", 60, "every story still unread").await;
 
     s.click("#btn-mark-all").await;
-    s.wait_for(
-        "return document.getElementById('dlg-confirm').open",
-        "the question",
-    )
-    .await;
+    question(&s).await;
     s.click("#confirm-ok").await;
     wait_unread(&s, "{}", 0, "every story read").await;
     s.click("#toasts .toast-action").await;
@@ -465,4 +448,90 @@ async fn the_window_comes_back_to_the_feed_and_the_story_it_was_left_on() {
         "{place}"
     );
     s.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_same_site_link_opens_in_the_reader_and_the_ask_setting_asks_first() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let server = news_site::news_site().await;
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let now = chrono::Utc::now();
+        let page = NewArticle {
+            url: Some(server.url("/2024/09/02/a-saved-page.html")),
+            html: "<p>Read <a id=\"same\" href=\"/2024/08/29/indian-farmers-brace-for-tariff-fallout.html\">the farmers story</a> next.</p>".into(),
+            ..story("page", "A saved page", "Read the farmers story next.", now)
+        };
+        lib.store().add_page_article(&page, now).unwrap();
+    }
+    let s = Session::start(&driver, library.path()).await;
+    click_row(&s, "A saved page").await;
+    s.wait_for(
+        &format!("return {FRAME_TEXT}.includes('farmers story')"),
+        "the page",
+    )
+    .await;
+
+    // The default: a link to the same site is read here, without a question.
+    s.frame(Some("#story-frame")).await;
+    s.click("#same").await;
+    s.frame(None).await;
+    s.wait_for(
+        &title_is("Indian Farmers Brace"),
+        "the linked story in the reader",
+    )
+    .await;
+    assert_eq!(
+        s.exec("return document.getElementById('dlg-link').open")
+            .await,
+        false
+    );
+    s.click("#btn-back").await;
+    s.wait_for(&title_is("A saved page"), "back to the page")
+        .await;
+    s.wait_for(
+        &format!("return {FRAME_TEXT}.includes('farmers story')"),
+        "its text",
+    )
+    .await;
+
+    // "Ask each time": the same click asks, and Cancel leaves the page as it was.
+    s.click("#btn-settings").await;
+    s.wait_for(
+        "return document.getElementById('dlg-settings').open",
+        "the settings",
+    )
+    .await;
+    s.exec(&set_control("set-links", "ask")).await;
+    s.click("#settings-close").await;
+    s.wait_for(
+        "return !document.getElementById('dlg-settings').open",
+        "the settings to close",
+    )
+    .await;
+    s.frame(Some("#story-frame")).await;
+    s.click("#same").await;
+    s.frame(None).await;
+    s.wait_for(
+        "return document.getElementById('dlg-link').open",
+        "the question",
+    )
+    .await;
+    s.click("#link-cancel").await;
+    s.wait_for(
+        "return !document.getElementById('dlg-link').open",
+        "the question to close",
+    )
+    .await;
+    assert_eq!(s.exec(&title_is("A saved page")).await, true);
+    s.quit().await;
+    let saved = Library::open(library.path(), LibraryConfig::default())
+        .unwrap()
+        .settings()
+        .await
+        .unwrap();
+    assert_eq!(saved.link_open, "ask");
 }

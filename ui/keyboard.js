@@ -62,17 +62,17 @@ export function keyHandler(k) {
       return;
     }
     const onControl = target && (target.tagName === 'BUTTON' || target.tagName === 'A');
-    // Outside the list (which moves its selection with them) the arrows scroll the story;
-    // Space on a button still presses it.
-    const scrolls = target?.id !== 'list';
+    // Outside the list (which moves its selection with them) and the sidebar (whose own keys
+    // they are) the arrows scroll the story; Space on a button still presses it.
+    const scrolls = target?.id !== 'list' && !target?.closest('#sources');
     switch (e.key) {
       case 'j': list.move(1); break;
       case 'k': list.move(-1); break;
       case 'ArrowDown':
-        if (scrolls) reader.scrollBy('line', 1); else list.move(1);
+        if (target?.id === 'list') list.move(1); else if (scrolls) reader.scrollBy('line', 1); else return;
         break;
       case 'ArrowUp':
-        if (scrolls) reader.scrollBy('line', -1); else list.move(-1);
+        if (target?.id === 'list') list.move(-1); else if (scrolls) reader.scrollBy('line', -1); else return;
         break;
       case 'PageDown': reader.scrollBy('page', 1); break;
       case 'PageUp': reader.scrollBy('page', -1); break;

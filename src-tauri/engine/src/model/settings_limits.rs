@@ -103,7 +103,10 @@ mod tests {
             (d.sidebar_width, l.sidebar_width),
             (d.list_width, l.list_width),
         ] {
-            assert!(range.min <= value && value <= range.max, "{value} in {range:?}");
+            assert!(
+                range.min <= value && value <= range.max,
+                "{value} in {range:?}"
+            );
         }
     }
 

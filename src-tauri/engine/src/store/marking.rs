@@ -8,24 +8,15 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{query_articles, Result, Store, StoreError, MAX_PAGE};
+use super::{query_articles, Result, Store, MAX_PAGE};
 use crate::model::{ArticleId, ArticleQuery};
 
 impl Store {
     /// Marks read every unread article the list `q` shows (its feed, folder, filter and
-    /// search, every page of it), in one transaction. Returns the ids that changed.
+    /// search, every page of it), in one transaction. Returns the ids that changed (none for a
+    /// feed that is gone: its list is empty).
     pub fn mark_query_read(&self, q: &ArticleQuery, now: DateTime<Utc>) -> Result<Vec<ArticleId>> {
         self.write(|tx| {
-            if let Some(id) = q.feed_id {
-                let exists: bool = tx.query_row(
-                    "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1)",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                if !exists {
-                    return Err(StoreError::NoSuchFeed(id));
-                }
-            }
             // The list's own query, every page of it, limited to what is still unread.
             let mut page = ArticleQuery {
                 unread_only: true,
