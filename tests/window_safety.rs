@@ -535,3 +535,62 @@ async fn a_same_site_link_opens_in_the_reader_and_the_ask_setting_asks_first() {
         .unwrap();
     assert_eq!(saved.link_open, "ask");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_feed_is_given_a_new_address_and_retried_from_its_details() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let server = news_site::news_site().await;
+    let library = tempfile::tempdir().unwrap();
+    let feed = add_feed(library.path(), "Harbour Ledger", vec![]);
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        lib.store()
+            .apply_updates(&[FeedUpdate::Failed {
+                feed_id: feed,
+                kind: "connect".into(),
+                message: "The server refused the connection".into(),
+                retry_after: None,
+                at: chrono::Utc::now(),
+            }])
+            .unwrap();
+    }
+    let s = Session::start(&driver, library.path()).await;
+    s.click(&format!("[data-details='{feed}']")).await;
+    let shown = s
+        .wait_for(
+            "return document.getElementById('dlg-feed').open && \
+             [document.getElementById('feed-retry').hidden, document.getElementById('feed-address-field').hidden]",
+            "the details",
+        )
+        .await;
+    assert_eq!(
+        shown,
+        serde_json::json!([false, true]),
+        "Retry shown, the address not yet"
+    );
+    s.click("#feed-edit-url").await;
+    s.wait_for(
+        "return document.activeElement.id === 'feed-address'",
+        "the address field, focused",
+    )
+    .await;
+    s.exec(&set_control("feed-address", &server.url("/feed.xml")))
+        .await;
+    s.click("#feed-retry").await;
+    s.wait_for(
+        "return !document.getElementById('dlg-feed').open \
+         && document.querySelectorAll('#list .row').length === 4",
+        "the feed's stories from its new address",
+    )
+    .await;
+    s.quit().await;
+    let feeds = Library::open(library.path(), LibraryConfig::default())
+        .unwrap()
+        .feeds()
+        .await
+        .unwrap();
+    assert_eq!(feeds[0].url, server.url("/feed.xml"));
+    assert!(feeds[0].error.is_none(), "{:?}", feeds[0].error);
+}
