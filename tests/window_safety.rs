@@ -594,3 +594,53 @@ async fn a_failing_feed_is_given_a_new_address_and_retried_from_its_details() {
     assert_eq!(feeds[0].url, server.url("/feed.xml"));
     assert!(feeds[0].error.is_none(), "{:?}", feeds[0].error);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_feed_picker_marks_the_feeds_already_followed_and_picks_a_new_one() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let server = news_site::news_site().await;
+    // A page offering two feeds: the site's, already followed, and a second one.
+    server.route(
+        "/two-feeds.html",
+        fixture_server::Reply::ok(
+            "text/html; charset=utf-8",
+            "<!doctype html><html><head><title>Two feeds</title>\
+             <link rel=\"alternate\" type=\"application/rss+xml\" title=\"The Harbour Ledger\" href=\"/feed.xml\">\
+             <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Second feed\" href=\"/second.xml\">\
+             </head><body><p>Hello</p></body></html>",
+        ),
+    );
+    let feed = std::fs::read(news_site::site_dir().join("feed.xml")).unwrap();
+    server.route(
+        "/second.xml",
+        fixture_server::Reply::ok("application/rss+xml", feed),
+    );
+    let library = tempfile::tempdir().unwrap();
+    Library::open(library.path(), LibraryConfig::default())
+        .unwrap()
+        .subscribe(&server.url("/feed.xml"), None)
+        .await
+        .unwrap();
+    let s = Session::start(&driver, library.path()).await;
+    s.click("#btn-add").await;
+    s.type_into("#add-url", &server.url("/two-feeds.html"))
+        .await;
+    s.click("#add-submit").await;
+    let picker = s
+        .wait_for(
+            "const c = [...document.querySelectorAll('#add-candidate-list .candidate')]; \
+             return c.length === 2 && c.map(l => [l.querySelector('input').checked, \
+               l.innerText.includes('Already subscribed')])",
+            "the two feeds to pick from",
+        )
+        .await;
+    assert_eq!(
+        picker,
+        serde_json::json!([[false, true], [true, false]]),
+        "{picker}"
+    );
+    s.press(ESCAPE).await;
+    s.quit().await;
+}
