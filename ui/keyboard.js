@@ -62,18 +62,18 @@ export function keyHandler(k) {
       return;
     }
     const onControl = target && (target.tagName === 'BUTTON' || target.tagName === 'A');
-    // Outside the list (which moves its selection with them) and the sidebar (whose own keys
-    // they are) the arrows scroll the story; Space on a button still presses it.
-    const scrolls = target?.id !== 'list' && !target?.closest('#sources');
     switch (e.key) {
       case 'j': list.move(1); break;
       case 'k': list.move(-1); break;
-      case 'ArrowDown':
-        if (target?.id === 'list') list.move(1); else if (scrolls) reader.scrollBy('line', 1); else return;
+      // In the list the arrows move its selection; in the sidebar they are its own keys;
+      // anywhere else they scroll the story. (Space on a button still presses it, below.)
+      case 'ArrowDown': case 'ArrowUp': {
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        if (target?.id === 'list') list.move(step);
+        else if (target?.closest('#sources')) return;
+        else reader.scrollBy('line', step);
         break;
-      case 'ArrowUp':
-        if (target?.id === 'list') list.move(-1); else if (scrolls) reader.scrollBy('line', -1); else return;
-        break;
+      }
       case 'PageDown': reader.scrollBy('page', 1); break;
       case 'PageUp': reader.scrollBy('page', -1); break;
       case ' ':
@@ -83,7 +83,8 @@ export function keyHandler(k) {
         else if (!reader.scrollBy('page', 1)) void k.nextUnread();
         break;
       case 'n': void k.nextUnread(); break;
-      case 'A': void k.markAllRead(); break;
+      // Shift+A only: with Caps Lock on, a plain `a` (add a subscription) also reads 'A'.
+      case 'A': if (!e.shiftKey) return; void k.markAllRead(); break;
       case 'Enter':
         if (onControl) return;
         if (!reader.activateLink()) void k.openOriginal();
