@@ -18,7 +18,7 @@ use std::time::Duration;
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::model::{ArticleQuery, FeedId};
 use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
-use helpers::{click_row, set_control, story, title_is, FRAME_TEXT};
+use helpers::{click_row, dialog_is, set_control, story, title_is, FRAME_TEXT};
 use webdriver::{Driver, Session};
 
 const ESCAPE: &str = "\u{E00C}";
@@ -157,11 +157,7 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     )
     .await;
     s.press(ESCAPE).await;
-    s.wait_for(
-        "return !document.getElementById('dlg-feed').open",
-        "the details to close",
-    )
-    .await;
+    dialog_is(&s, "dlg-feed", false).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         s.exec(&format!("return {}", in_sidebar(doomed))).await,
@@ -290,11 +286,7 @@ async fn mark_all_read_in_all_articles_asks_first_and_cancelling_changes_nothing
     assert!(text.contains("Mark 60 stories as read?"), "{text}");
     assert_eq!(focused, "confirm-cancel");
     s.press(ESCAPE).await;
-    s.wait_for(
-        "return !document.getElementById('dlg-confirm').open",
-        "the question to close",
-    )
-    .await;
+    dialog_is(&s, "dlg-confirm", false).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     wait_unread(&s, "{}", 60, "every story still unread").await;
 
@@ -500,32 +492,16 @@ async fn a_same_site_link_opens_in_the_reader_and_the_ask_setting_asks_first() {
 
     // "Ask each time": the same click asks, and Cancel leaves the page as it was.
     s.click("#btn-settings").await;
-    s.wait_for(
-        "return document.getElementById('dlg-settings').open",
-        "the settings",
-    )
-    .await;
+    dialog_is(&s, "dlg-settings", true).await;
     s.exec(&set_control("set-links", "ask")).await;
     s.click("#settings-close").await;
-    s.wait_for(
-        "return !document.getElementById('dlg-settings').open",
-        "the settings to close",
-    )
-    .await;
+    dialog_is(&s, "dlg-settings", false).await;
     s.frame(Some("#story-frame")).await;
     s.click("#same").await;
     s.frame(None).await;
-    s.wait_for(
-        "return document.getElementById('dlg-link').open",
-        "the question",
-    )
-    .await;
+    dialog_is(&s, "dlg-link", true).await;
     s.click("#link-cancel").await;
-    s.wait_for(
-        "return !document.getElementById('dlg-link').open",
-        "the question to close",
-    )
-    .await;
+    dialog_is(&s, "dlg-link", false).await;
     assert_eq!(s.exec(&title_is("A saved page")).await, true);
     s.quit().await;
     let saved = Library::open(library.path(), LibraryConfig::default())

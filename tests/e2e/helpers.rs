@@ -63,3 +63,17 @@ pub fn set_control(id: &str, value: &str) -> String {
          e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change')); return 0"
     )
 }
+
+/// Waits until the dialog `id` is open (`open` true) or closed.
+pub async fn dialog_is(s: &Session, id: &str, open: bool) {
+    let not = if open { "" } else { "!" };
+    let what = format!(
+        "the dialog {id} to be {}",
+        if open { "open" } else { "closed" }
+    );
+    s.wait_for(
+        &format!("return {not}document.getElementById({id:?}).open"),
+        &what,
+    )
+    .await;
+}
