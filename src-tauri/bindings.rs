@@ -7,7 +7,7 @@ use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{ExportFormat, FeedCandidate, ImportReport, Subscription};
 use broadsheet_engine::model::{
     Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth, Folder,
-    RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings,
+    Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings, SettingsLimits,
 };
 use ts_rs::{Config, TS};
 
@@ -44,6 +44,8 @@ fn generate() -> String {
         declare::<RefreshReport>(&cfg),
         declare::<RefreshProgress>(&cfg),
         declare::<Settings>(&cfg),
+        declare::<Range>(&cfg),
+        declare::<SettingsLimits>(&cfg),
         declare::<FeedCandidate>(&cfg),
         declare::<Subscription>(&cfg),
         declare::<ImportReport>(&cfg),

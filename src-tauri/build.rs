@@ -26,6 +26,10 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "__canary",
+    "mark_query_read",
+    "set_read_many",
+    "settings_limits",
+    "set_feed_url",
 ];
 
 fn main() {

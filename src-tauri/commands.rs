@@ -375,6 +375,30 @@ pub fn __canary(state: State<'_, AppState>) {
     }
 }
 
+/// Marks read every unread story the list `query` shows; the ids, for an undo.
+#[tauri::command]
+pub async fn mark_query_read(state: State<'_, AppState>, query: ArticleQuery) -> Result<Vec<i64>> {
+    Ok(state.library.mark_query_read(query).await?)
+}
+
+/// Marks exactly these stories read or unread (an undo of `mark_query_read`).
+#[tauri::command]
+pub async fn set_read_many(state: State<'_, AppState>, ids: Vec<i64>, read: bool) -> Result<usize> {
+    Ok(state.library.set_read_many(ids, read).await?)
+}
+
+/// Every setting's default and allowed values, which the engine owns and the window asks for.
+#[tauri::command]
+pub fn settings_limits() -> broadsheet_engine::model::SettingsLimits {
+    broadsheet_engine::model::settings_limits()
+}
+
+/// Points a feed at a new address (its details' Edit address), keeping its stories.
+#[tauri::command]
+pub async fn set_feed_url(state: State<'_, AppState>, id: i64, url: String) -> Result<()> {
+    Ok(state.library.set_feed_url(id, &url).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::may_open_externally;

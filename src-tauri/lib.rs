@@ -290,7 +290,11 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         export_article,
         get_settings,
         save_settings,
-        __canary
+        __canary,
+        mark_query_read,
+        set_read_many,
+        settings_limits,
+        set_feed_url
     ]
 }
 

@@ -6,6 +6,9 @@
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
 
+#[path = "e2e/helpers.rs"]
+mod helpers;
+
 #[path = "support/news_site.rs"]
 mod news_site;
 
@@ -15,6 +18,7 @@ use std::time::{Duration, Instant};
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
 use fixture_server::{Behaviour, Reply};
+use helpers::{click_row, set_control, story, title_is, FRAME_TEXT};
 use news_site::news_site;
 use webdriver::{Driver, Session};
 
@@ -30,31 +34,6 @@ const CLUTTER: &[&str] = &[
     "Trending topics",
     "Sign in to comment",
 ];
-
-/// A JS expression: the text of the story frame, as the reader sees it.
-const FRAME_TEXT: &str =
-    "(document.getElementById('story-frame').contentDocument?.body?.innerText ?? '')";
-
-/// JS for "the reader shows a story whose title contains X".
-fn title_is(fragment: &str) -> String {
-    format!(
-        "return document.getElementById('story-title').textContent.includes({})",
-        serde_json::to_string(fragment).unwrap()
-    )
-}
-
-/// Clicks the list's row whose text contains `title`; returns the row's element id.
-async fn click_row(s: &Session, title: &str) -> String {
-    let row = s
-        .exec(&format!(
-            "return [...document.querySelectorAll('#list .row')].find(r => r.innerText.includes({})).id",
-            serde_json::to_string(title).unwrap()
-        ))
-        .await;
-    let id = row.as_str().unwrap().to_string();
-    s.click(&format!("#{id}")).await;
-    id
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn subscribe_read_bookmark_follow_search_then_read_offline() {
@@ -264,31 +243,6 @@ const HOSTILE_HTML: &str = concat!(
     "<svg onload=\"top.__pwned=1\"><circle r=5 /></svg>",
     "<form action=\"javascript:top.__pwned=1\"><button id=form-button>Go</button></form>",
 );
-
-/// A stored story with only what a test cares about: `text` is its one paragraph.
-fn story(
-    key: &str,
-    title: &str,
-    text: &str,
-    published: chrono::DateTime<chrono::Utc>,
-) -> NewArticle {
-    NewArticle {
-        key: key.into(),
-        url: Some(format!("https://news.example/{key}.html")),
-        title: title.into(),
-        author: None,
-        published,
-        updated: None,
-        html: format!("<p>{text}</p>"),
-        text: text.into(),
-        excerpt: text.into(),
-        source_hash: key.into(),
-        site_name: None,
-        lead_image: None,
-        related: vec![],
-        images: vec![],
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_story_that_tries_to_call_the_ipc_bridge_reaches_nothing() {
@@ -763,14 +717,6 @@ async fn a_long_list_keeps_few_rows_and_loads_pages_as_it_scrolls() {
         "{toggle}"
     );
     s.quit().await;
-}
-
-/// JS: set a form control's value as a person would, then fire the events the page listens to.
-fn set_control(id: &str, value: &str) -> String {
-    format!(
-        "const e = document.getElementById({id:?}); e.value = {value:?}; \
-         e.dispatchEvent(new Event('input')); e.dispatchEvent(new Event('change')); return 0"
-    )
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -24,6 +24,9 @@
  * @typedef {import('./bindings').Subscription} Subscription
  * @typedef {import('./bindings').ImportReport} ImportReport
  * @typedef {import('./bindings').ExportFormat} ExportFormat
+ * @typedef {import('./bindings').Range} Range
+ * @typedef {import('./bindings').SettingsLimits} SettingsLimits  The engine's defaults and ranges.
+ * @typedef {Settings['link_open']} LinkOpen  How a story's link opens.
  * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
  */
 
@@ -80,6 +83,14 @@ export const setRead = (id, read) => call('set_read', { id, read });
 export const setBookmarked = (id, bookmarked) => call('set_bookmarked', { id, bookmarked });
 /** @param {number|null} feedId @returns {Promise<number>} how many were marked */
 export const markAllRead = (feedId) => call('mark_all_read', { feedId });
+/**
+ * Marks read every unread story the list `query` shows (all pages of it).
+ * @param {ArticleQuery} query @returns {Promise<number[]>} the ids marked, for an undo
+ */
+export const markQueryRead = (query) => call('mark_query_read', { query });
+/** Marks exactly these stories read or unread (an undo of markQueryRead).
+ * @param {number[]} ids @param {boolean} read @returns {Promise<number>} how many changed */
+export const setReadMany = (ids, read) => call('set_read_many', { ids, read });
 /** @param {string} url @returns {Promise<FeedCandidate[]>} */
 export const discoverFeeds = (url) => call('discover_feeds', { url });
 /** @param {string} url @param {string|null} folder @returns {Promise<Subscription>} */
@@ -123,3 +134,8 @@ export const exportArticle = (id, format) => call('export_article', { id, format
 export const getSettings = () => call('get_settings');
 /** @param {Settings} settings @returns {Promise<Settings>} what was saved (values in range) */
 export const saveSettings = (settings) => call('save_settings', { settings });
+/** Every setting's default and allowed values (the engine owns them). @returns {Promise<SettingsLimits>} */
+export const settingsLimits = () => call('settings_limits');
+/** Points a feed at a new address, keeping its stories (a bare `example.com` means https).
+ * @param {number} id @param {string} url @returns {Promise<void>} */
+export const setFeedUrl = (id, url) => call('set_feed_url', { id, url });

@@ -1,14 +1,15 @@
-// Startup, the window's state, refresh, keyboard and layout. The panes live in their own
+// Startup, the window's state, refresh and layout. The panes live in their own
 // modules (sidebar.js, list.js, reader.js); this file connects them to each other and to
 // the engine through api.js. Every call is awaited in a try/catch and errors become toasts.
 import * as api from './api.js';
 import { byId, errorText, searchWords } from './dom.js';
-import { addSubscription, anyDialogOpen, chooseLinkAction, editFeed, showShortcuts } from './dialogs.js';
-import { ArticleList } from './list.js';
+import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, editFeed, showShortcuts } from './dialogs.js';
+import { keyHandler } from './keyboard.js';
+import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
 import { isDark, onSystemThemeChange, openSettings } from './settings.js';
 import { Sidebar } from './sidebar.js';
-import { showError, toast } from './toast.js';
+import { offerUndo, settleUndo, showError, toast, undoLast } from './toast.js';
 
 /** @typedef {import('./api.js').Settings} Settings */
 /** @typedef {import('./api.js').Feed} Feed */
@@ -20,13 +21,15 @@ import { showError, toast } from './toast.js';
 const NETWORK_ERROR_KINDS = new Set(['connect', 'timeout']);
 
 const state = {
+  // Both come from the engine, which owns the defaults and ranges, before anything reads them.
   /** @type {Settings} */
-  settings: {
-    theme: 'system', text_size: 18, font: 'serif', refresh_minutes: 30, retention_days: 90,
-    image_budget_mb: 500, sidebar_width: 240, list_width: 360,
-  },
+  settings: /** @type {any} */ (null),
+  /** @type {import('./api.js').SettingsLimits} */
+  limits: /** @type {any} */ (null),
   /** @type {Feed[]} */
   feeds: [],
+  /** Feeds unsubscribed while their Undo is still offered: hidden, not yet removed. */
+  hiddenFeeds: /** @type {Set<number>} */ (new Set()),
   /** @type {string[]} */
   folders: [],
   /** @type {'all'|'unread'|'bookmarked'} */
@@ -52,7 +55,7 @@ const sidebar = new Sidebar(byId('sources', HTMLElement), {
   onSelect: (source) => {
     setPane('list');
     void showList();
-    void source;
+    remember(sourceKey(source), 0);
   },
   onEdit: (feed) => void editFeedDetails(feed),
 });
@@ -66,10 +69,50 @@ const reader = new Reader({
   onShown: (view) => {
     setPane('reader');
     list.update(view.id, { read: view.read, bookmarked: view.bookmarked });
+    remember(state.settings.last_source, view.id);
   },
-  onLink: (url) => void linkActivated(url),
+  onLink: (url, how) => void linkActivated(url, how),
   onKey: (e) => onKey(e),
 });
+
+/** @param {Source} source @returns {string} the source as the sidebar's data-source names it */
+function sourceKey(source) {
+  if (source.kind === 'feed') return `feed:${source.id}`;
+  if (source.kind === 'folder') return `folder:${source.name}`;
+  return source.kind;
+}
+
+/** @param {string} key @returns {Source|null} the source a key names, if it still exists */
+function sourceOf(key) {
+  if (key === 'all' || key === 'unread' || key === 'bookmarks') return { kind: key };
+  if (key.startsWith('feed:')) {
+    const id = Number(key.slice(5));
+    return state.feeds.some((f) => f.id === id) ? { kind: 'feed', id } : null;
+  }
+  if (key.startsWith('folder:')) {
+    const name = key.slice(7);
+    return state.folders.includes(name) ? { kind: 'folder', name } : null;
+  }
+  return null;
+}
+
+/** @type {number|undefined} */
+let rememberTimer;
+
+/**
+ * Keeps where the person is (the list's source and the open story), so the next start comes
+ * back to it. Saved a moment later, so reading quickly through stories saves once.
+ * @param {string} source @param {number} article
+ */
+function remember(source, article) {
+  if (!state.settings) return;
+  if (state.settings.last_source === source && state.settings.last_article === article) return;
+  state.settings = { ...state.settings, last_source: source, last_article: article };
+  clearTimeout(rememberTimer);
+  rememberTimer = window.setTimeout(() => {
+    api.saveSettings(state.settings).catch(showError);
+  }, 800);
+}
 
 /** Which pane a narrow window shows. @param {'sidebar'|'list'|'reader'} pane */
 function setPane(pane) {
@@ -105,13 +148,16 @@ function emptyText() {
   return { title: 'No articles yet', text: 'New stories appear here after a refresh.' };
 }
 
-/** Reloads the list for the current source. @param {boolean} [keep] keep the selection */
-async function showList(keep = false) {
+/**
+ * Reloads the list for the current source.
+ * @param {boolean} [keep] keep the selection @param {number|null} [keepId] or select this story
+ */
+async function showList(keep = false, keepId = null) {
   byId('list-title', HTMLElement).textContent = state.search.trim()
     ? `Search: ${state.search.trim()}`
     : sidebar.title(sidebar.source);
   const current = keep ? list.current() : null;
-  await list.show(currentQuery(), searchWords(state.search), emptyText(), current ? current.id : null);
+  await list.show(currentQuery(), searchWords(state.search), emptyText(), current ? current.id : keepId);
 }
 
 /** @param {'all'|'unread'|'bookmarked'} filter */
@@ -191,8 +237,14 @@ async function exportStory(format) {
   }
 }
 
-/** A link in the story was activated: read it here, or in the browser. @param {string} url */
-async function linkActivated(url) {
+/**
+ * A link in the story was activated: read it here, or in the browser, as the person chose in
+ * the settings (`link_open`). `how` says what the click asked for: `default`, `other` (with a
+ * modifier key: the other way than the setting's), `browser` (a middle click) or `related`
+ * (one of the story's related links).
+ * @param {string} url @param {import('./reader.js').LinkHow} how
+ */
+async function linkActivated(url, how) {
   let absolute;
   try {
     absolute = new URL(url, reader.view?.url ?? undefined).href;
@@ -209,23 +261,94 @@ async function linkActivated(url) {
     await api.openExternal(absolute).catch(showError);
     return;
   }
-  const choice = await chooseLinkAction(absolute);
+  const choice = how === 'browser' ? 'browser' : await linkChoice(absolute, how);
   if (choice === 'here') await reader.follow(absolute);
   if (choice === 'browser') await api.openExternal(absolute).catch(showError);
 }
 
+/**
+ * Where a story's link opens under the `link_open` setting; a modifier key turns it round.
+ * @param {string} url absolute @param {import('./reader.js').LinkHow} how
+ * @returns {Promise<'here'|'browser'|null>}
+ */
+async function linkChoice(url, how) {
+  const setting = state.settings.link_open;
+  if (setting === 'ask') return how === 'other' ? 'browser' : chooseLinkAction(url);
+  /** @type {'here'|'browser'} */
+  let choice;
+  if (setting === 'broadsheet') choice = 'here';
+  else if (setting === 'browser') choice = 'browser';
+  else choice = how === 'related' || sameSite(url, reader.view?.url ?? null) ? 'here' : 'browser';
+  if (how === 'other') return choice === 'here' ? 'browser' : 'here';
+  return choice;
+}
+
+/**
+ * Whether two addresses are on the same site: the same host, ignoring a leading `www.`.
+ * @param {string} a @param {string|null} b
+ */
+function sameSite(a, b) {
+  if (!b) return false;
+  try {
+    const host = (/** @type {string} */ u) => new URL(u).host.replace(/^www\./, '');
+    return host(a) === host(b);
+  } catch {
+    return false;
+  }
+}
+
+/** How many stories the list could show at once: "a screenful". */
+function screenful() {
+  return Math.max(1, Math.floor(byId('list', HTMLElement).clientHeight / ROW_HEIGHT));
+}
+
+/** How many unread stories the list shows, as far as the window knows before asking. */
+function unreadShown() {
+  const source = sidebar.source;
+  const noFilter = !state.search.trim() && state.filter !== 'bookmarked' && source.kind !== 'bookmarks';
+  if (noFilter && (source.kind === 'all' || source.kind === 'unread')) {
+    return state.feeds.reduce((n, f) => n + f.unread, 0);
+  }
+  return list.items.filter((a) => !a.read).length;
+}
+
+/**
+ * Marks read exactly what the list shows (its source, filter and search) in one engine call,
+ * says how many, and offers Undo, which marks exactly those stories unread again. In "All
+ * articles", marking more than a screenful asks first.
+ */
 async function markAllRead() {
   const source = sidebar.source;
-  const feedId = source.kind === 'feed' ? source.id : null;
+  const estimate = unreadShown();
+  if (estimate === 0 && list.complete) {
+    toast('Nothing here is unread.');
+    return;
+  }
+  if ((source.kind === 'all' || source.kind === 'unread') && estimate > screenful()) {
+    const yes = await confirmAction({
+      title: `Mark ${estimate} stories as read?`,
+      text: 'Every unread story in this list becomes read. Bookmarks stay as they are, and Undo puts them back.',
+      action: 'Mark as read',
+    });
+    if (!yes) return;
+  }
   try {
-    if (source.kind === 'folder') {
-      await Promise.all(state.feeds.filter((f) => f.folder === source.name).map((f) => api.markAllRead(f.id)));
-    } else {
-      await api.markAllRead(feedId);
-    }
+    const ids = await api.markQueryRead(currentQuery());
     list.markAllShownRead();
     await loadFeeds();
     await showList(true);
+    if (ids.length === 0) {
+      toast('Nothing here was unread.');
+      return;
+    }
+    offerUndo(`Marked ${ids.length} ${ids.length === 1 ? 'story' : 'stories'} as read.`, {
+      undo: async () => {
+        await api.setReadMany(ids, false);
+        if (reader.view && ids.includes(reader.view.id)) reader.patch({ read: false });
+        await loadFeeds();
+        await showList(true);
+      },
+    });
   } catch (err) {
     showError(err);
   }
@@ -236,9 +359,9 @@ async function markAllRead() {
 async function loadFeeds() {
   try {
     const [feeds, folders] = await Promise.all([api.listFeeds(), api.listFolders()]);
-    state.feeds = feeds;
+    state.feeds = feeds.filter((f) => !state.hiddenFeeds.has(f.id));
     state.folders = folders.map((f) => f.name);
-    sidebar.render(feeds, folders);
+    sidebar.render(state.feeds, folders);
     byId('welcome', HTMLElement).hidden = feeds.length > 0 || list.items.length > 0;
     app.classList.toggle('is-welcome', feeds.length === 0 && list.items.length === 0);
   } catch (err) {
@@ -248,7 +371,7 @@ async function loadFeeds() {
 
 async function addFeed() {
   if (anyDialogOpen()) return;
-  const sub = await addSubscription(state.folders);
+  const sub = await addSubscription(state.folders, state.feeds.map((f) => f.url));
   if (!sub) return;
   toast(sub.created ? `Subscribed to ${sub.title}.` : `You already follow ${sub.title}.`);
   await loadFeeds();
@@ -260,6 +383,11 @@ async function addFeed() {
 /** @param {Feed} feed */
 async function editFeedDetails(feed) {
   const changed = await editFeed(feed, state.folders);
+  if (changed === 'unsubscribe') {
+    await unsubscribe(feed);
+    return;
+  }
+  if (changed === 'retry') await refreshFeed(feed);
   if (!changed) return;
   await loadFeeds();
   if (sidebar.source.kind === 'feed' && !state.feeds.some((f) => f.id === feed.id)) {
@@ -267,6 +395,36 @@ async function editFeedDetails(feed) {
   } else {
     await showList(true);
   }
+}
+
+/**
+ * Unsubscribes with an Undo. The feed is hidden at once and removed from the library only when
+ * the Undo is no longer offered (its time ran out, another undoable action replaced it, or the
+ * window closes). Chosen over removing at once and restoring: a restore would need the engine
+ * to bring back deleted stories with their read state, while a delayed removal fails safe (if
+ * the app dies before it, the feed is still there, and nothing was lost).
+ * @param {Feed} feed
+ */
+async function unsubscribe(feed) {
+  state.hiddenFeeds.add(feed.id);
+  await loadFeeds();
+  if (sidebar.source.kind === 'feed' && sidebar.source.id === feed.id) sidebar.select({ kind: 'all' });
+  offerUndo(`Unsubscribed from ${feed.title}.`, {
+    undo: async () => {
+      state.hiddenFeeds.delete(feed.id);
+      await loadFeeds();
+      sidebar.select({ kind: 'feed', id: feed.id });
+    },
+    settle: async () => {
+      try {
+        await api.unsubscribe(feed.id);
+      } finally {
+        state.hiddenFeeds.delete(feed.id);
+        await loadFeeds();
+        await showList(true);
+      }
+    },
+  });
 }
 
 async function importOpml() {
@@ -328,6 +486,18 @@ async function refresh() {
   }
 }
 
+/** Refreshes one feed now (its details' Retry) and says how it went. @param {Feed} feed */
+async function refreshFeed(feed) {
+  try {
+    const report = await api.refresh(feed.id, () => {});
+    const error = report.errors[0];
+    if (error) toast(`${feed.title} could not be refreshed: ${error.message}`, 'error');
+    else toast(`${feed.title} is up to date.`);
+  } catch (err) {
+    showError(err);
+  }
+}
+
 function updateOffline() {
   byId('offline', HTMLElement).hidden = navigator.onLine && !state.networkDown;
 }
@@ -354,12 +524,15 @@ function applySettings(s) {
 
 /**
  * A draggable, keyboard-operable divider between two panes; the width is saved on release.
- * @param {string} id @param {'sidebar_width'|'list_width'} key @param {number} min @param {number} max
+ * Its range is the engine's, read when it is used (the limits arrive after wiring).
+ * @param {string} id @param {'sidebar_width'|'list_width'} key
  */
-function splitter(id, key, min, max) {
+function splitter(id, key) {
   const el = byId(id, HTMLElement);
+  const range = () => state.limits?.[key] ?? { min: 0, max: 10_000 };
   const cssVar = key === 'sidebar_width' ? '--sidebar-width' : '--list-width';
   const set = (/** @type {number} */ width) => {
+    const { min, max } = range();
     const clamped = Math.round(Math.max(min, Math.min(max, width)));
     state.settings = { ...state.settings, [key]: clamped };
     app.style.setProperty(cssVar, `${clamped}px`);
@@ -372,8 +545,6 @@ function splitter(id, key, min, max) {
       showError(err);
     }
   };
-  el.setAttribute('aria-valuemin', String(min));
-  el.setAttribute('aria-valuemax', String(max));
   el.addEventListener('pointerdown', (e) => {
     el.setPointerCapture(e.pointerId);
     const startX = e.clientX;
@@ -400,55 +571,57 @@ function splitter(id, key, min, max) {
 
 // ----- keyboard -----
 
-/** @param {KeyboardEvent} e */
-function onKey(e) {
-  // Copy what is selected in the story, unless the window has a selection of its own.
-  const inField = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
-  if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'c' && !inField
-    && (window.getSelection()?.isCollapsed ?? true) && reader.copySelection()) {
-    e.preventDefault();
-    return;
-  }
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (anyDialogOpen()) return;
-  const target = /** @type {HTMLElement|null} */ (e.target instanceof HTMLElement ? e.target : null);
-  const typing = target && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
-  if (typing) {
-    if (e.key === 'Escape' && target instanceof HTMLInputElement && target.id === 'search') {
-      target.value = '';
-      state.search = '';
-      target.blur();
-      byId('list', HTMLElement).focus();
-      void showList();
-      e.preventDefault();
+const onKey = keyHandler({
+  list,
+  reader,
+  clearSearch: (field) => {
+    field.value = '';
+    state.search = '';
+    field.blur();
+    byId('list', HTMLElement).focus();
+    void showList();
+  },
+  focusSearch: () => byId('search', HTMLInputElement).focus(),
+  openOriginal,
+  toggleBookmark,
+  toggleRead,
+  refresh,
+  addFeed,
+  escape,
+  undo: async () => { await undoLast(); },
+  nextUnread,
+  markAllRead,
+  textSize,
+});
+
+/**
+ * Opens the next unread article after the selected one, loading further pages of the list as
+ * needed, then from the top; says so when nothing in the list is unread.
+ */
+async function nextUnread() {
+  const after = list.selected;
+  for (;;) {
+    const i = list.items.findIndex((a, index) => index > after && !a.read && a.id !== reader.view?.id);
+    if (i >= 0) {
+      list.select(i, true);
+      return;
     }
-    return;
+    if (list.complete) break;
+    const before = list.items.length;
+    await list.loadMore();
+    if (list.items.length === before) break;
   }
-  const onControl = target && (target.tagName === 'BUTTON' || target.tagName === 'A');
-  switch (e.key) {
-    case 'j': case 'ArrowDown':
-      if (e.key === 'ArrowDown' && target?.id !== 'list') return;
-      list.move(1); break;
-    case 'k': case 'ArrowUp':
-      if (e.key === 'ArrowUp' && target?.id !== 'list') return;
-      list.move(-1); break;
-    case 'Enter':
-      if (onControl) return;
-      if (!reader.activateLink()) void openOriginal();
-      break;
-    case 'l': if (!reader.cycleLink(1)) return; break;
-    case 'L': if (!reader.cycleLink(-1)) return; break;
-    case 'o': void openOriginal(); break;
-    case 'b': void toggleBookmark(); break;
-    case 'm': void toggleRead(); break;
-    case 'r': void refresh(); break;
-    case '/': byId('search', HTMLInputElement).focus(); break;
-    case 'a': void addFeed(); break;
-    case '?': showShortcuts(); break;
-    case 'Escape': void escape(); break;
-    default: return;
-  }
-  e.preventDefault();
+  const first = list.items.findIndex((a, index) => index < after && !a.read);
+  if (first >= 0) list.select(first, true);
+  else toast('Nothing unread left in this list.');
+}
+
+/** Makes the story's text a step larger or smaller, and keeps it. @param {number} step */
+function textSize(step) {
+  const size = state.settings.text_size + step;
+  if (size < state.limits.text_size.min || size > state.limits.text_size.max) return;
+  applySettings({ ...state.settings, text_size: size });
+  void api.saveSettings(state.settings).then(applySettings, showError);
 }
 
 async function escape() {
@@ -465,6 +638,9 @@ async function escape() {
 
 function wire() {
   document.addEventListener('keydown', onKey);
+  // An action whose Undo is still offered becomes final when the window goes (best effort: if
+  // the call does not get through, the action is simply not done, which loses nothing).
+  window.addEventListener('pagehide', () => void settleUndo());
   /** @param {string} id @param {() => unknown} f */
   const click = (id, f) => byId(id, HTMLButtonElement).addEventListener('click', () => void f());
   click('btn-add', addFeed);
@@ -474,7 +650,7 @@ function wire() {
   click('welcome-import', importOpml);
   click('btn-export', exportOpml);
   click('btn-shortcuts', showShortcuts);
-  click('btn-settings', () => openSettings(state.settings, applySettings));
+  click('btn-settings', () => openSettings(state.settings, state.limits, applySettings));
   click('btn-mark-all', markAllRead);
   click('filter-all', () => setFilter('all'));
   click('filter-unread', () => setFilter('unread'));
@@ -506,11 +682,24 @@ function wire() {
     }
   });
 
-  splitter('split-sidebar', 'sidebar_width', 180, 420);
-  splitter('split-list', 'list_width', 260, 640);
+  splitter('split-sidebar', 'sidebar_width');
+  splitter('split-list', 'list_width');
   window.addEventListener('online', updateOffline);
   window.addEventListener('offline', updateOffline);
   onSystemThemeChange(() => applySettings(state.settings));
+}
+
+/** Shows the source and the story the person left last time (if they still exist). */
+async function comeBack() {
+  const { last_source: key, last_article: article } = state.settings ?? {};
+  const source = key ? sourceOf(key) : null;
+  // Selecting shows that source's list too; the list is then drawn once more, keeping the story.
+  if (source && source.kind !== 'all') sidebar.select(source);
+  await showList(false, article || null);
+  if (!article) return;
+  const index = list.items.findIndex((a) => a.id === article);
+  if (index >= 0) list.select(index, true);
+  else await reader.open(article);
 }
 
 async function start() {
@@ -520,12 +709,18 @@ async function start() {
     if (update.pictures > 0) void reader.picturesArrived();
   });
   try {
+    state.limits = await api.settingsLimits();
+    state.settings = state.limits.defaults;
+    for (const [id, key] of /** @type {const} */ ([['split-sidebar', 'sidebar_width'], ['split-list', 'list_width']])) {
+      byId(id, HTMLElement).setAttribute('aria-valuemin', String(state.limits[key].min));
+      byId(id, HTMLElement).setAttribute('aria-valuemax', String(state.limits[key].max));
+    }
     applySettings(await api.getSettings());
   } catch (err) {
     showError(err);
   }
   await loadFeeds();
-  await showList();
+  await comeBack();
   // A list with stories but no feeds (only saved pages) is not a first run.
   byId('welcome', HTMLElement).hidden = state.feeds.length > 0 || list.items.length > 0;
   app.classList.toggle('is-welcome', state.feeds.length === 0 && list.items.length === 0);

@@ -210,7 +210,26 @@ image_budget_mb: number,
 /**
  * Widths of the sidebar and the article list, in CSS pixels.
  */
-sidebar_width: number, list_width: number, };
+sidebar_width: number, list_width: number, 
+/**
+ * How a click on a story's link opens it: `auto`, `broadsheet`, `browser` or `ask`.
+ */
+link_open: "auto" | "broadsheet" | "browser" | "ask", 
+/**
+ * Where the person was when the window last closed: the list's source (`all`, `unread`,
+ * `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
+ */
+last_source: string, last_article: number, };
+
+/**
+ * A whole-number setting's allowed values, both ends included.
+ */
+export type Range = { min: number, max: number, };
+
+/**
+ * Everything the window needs to offer the settings: the defaults, the ranges, the choices.
+ */
+export type SettingsLimits = { defaults: Settings, text_size: Range, refresh_minutes: Range, retention_days: Range, image_budget_mb: Range, sidebar_width: Range, list_width: Range, themes: Array<Settings["theme"]>, fonts: Array<Settings["font"]>, link_open: Array<Settings["link_open"]>, };
 
 /**
  * A feed found for a site, before subscribing.

@@ -1,5 +1,7 @@
 // The modal dialogs: add a subscription (with a choice when a site offers several feeds), a
-// feed's details (rename, folder, full story, unsubscribe), and what to do with a link.
+// feed's details (rename, folder, full story, unsubscribe), what to do with a link, and the
+// in-window confirmation every destructive or bulk action asks first. `window.confirm` is never
+// used: it goes to a dialog plugin the window is not granted, which answers yes.
 import * as api from './api.js';
 import { byId, errorText, h, replace } from './dom.js';
 import { showError } from './toast.js';
@@ -18,9 +20,10 @@ export function anyDialogOpen() {
 /**
  * The Add subscription dialog. Resolves with the subscription, or null when cancelled.
  * @param {string[]} folders existing folder names to suggest
+ * @param {string[]} subscribed the addresses of the feeds already followed, marked in the picker
  * @returns {Promise<Subscription|null>}
  */
-export function addSubscription(folders) {
+export function addSubscription(folders, subscribed = []) {
   const dlg = dialog('dlg-add');
   const form = byId('add-form', HTMLFormElement);
   const url = byId('add-url', HTMLInputElement);
@@ -70,11 +73,15 @@ export function addSubscription(folders) {
           if (found.length > 1) {
             discoveredFor = input;
             candidates.hidden = false;
+            // The first feed not yet followed is chosen to begin with.
+            const first = Math.max(0, found.findIndex((c) => !subscribed.includes(c.url)));
             replace(candidateList, found.map((c, i) => h('label', { class: 'check candidate' }, [
-              h('input', { type: 'radio', name: 'candidate', value: c.url, checked: i === 0 }),
+              h('input', { type: 'radio', name: 'candidate', value: c.url, checked: i === first }),
               h('span', {}, [
                 h('span', { class: 'candidate-title' }, [c.title ?? c.url]),
                 h('span', { class: 'candidate-url' }, [c.url]),
+                ...(subscribed.includes(c.url)
+                  ? [h('span', { class: 'candidate-subscribed' }, ['Already subscribed'])] : []),
               ]),
             ])));
             status.textContent = '';
@@ -101,9 +108,43 @@ export function addSubscription(folders) {
 }
 
 /**
- * A feed's details. Resolves true when something changed.
- * @param {Feed} feed @param {string[]} folders
+ * Asks before an action that would lose something or change much at once. Cancel has the
+ * focus, so Enter or Esc straight away changes nothing. Resolves true only for the action.
+ * @param {{title: string, text: string, action: string}} ask the question, what goes and what
+ *   stays, and the action button's label
  * @returns {Promise<boolean>}
+ */
+export function confirmAction(ask) {
+  const dlg = dialog('dlg-confirm');
+  const ok = byId('confirm-ok', HTMLButtonElement);
+  const cancel = byId('confirm-cancel', HTMLButtonElement);
+  byId('confirm-title', HTMLElement).textContent = ask.title;
+  byId('confirm-text', HTMLElement).textContent = ask.text;
+  ok.textContent = ask.action;
+  return new Promise((resolve) => {
+    const finish = (/** @type {boolean} */ yes) => {
+      ok.removeEventListener('click', onOk);
+      cancel.removeEventListener('click', onCancel);
+      dlg.removeEventListener('cancel', onCancel);
+      if (dlg.open) dlg.close();
+      resolve(yes);
+    };
+    const onOk = () => finish(true);
+    const onCancel = (/** @type {Event} */ e) => { e.preventDefault(); finish(false); };
+    ok.addEventListener('click', onOk);
+    cancel.addEventListener('click', onCancel);
+    dlg.addEventListener('cancel', onCancel);
+    dlg.showModal();
+    cancel.focus();
+  });
+}
+
+/**
+ * A feed's details. Resolves 'saved' when something changed, 'unsubscribe' when the person
+ * confirmed unsubscribing (the caller does it, with an undo), 'retry' when they asked to
+ * refresh the feed now (after any change was saved), null when nothing changed.
+ * @param {Feed} feed @param {string[]} folders
+ * @returns {Promise<'saved'|'unsubscribe'|'retry'|null>}
  */
 export function editFeed(feed, folders) {
   const dlg = dialog('dlg-feed');
@@ -120,40 +161,70 @@ export function editFeed(feed, folders) {
   name.value = feed.title;
   folder.value = feed.folder ?? '';
   full.checked = feed.full_story;
+  const address = byId('feed-address', HTMLInputElement);
+  const addressField = byId('feed-address-field', HTMLElement);
+  const editUrl = byId('feed-edit-url', HTMLButtonElement);
+  const retry = byId('feed-retry', HTMLButtonElement);
+  address.value = feed.url;
+  addressField.hidden = true;
+  editUrl.hidden = false;
+  // Retry is offered when the last refresh failed; Edit address always (a feed may move).
+  retry.hidden = !feed.error;
 
   return new Promise((resolve) => {
-    const finish = (/** @type {boolean} */ changed) => {
+    const finish = (/** @type {'saved'|'unsubscribe'|'retry'|null} */ changed) => {
       form.removeEventListener('submit', onSave);
+      retry.removeEventListener('click', onRetry);
+      editUrl.removeEventListener('click', onEditUrl);
       byId('feed-cancel', HTMLButtonElement).removeEventListener('click', onCancel);
       byId('feed-delete', HTMLButtonElement).removeEventListener('click', onDelete);
       dlg.removeEventListener('cancel', onCancel);
       if (dlg.open) dlg.close();
       resolve(changed);
     };
-    const onCancel = (/** @type {Event} */ e) => { e.preventDefault(); finish(false); };
-    const onSave = async (/** @type {Event} */ e) => {
-      e.preventDefault();
+    const onCancel = (/** @type {Event} */ e) => { e.preventDefault(); finish(null); };
+    /** Saves what changed; true when it all was. @returns {Promise<boolean>} */
+    const save = async () => {
       try {
+        const url = address.value.trim();
+        if (url && url !== feed.url) await api.setFeedUrl(feed.id, url);
         const title = name.value.trim();
         if (title !== feed.title) await api.renameFeed(feed.id, title || null);
         const newFolder = folder.value.trim() || null;
         if (newFolder !== feed.folder) await api.moveFeed(feed.id, newFolder);
         if (full.checked !== feed.full_story) await api.setFullStory(feed.id, full.checked);
-        finish(true);
+        return true;
       } catch (err) {
         showError(err);
+        return false;
       }
+    };
+    const onSave = async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      if (await save()) finish('saved');
+    };
+    const onRetry = async () => {
+      if (await save()) finish('retry');
+    };
+    const onEditUrl = () => {
+      addressField.hidden = false;
+      editUrl.hidden = true;
+      address.focus();
+      address.select();
     };
     const onDelete = async () => {
-      if (!window.confirm(`Unsubscribe from “${feed.title}”? Its bookmarked stories are kept.`)) return;
-      try {
-        await api.unsubscribe(feed.id);
-        finish(true);
-      } catch (err) {
-        showError(err);
-      }
+      const yes = await confirmAction({
+        title: `Unsubscribe from “${feed.title}”?`,
+        text: `Its ${feed.unread > 0 ? `stories (${feed.unread} unread)` : 'stories'} leave your library; `
+          + 'your bookmarked stories from it are kept.',
+        action: 'Unsubscribe',
+      });
+      if (yes) finish('unsubscribe');
+      else byId('feed-delete', HTMLButtonElement).focus();
     };
     form.addEventListener('submit', onSave);
+    retry.addEventListener('click', onRetry);
+    editUrl.addEventListener('click', onEditUrl);
     byId('feed-cancel', HTMLButtonElement).addEventListener('click', onCancel);
     byId('feed-delete', HTMLButtonElement).addEventListener('click', onDelete);
     dlg.addEventListener('cancel', onCancel);

@@ -1,19 +1,26 @@
 // The reader: one stored story at a time, with a browser-like Back/Forward history.
 // The story's HTML (sanitized by the engine) is shown in an <iframe sandbox> WITHOUT
-// allow-scripts, so nothing in it can run; the frame takes no pointer events and the reader
-// resolves clicks on its links itself. Titles, bylines and related links are set as text, never as markup.
+// allow-scripts, so nothing in it can run; the frame takes no pointer events and story-frame.js
+// resolves clicks on its links and selection from the window. Titles, bylines and related
+// links are set as text, never as markup.
 import * as api from './api.js';
 import { byId, h, longTime, replace } from './dom.js';
+import { copySelection, wireStoryPointer } from './story-frame.js';
 import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').ArticleView} ArticleView */
 /** @typedef {{dark: boolean, font: 'serif'|'sans', size: number}} Appearance */
+/**
+ * What a link's activation asked for: `default`, `other` (a modifier key: the other way than
+ * the setting's), `browser` (a middle click) or `related` (one of the story's related links).
+ * @typedef {'default'|'other'|'browser'|'related'} LinkHow
+ */
 
 export class Reader {
   /**
    * @param {{
    *   onShown: (view: ArticleView) => void,
-   *   onLink: (url: string) => void,
+   *   onLink: (url: string, how: LinkHow) => void,
    *   onKey: (e: KeyboardEvent) => void,
    * }} hooks onShown after a story is displayed; onLink when a link in the story is
    *   activated; onKey for keys pressed while the story has focus
@@ -37,110 +44,17 @@ export class Reader {
     this.linkIndex = -1;
     this.frame.addEventListener('load', () => this.frameLoaded());
     window.addEventListener('resize', () => this.fitFrame());
-    // WebKit runs no listener at all inside a frame without allow-scripts, not even the
-    // parent's, so the frame takes no pointer events (CSS) and clicks are resolved here: the
-    // point under the pointer, looked up in the story's document.
-    const story = byId('story', HTMLElement);
-    const linkAt = (/** @type {MouseEvent} */ e) => {
-      const doc = this.frame.contentDocument;
-      const rect = this.frame.getBoundingClientRect();
-      if (!doc || e.clientX < rect.left || e.clientX > rect.right || e.clientY < rect.top || e.clientY > rect.bottom) return null;
-      const el = doc.elementFromPoint(e.clientX - rect.left, e.clientY - rect.top);
-      return el ? el.closest('a[href]') : null;
-    };
-    const onClick = (/** @type {MouseEvent} */ e) => {
-      const link = linkAt(e);
-      if (!link) return;
-      e.preventDefault();
-      const href = link.getAttribute('href');
-      if (href) this.hooks.onLink(href);
-    };
-    story.addEventListener('click', onClick);
-    story.addEventListener('auxclick', onClick);
-    story.addEventListener('mousemove', (e) => {
-      story.classList.toggle('over-link', linkAt(e) !== null);
-    });
-    this.selectWithPointer(story, linkAt);
+    // Clicks and selection over the script-less frame are resolved from the window.
+    wireStoryPointer(byId('story', HTMLElement), this.frame, (href, how) => this.hooks.onLink(href, how));
     byId('btn-back', HTMLButtonElement).addEventListener('click', () => void this.back());
     byId('btn-forward', HTMLButtonElement).addEventListener('click', () => void this.forward());
     // No story yet: its actions start disabled.
     this.updateToolbar();
   }
 
-  /**
-   * Text selection in the story with the mouse, done from here for the same reason as clicks:
-   * drag to select, double-click for a word, triple-click for a paragraph. `copySelection`
-   * copies it.
-   * @param {HTMLElement} story @param {(e: MouseEvent) => Element|null} linkAt
-   */
-  selectWithPointer(story, linkAt) {
-    /** @type {{node: Node, offset: number}|null} */
-    let anchor = null;
-    const caretAt = (/** @type {MouseEvent} */ e) => {
-      const doc = this.frame.contentDocument;
-      const rect = this.frame.getBoundingClientRect();
-      if (!doc || e.clientX < rect.left || e.clientX > rect.right || e.clientY < rect.top || e.clientY > rect.bottom) return null;
-      const range = doc.caretRangeFromPoint(e.clientX - rect.left, e.clientY - rect.top);
-      return range ? { node: range.startContainer, offset: range.startOffset } : null;
-    };
-    story.addEventListener('mousedown', (e) => {
-      if (e.button !== 0) return;
-      const caret = caretAt(e);
-      if (!caret) return;
-      const selection = this.frame.contentDocument?.getSelection();
-      if (!selection) return;
-      // Keep the window's own selection out of the way while the story's is made.
-      window.getSelection()?.removeAllRanges();
-      e.preventDefault();
-      if (e.detail >= 2) {
-        selection.collapse(caret.node, caret.offset);
-        const unit = e.detail === 2 ? 'word' : 'paragraphboundary';
-        selection.modify('move', 'backward', unit);
-        selection.modify('extend', 'forward', unit);
-        anchor = null;
-        return;
-      }
-      if (e.shiftKey && selection.anchorNode) {
-        selection.extend(caret.node, caret.offset);
-      } else if (!linkAt(e)) {
-        selection.collapse(caret.node, caret.offset);
-      }
-      anchor = linkAt(e) ? null : caret;
-    });
-    window.addEventListener('mousemove', (e) => {
-      if (!anchor || (e.buttons & 1) === 0) {
-        anchor = null;
-        return;
-      }
-      const caret = caretAt(e);
-      if (caret) this.frame.contentDocument?.getSelection()?.setBaseAndExtent(anchor.node, anchor.offset, caret.node, caret.offset);
-    });
-    window.addEventListener('mouseup', () => { anchor = null; });
-  }
-
-  /** The text selected in the story, or '' when nothing is. */
-  selectedText() {
-    return this.frame.contentDocument?.getSelection()?.toString() ?? '';
-  }
-
-  /**
-   * Copies the story's selected text to the clipboard (Ctrl+C or Cmd+C while the window has
-   * focus, which it always keeps). Returns false when nothing in the story is selected.
-   */
+  /** Copies the story's selected text; false when nothing in it is selected (story-frame.js). */
   copySelection() {
-    const text = this.selectedText();
-    if (!text) return false;
-    // A hidden field in the window, so the copy command has something of its own to copy.
-    const field = document.createElement('textarea');
-    field.value = text;
-    field.setAttribute('aria-hidden', 'true');
-    field.className = 'visually-hidden';
-    document.body.append(field);
-    field.select();
-    const copied = document.execCommand('copy');
-    field.remove();
-    byId('story-status', HTMLElement).textContent = copied ? 'Copied the selected text.' : 'Could not copy the selected text.';
-    return true;
+    return copySelection(this.frame);
   }
 
   /**
@@ -273,7 +187,10 @@ export class Reader {
     replace(byId('related-list', HTMLElement), view.related.map((link) => h('li', {}, [
       h('button', {
         class: 'related-link', type: 'button',
-        onclick: () => void this.follow(link.url),
+        onclick: (/** @type {Event} */ e) => {
+          const turned = e instanceof MouseEvent && (e.ctrlKey || e.metaKey || e.shiftKey);
+          this.hooks.onLink(link.url, turned ? 'other' : 'related');
+        },
       }, [
         h('span', { class: 'related-link-title' }, [link.title || link.url]),
         h('span', { class: 'related-link-host' }, [hostOf(link.url) ?? '']),
@@ -335,7 +252,7 @@ export class Reader {
   activateLink() {
     const href = this.storyLinks()[this.linkIndex]?.getAttribute('href');
     if (!href) return false;
-    this.hooks.onLink(href);
+    this.hooks.onLink(href, 'default');
     return true;
   }
 
@@ -346,6 +263,20 @@ export class Reader {
     root.classList.toggle('sans', this.appearance.font === 'sans');
     root.style.fontSize = `${this.appearance.size}px`;
     this.fitFrame();
+  }
+
+  /**
+   * Scrolls the story by a line or a page (up when `direction` is negative). Returns false when
+   * it could not move (no story, or already at that end).
+   * @param {'line'|'page'} unit @param {number} direction
+   */
+  scrollBy(unit, direction) {
+    const el = this.scroll;
+    if (!this.view || el.hidden) return false;
+    const before = el.scrollTop;
+    const step = unit === 'line' ? 40 : Math.max(40, el.clientHeight - 60);
+    el.scrollTop = before + Math.sign(direction) * step;
+    return el.scrollTop !== before;
   }
 
   /** Makes the frame as tall as its story, so the reader pane scrolls as one page. */

@@ -1,9 +1,28 @@
-// Settings: the dialog, and applying theme, story type and sizes to the window.
+// Settings: the dialog, and applying theme, story type and sizes to the window. The defaults,
+// ranges and choices are the engine's (`settingsLimits`); this module never keeps its own.
 import * as api from './api.js';
 import { byId } from './dom.js';
 import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').Settings} Settings */
+/** @typedef {import('./api.js').SettingsLimits} SettingsLimits */
+
+/**
+ * Gives each number field of the dialog the engine's range.
+ * @param {SettingsLimits} limits
+ */
+function applyRanges(limits) {
+  /** @type {[string, import('./api.js').Range][]} */
+  const fields = [
+    ['set-size', limits.text_size], ['set-refresh', limits.refresh_minutes],
+    ['set-retention', limits.retention_days], ['set-images', limits.image_budget_mb],
+  ];
+  for (const [id, range] of fields) {
+    const input = byId(id, HTMLInputElement);
+    input.min = String(range.min);
+    input.max = String(range.max);
+  }
+}
 
 const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
 
@@ -20,9 +39,11 @@ export function onSystemThemeChange(f) {
 
 /**
  * Opens the Settings dialog; every change is saved at once and passed to `onChange`.
- * @param {Settings} current @param {(s: Settings) => void} onChange
+ * @param {Settings} current @param {SettingsLimits} limits
+ * @param {(s: Settings) => void} onChange
  */
-export async function openSettings(current, onChange) {
+export async function openSettings(current, limits, onChange) {
+  applyRanges(limits);
   const dlg = byId('dlg-settings', HTMLDialogElement);
   const theme = byId('set-theme', HTMLSelectElement);
   const size = byId('set-size', HTMLInputElement);
@@ -31,6 +52,8 @@ export async function openSettings(current, onChange) {
   const refresh = byId('set-refresh', HTMLInputElement);
   const retention = byId('set-retention', HTMLInputElement);
   const images = byId('set-images', HTMLInputElement);
+  const links = byId('set-links', HTMLSelectElement);
+  links.value = current.link_open;
   theme.value = current.theme;
   size.value = String(current.text_size);
   sizeValue.textContent = String(current.text_size);
@@ -60,6 +83,7 @@ export async function openSettings(current, onChange) {
       refresh_minutes: number(refresh, saved.refresh_minutes),
       retention_days: number(retention, saved.retention_days),
       image_budget_mb: number(images, saved.image_budget_mb),
+      link_open: /** @type {Settings['link_open']} */ (links.value),
     };
     sizeValue.textContent = String(wanted.text_size);
     try {
@@ -69,7 +93,7 @@ export async function openSettings(current, onChange) {
       showError(err);
     }
   };
-  const inputs = [theme, size, font, refresh, retention, images];
+  const inputs = [theme, size, font, refresh, retention, images, links];
   for (const input of inputs) input.addEventListener('change', save);
   size.addEventListener('input', save);
   dlg.addEventListener('close', () => {

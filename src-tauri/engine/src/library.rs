@@ -17,6 +17,9 @@ use thiserror::Error;
 use tokio::task::JoinSet;
 use url::Url;
 
+mod feed_address;
+mod marking;
+
 use crate::export;
 use crate::extract::{self, ExtractedArticle};
 use crate::feed::{self, FeedError, ParsedFeed, ParsedItem};

@@ -8,6 +8,10 @@ use crate::error_kind::ErrorKind;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod settings_limits;
+use settings_limits as limits;
+pub use settings_limits::{settings_limits, Range, SettingsLimits};
+
 /// Identifier of a feed in the library.
 pub type FeedId = i64;
 /// Identifier of an article in the library.
@@ -192,19 +196,32 @@ pub struct Settings {
     /// Widths of the sidebar and the article list, in CSS pixels.
     pub sidebar_width: u32,
     pub list_width: u32,
+    /// How a click on a story's link opens it: `auto`, `broadsheet`, `browser` or `ask`.
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"auto\" | \"broadsheet\" | \"browser\" | \"ask\"")
+    )]
+    pub link_open: String,
+    /// Where the person was when the window last closed: the list's source (`all`, `unread`,
+    /// `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
+    pub last_source: String,
+    pub last_article: i64,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            theme: "system".into(),
+            theme: limits::THEMES[0].into(),
             text_size: 18,
-            font: "serif".into(),
+            font: limits::FONTS[0].into(),
             refresh_minutes: 30,
             retention_days: 90,
             image_budget_mb: 500,
             sidebar_width: 250,
             list_width: 380,
+            link_open: limits::LINK_OPEN[0].into(),
+            last_source: "all".into(),
+            last_article: 0,
         }
     }
 }
@@ -212,18 +229,15 @@ impl Default for Settings {
 impl Settings {
     /// The same settings with every value brought into its allowed range.
     pub fn normalized(mut self) -> Settings {
-        if !matches!(self.theme.as_str(), "system" | "light" | "dark") {
-            self.theme = "system".into();
-        }
-        if !matches!(self.font.as_str(), "serif" | "sans") {
-            self.font = "serif".into();
-        }
-        self.text_size = self.text_size.clamp(12, 32);
-        self.refresh_minutes = self.refresh_minutes.min(24 * 60);
-        self.retention_days = self.retention_days.clamp(1, 3650);
-        self.image_budget_mb = self.image_budget_mb.clamp(10, 100_000);
-        self.sidebar_width = self.sidebar_width.clamp(160, 600);
-        self.list_width = self.list_width.clamp(240, 900);
+        self.theme = limits::choice(self.theme, limits::THEMES);
+        self.font = limits::choice(self.font, limits::FONTS);
+        self.link_open = limits::choice(self.link_open, limits::LINK_OPEN);
+        self.text_size = limits::TEXT_SIZE.clamp(self.text_size);
+        self.refresh_minutes = limits::REFRESH_MINUTES.clamp(self.refresh_minutes);
+        self.retention_days = limits::RETENTION_DAYS.clamp(self.retention_days);
+        self.image_budget_mb = limits::IMAGE_BUDGET_MB.clamp(self.image_budget_mb);
+        self.sidebar_width = limits::SIDEBAR_WIDTH.clamp(self.sidebar_width);
+        self.list_width = limits::LIST_WIDTH.clamp(self.list_width);
         self
     }
 }

@@ -15,6 +15,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use thiserror::Error;
 
+mod feed_address;
+mod marking;
+
 use crate::model::{
     Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedHealth, FeedId,
     Folder, RelatedLink, Settings,

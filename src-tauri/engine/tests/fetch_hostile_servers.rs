@@ -233,7 +233,10 @@ async fn double_gzip_bomb_never_exceeds_the_cap() {
         // Observed with reqwest 0.13: stacked encodings are not decoded, so the body is the
         // 279 compressed bytes and the feed parser rejects them.
         Ok(outcome) => assert!(fetched(outcome).len() as u64 <= MB),
-        Err(error) => assert!(matches!(error.kind().as_str(), "too_large" | "body"), "{error}"),
+        Err(error) => assert!(
+            matches!(error.kind().as_str(), "too_large" | "body"),
+            "{error}"
+        ),
     }
 }
 
