@@ -189,7 +189,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
     match command {
         Command::Subscribe { url, folder } => {
             let sub = lib.subscribe(&url, folder.as_deref()).await?;
-            lib.cache_images().await?;
+            lib.follow_up(&|_| {}).await?;
             if json {
                 return to_json(&sub);
             }
@@ -230,8 +230,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 }
             };
             let mut report = lib.refresh(feed_id, &progress).await?;
-            lib.update_icons().await;
-            report.images_cached = lib.cache_images().await?;
+            report.images_cached = lib.follow_up(&|_| {}).await?.pictures;
             if json {
                 return to_json(&report);
             }

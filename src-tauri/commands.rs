@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use broadsheet_engine::library::{
-    ExportFormat, FeedCandidate, ImportReport, Library, LibraryError, Subscription,
+    ExportFormat, FeedCandidate, FollowUp, ImportReport, Library, LibraryError, Subscription,
 };
 use broadsheet_engine::model::{
     ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
@@ -46,17 +46,17 @@ pub fn start_background(app: AppHandle, library: Arc<Library>, bell: Arc<Notify>
     tauri::async_runtime::spawn(async move {
         loop {
             bell.notified().await;
-            let icons = library.update_icons().await;
-            if icons > 0 {
-                let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons, pictures: 0 });
-            }
-            let tell = |pictures: usize| {
-                if pictures > 0 {
-                    let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons: 0, pictures });
+            let tell = |added: FollowUp| {
+                if added.icons > 0 || added.pictures > 0 {
+                    let update = LibraryUpdated {
+                        icons: added.icons,
+                        pictures: added.pictures,
+                    };
+                    let _ = app.emit(LIBRARY_UPDATED, update);
                 }
             };
-            if let Err(error) = library.cache_images_each(&tell).await {
-                tracing::warn!(%error, "pictures: the background run stopped");
+            if let Err(error) = library.follow_up(&tell).await {
+                tracing::warn!(%error, "background: the run stopped");
             }
         }
     });
@@ -210,10 +210,9 @@ pub async fn open_link(
     url: String,
     from_article: Option<i64>,
 ) -> Result<ArticleView> {
-    let article = state.library.open_link(&url, from_article).await?;
     Ok(state
         .library
-        .article_for_display(article.summary.id)
+        .open_link_for_display(&url, from_article)
         .await?)
 }
 
