@@ -277,9 +277,17 @@ fn apply_story(article: &mut NewArticle, story: ExtractedArticle, page_url: &Url
         .collect();
 }
 
-/// Completes a feed item with the story extracted from its page.
-pub fn complete_story(item: &mut NewArticle, story: ExtractedArticle, page_url: &Url) {
-    apply_story(item, story, page_url);
+/// Completes a feed item with the story extracted from its page, unless the extract's text is
+/// shorter than the item's own (a page whose extraction caught only part of the story, or a
+/// paywall's first paragraph, never replaces what the feed gave). Whether it was completed.
+pub fn complete_story(item: &mut NewArticle, story: ExtractedArticle, page_url: &Url) -> bool {
+    let mut completed = item.clone();
+    apply_story(&mut completed, story, page_url);
+    if completed.text.chars().count() < item.text.chars().count() {
+        return false;
+    }
+    *item = completed;
+    true
 }
 
 /// Whether a feed item's linked page is fetched for its full story: always when the feed asks
@@ -546,6 +554,34 @@ mod tests {
         assert!(is_teaser(&format!("{long}[...]")));
         assert!(is_teaser(&format!("{long} Continue reading")));
         assert!(is_teaser(&format!("{long} Read more  ")));
+    }
+
+    #[test]
+    fn a_page_extract_shorter_than_the_item_never_replaces_it() {
+        let page = Url::parse("https://news.example/story").unwrap();
+        let whole = format!(
+            "<p>{}</p>",
+            "The whole story, as the feed gives it. ".repeat(30)
+        );
+        let mut item = prepare_article(item(None, Some(&whole)), "h".into());
+        let before = item.clone();
+        assert!(!complete_story(
+            &mut item,
+            story("<p>Only the first paragraph of the story.</p>"),
+            &page
+        ));
+        assert_eq!(
+            (&item.html, &item.text, &item.excerpt, &item.title),
+            (&before.html, &before.text, &before.excerpt, &before.title)
+        );
+        // An extract at least as long as the item's text is the story.
+        let longer = format!("<p>{}</p>", "The page's own longer story. ".repeat(60));
+        assert!(complete_story(&mut item, story(&longer), &page));
+        assert!(item.text.contains("The page's own longer story"));
+        assert_eq!(
+            item.source_hash, "h",
+            "completing changed the item's identity"
+        );
     }
 
     #[test]

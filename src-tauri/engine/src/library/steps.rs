@@ -74,8 +74,8 @@ pub(super) async fn feed_update(
     Ok(update)
 }
 
-/// Completes the items that want it with the story of their linked page; a page that fails
-/// keeps its item as it was.
+/// Completes the items that want it with the story of their linked page; a page that fails, or
+/// whose story is shorter than the item's, keeps its item as it was.
 pub(super) async fn complete_stories(
     fetcher: &Fetcher,
     items: &mut [NewArticle],
@@ -115,7 +115,9 @@ pub(super) async fn complete_stories(
     let done = tokio::task::spawn_blocking(move || {
         for (index, story, page_url) in stories {
             if let Some(item) = owned.get_mut(index) {
-                process::complete_story(item, story, &page_url);
+                if !process::complete_story(item, story, &page_url) {
+                    tracing::debug!(url = %page_url, "full story: the page's extract is shorter than the item; the item stays");
+                }
             }
         }
         owned
