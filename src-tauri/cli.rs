@@ -450,6 +450,9 @@ fn refresh_text(r: &RefreshReport) -> String {
         r.errors.len(),
         r.images_cached
     );
+    if r.network_down {
+        out.push_str("  No feed could reach its server: the network seems down. The feeds' health is left as it was.\n");
+    }
     for e in &r.errors {
         out.push_str(&format!(
             "  feed {}: {} ({})\n",

@@ -271,3 +271,64 @@ async fn what_follows_a_subscription_keeps_the_pictures_and_says_so_as_it_goes()
     // Nothing is left to do a second time.
     assert_eq!(library.follow_up(&|_| {}).await.unwrap().pictures, 0);
 }
+
+/// A library subscribed to one feed on each of two servers, with the servers.
+async fn two_sites() -> (FixtureServer, FixtureServer, tempfile::TempDir, Library) {
+    let (one, two) = (
+        FixtureServer::start().await.unwrap(),
+        FixtureServer::start().await.unwrap(),
+    );
+    serve_rss(&one, "/feed.xml", &[("a", "One", "From the first site.")]);
+    serve_rss(&two, "/feed.xml", &[("b", "Two", "From the second site.")]);
+    let (dir, library) = library();
+    for server in [&one, &two] {
+        library
+            .subscribe(&server.url("/feed.xml"), None)
+            .await
+            .unwrap();
+    }
+    (one, two, dir, library)
+}
+
+/// Stops a server: its port refuses connections from then on.
+async fn gone(server: FixtureServer) {
+    drop(server);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_every_server_gone_the_refresh_finds_no_network_and_marks_no_feed() {
+    let (one, two, dir, library) = two_sites().await;
+    gone(one).await;
+    gone(two).await;
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert!(report.network_down, "{report:?}");
+    assert_eq!(report.errors.len(), 2, "{report:?}");
+    assert!(
+        report.errors.iter().all(|e| e.kind == "connect"),
+        "{report:?}"
+    );
+    for feed in library.feeds().await.unwrap() {
+        assert!(feed.error.is_none(), "marked: {feed:?}");
+    }
+    // Nor after a restart.
+    drop(library);
+    let reopened = Library::open(dir.path(), LibraryConfig::default()).unwrap();
+    for feed in reopened.feeds().await.unwrap() {
+        assert!(feed.error.is_none(), "marked after a restart: {feed:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_server_gone_while_another_answers_is_that_feeds_error() {
+    let (one, two, _dir, library) = two_sites().await;
+    let gone_url = one.url("/feed.xml");
+    gone(one).await;
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert!(!report.network_down, "{report:?}");
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    let feeds = library.feeds().await.unwrap();
+    let by_url = |url: &str| feeds.iter().find(|f| f.url == url).unwrap().clone();
+    assert_eq!(by_url(&gone_url).error.unwrap().kind, "connect");
+    assert!(by_url(&two.url("/feed.xml")).error.is_none());
+}

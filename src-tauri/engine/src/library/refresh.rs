@@ -3,7 +3,8 @@
 //! Owns the order (fetch with the feed's validators, tell an unchanged body, parse, the shared
 //! `steps::feed_update`, write) and keeps each failure on its own feed: a feed that fails gets
 //! its error recorded and the others go on. Never parses a feed itself, never decides what an
-//! item becomes (that is `process`), never writes SQL.
+//! item becomes (that is `process`), never writes SQL. When no feed could reach its server the
+//! network is down: the failures are reported, not recorded on the feeds.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,6 +25,22 @@ const REFRESH_TASKS: usize = 32;
 
 /// Feeds whose updates are written in one transaction.
 const WRITE_BATCH: usize = 32;
+
+/// Error kinds that say the server could not be reached at all, rather than that it answered
+/// badly: when every feed of a refresh fails with one of these, the network is down.
+const NETWORK_KINDS: [&str; 2] = ["connect", "timeout"];
+
+/// Whether a feed's failure says only that its server could not be reached.
+fn unreachable(update: &FeedUpdate) -> bool {
+    matches!(update, FeedUpdate::Failed { kind, .. } if NETWORK_KINDS.contains(&kind.as_str()))
+}
+
+/// Whether the failures of a refresh are the network's rather than the feeds': every feed tried
+/// could not reach its server. One feed alone cannot tell its server's outage from the
+/// network's, so it needs two or more.
+fn network_down(tried: usize, unreachable: usize) -> bool {
+    tried >= 2 && unreachable == tried
+}
 
 impl Library {
     /// Refreshes every feed (or one), reporting progress after each feed. A feed that fails
@@ -47,6 +64,9 @@ impl Library {
         let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
         let mut task_feed = HashMap::new();
         let mut batch: Vec<FeedUpdate> = Vec::new();
+        // Held back until the end: recorded only if some feed did reach its server.
+        let mut unreached: Vec<FeedUpdate> = Vec::new();
+        let mut tried = 0usize;
         loop {
             while tasks.len() < REFRESH_TASKS {
                 let Some(state) = pending.next() else { break };
@@ -99,13 +119,22 @@ impl Library {
                     message: message.clone(),
                 }),
             }
-            batch.push(update);
+            tried += 1;
+            if unreachable(&update) {
+                unreached.push(update);
+            } else {
+                batch.push(update);
+            }
             done += 1;
-            if batch.len() >= WRITE_BATCH || tasks.is_empty() {
+            if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
                 self.write_batch(std::mem::take(&mut batch), &mut report)
                     .await?;
             }
             progress(RefreshProgress { done, total });
+        }
+        report.network_down = network_down(tried, unreached.len());
+        if !report.network_down {
+            batch.append(&mut unreached);
         }
         if !batch.is_empty() {
             self.write_batch(batch, &mut report).await?;
@@ -230,5 +259,19 @@ impl RefreshJob {
             Ok(Err((kind, message))) => failed(kind, message, None),
             Err(e) => unexpected(&e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_every_feed_of_two_or_more_unreached_means_the_network_is_down() {
+        assert!(network_down(2, 2));
+        assert!(network_down(40, 40));
+        assert!(!network_down(40, 39));
+        assert!(!network_down(1, 1), "one feed cannot tell");
+        assert!(!network_down(0, 0));
     }
 }
