@@ -188,8 +188,13 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, LibraryError> {
 async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, LibraryError> {
     match command {
         Command::Subscribe { url, folder } => {
-            let sub = lib.subscribe(&url, folder.as_deref()).await?;
+            let mut sub = lib.subscribe(&url, folder.as_deref()).await?;
+            // The full stories, icon and pictures follow the subscription; the command line
+            // waits for them, and shows the feed as they left it.
             lib.follow_up(&|_| {}).await?;
+            if let Some(feed) = lib.feeds().await?.into_iter().find(|f| f.id == sub.feed.id) {
+                sub.feed = feed;
+            }
             if json {
                 return to_json(&sub);
             }

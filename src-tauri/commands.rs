@@ -32,23 +32,27 @@ pub const LIBRARY_UPDATED: &str = "library-updated";
 /// What the background worker added since its last event.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct LibraryUpdated {
+    /// Stories of a new subscription completed with their pages: the list may reload them.
+    pub stories: usize,
     pub icons: usize,
     pub pictures: usize,
 }
 
-/// Starts the worker that fetches what follows a refresh or a subscription (the feeds' icons,
-/// then the stories' pictures, newest first) behind the window, so the new stories show at once.
-/// One run at a time; a ring during a run starts another after it. It rings once at start, for
-/// pictures an earlier run left pending. The window hears [`LIBRARY_UPDATED`] after the icons
-/// and after each batch of pictures.
+/// Starts the worker that runs what follows a refresh or a subscription ([`Library::follow_up`]:
+/// new subscriptions' full stories, the feeds' icons, then the stories' pictures, newest first)
+/// behind the window, so the new stories show at once. One run at a time; a ring during a run
+/// starts another after it. It rings once at start, for pictures an earlier run left pending.
+/// The window hears [`LIBRARY_UPDATED`] after the stories and icons and after each batch of
+/// pictures.
 pub fn start_background(app: AppHandle, library: Arc<Library>, bell: Arc<Notify>) {
     bell.notify_one();
     tauri::async_runtime::spawn(async move {
         loop {
             bell.notified().await;
             let tell = |added: FollowUp| {
-                if added.icons > 0 || added.pictures > 0 {
+                if added.stories > 0 || added.icons > 0 || added.pictures > 0 {
                     let update = LibraryUpdated {
+                        stories: added.stories,
                         icons: added.icons,
                         pictures: added.pictures,
                     };
@@ -162,7 +166,7 @@ pub async fn subscribe(
     folder: Option<String>,
 ) -> Result<Subscription> {
     let sub = state.library.subscribe(&url, folder.as_deref()).await?;
-    // The list can show the new stories now; their pictures follow.
+    // The list can show the new stories now; their full stories, icon and pictures follow.
     state.background.notify_one();
     Ok(sub)
 }

@@ -67,7 +67,7 @@ async fn text_of(library: &Library, title_part: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn subscribing_to_a_site_finds_its_feed_and_completes_the_teasers_from_their_pages() {
+async fn subscribing_to_a_site_finds_its_feed_and_the_follow_up_completes_the_teasers() {
     let server = news_site().await;
     let (_dir, library) = library();
     let sub = library.subscribe(&server.url("/"), None).await.unwrap();
@@ -75,13 +75,30 @@ async fn subscribing_to_a_site_finds_its_feed_and_completes_the_teasers_from_the
     assert_eq!(sub.feed.url, server.url("/feed.xml"));
     assert_eq!(sub.feed.title, "The Harbour Ledger");
     assert_eq!(sub.feed.unread, 4);
-    // The feed says only "Cranes ... started moving again on Sunday after three days of closure…".
+    // The subscription stores what the feed says, "Cranes ... after three days of closure…",
+    // and leaves the pages to the follow-up.
+    assert!(text_of(&library, "Tianjin Port Reopens")
+        .await
+        .trim_end()
+        .ends_with('…'));
+    assert_eq!(server.hits(TIANJIN), 0);
+
+    let done = library.follow_up(&|_| {}).await.unwrap();
+    assert_eq!(done.stories, 4, "{done:?}");
+    assert_eq!(done.icons, 1, "{done:?}");
     let story = text_of(&library, "Tianjin Port Reopens").await;
     assert!(
         story.len() > 600 && !story.trim_end().ends_with('…'),
         "the teaser was kept: {story}"
     );
     assert_eq!(server.hits(TIANJIN), 1);
+    // The stories are finished: the next refresh finds the feed unchanged.
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(
+        (report.not_modified, report.updated_articles),
+        (1, 0),
+        "{report:?}"
+    );
 
     let again = library
         .subscribe(&server.url("/feed.xml"), None)
@@ -90,6 +107,67 @@ async fn subscribing_to_a_site_finds_its_feed_and_completes_the_teasers_from_the
     assert!(!again.created);
     assert_eq!(again.feed.id, sub.feed.id);
     assert_eq!(library.feeds().await.unwrap().len(), 1);
+}
+
+// The window discovers first, then subscribes to what was found: an 8-second site held its
+// dialog 25 s, fetching the feed twice and every teaser's page before answering.
+#[tokio::test(flavor = "multi_thread")]
+async fn subscribing_to_a_discovered_feed_fetches_it_once_and_waits_for_no_page() {
+    let server = news_site().await;
+    let slow = std::time::Duration::from_secs(3);
+    for path in [TIANJIN, "/favicon.ico", "/img/ledger-icon-32.png"] {
+        let body = std::fs::read(news_site::site_dir().join(path.trim_start_matches('/'))).unwrap();
+        server.route(
+            path,
+            Reply::ok("text/html; charset=utf-8", body)
+                .behaviour(fixture_server::Behaviour::Delay(slow)),
+        );
+    }
+    let (_dir, library) = library();
+    let found = library.discover(&server.url("/feed.xml")).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].title.as_deref(), Some("The Harbour Ledger"));
+
+    let started = std::time::Instant::now();
+    let sub = library.subscribe(&found[0].url, None).await.unwrap();
+    assert!(
+        started.elapsed() < slow,
+        "subscribing waited {:?}",
+        started.elapsed()
+    );
+    assert_eq!(sub.feed.unread, 4);
+    assert_eq!(server.hits("/feed.xml"), 1, "the feed was downloaded twice");
+    assert_eq!(server.hits(TIANJIN), 0);
+
+    library.follow_up(&|_| {}).await.unwrap();
+    assert!(!text_of(&library, "Tianjin Port Reopens")
+        .await
+        .trim_end()
+        .ends_with('…'));
+    assert_eq!(server.hits("/feed.xml"), 1);
+}
+
+// Should the app quit before the follow-up, the teasers are not left as they are for good: the
+// next refresh reads the feed again and completes them.
+#[tokio::test(flavor = "multi_thread")]
+async fn teasers_left_unfinished_by_a_quit_are_completed_at_the_next_refresh() {
+    let server = news_site().await;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let library = Library::open(dir.path(), LibraryConfig::default()).unwrap();
+        library.subscribe(&server.url("/"), None).await.unwrap();
+    }
+    let library = Library::open(dir.path(), LibraryConfig::default()).unwrap();
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(
+        (report.refreshed, report.updated_articles),
+        (1, 4),
+        "{report:?}"
+    );
+    assert!(!text_of(&library, "Tianjin Port Reopens")
+        .await
+        .trim_end()
+        .ends_with('…'));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -249,6 +327,7 @@ async fn what_follows_a_subscription_keeps_the_pictures_and_says_so_as_it_goes()
     let heard = std::sync::Mutex::new(FollowUp::default());
     let tell = |added: FollowUp| {
         let mut heard = heard.lock().unwrap();
+        heard.stories += added.stories;
         heard.icons += added.icons;
         heard.pictures += added.pictures;
     };

@@ -2,15 +2,16 @@
 //! export. The window and the command line both call these and nothing below them.
 //!
 //! This is the only place that puts the stages in order (fetch, parse, process, sanitize,
-//! store), one file per family of operations: `subscribe` (and discovery and OPML),
-//! `refresh`, `pages` (any page as an article, and a story as the window shows it or as a
-//! file), `pictures` (pictures and icons, and what follows a refresh). `steps` holds the steps
-//! more than one of them runs. This file holds the library itself and the small reading and
+//! store), one file per family of operations: `subscribe` (and discovery), `opml`, `refresh`,
+//! `pages` (any page as an article, and a story as the window shows it or as a file),
+//! `pictures` (pictures and icons, and what follows a refresh or a subscription). `steps` holds
+//! the steps more than one of them runs. This file holds the library itself and the small reading and
 //! state operations. A failure stays inside the one feed or article it belongs to.
 //!
 //! Never parses HTML or XML, never decides what an item becomes (that is `process`), and never
 //! writes SQL.
 
+mod opml;
 mod pages;
 mod pictures;
 mod refresh;
@@ -34,9 +35,10 @@ use crate::model::{
 use crate::opml::OpmlError;
 use crate::store::{Store, StoreError};
 
+pub use opml::ImportReport;
 pub use pages::ExportFormat;
 pub use pictures::FollowUp;
-pub use subscribe::{FeedCandidate, ImportReport, Subscription};
+pub use subscribe::{FeedCandidate, Subscription};
 
 /// The library file's name inside the data folder.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
@@ -108,6 +110,7 @@ pub struct Library {
     store: Arc<Store>,
     fetcher: Fetcher,
     images: std::sync::RwLock<ImageCache>,
+    handoffs: subscribe::Handoffs,
 }
 
 impl Library {
@@ -126,6 +129,7 @@ impl Library {
             store: Arc::new(store),
             fetcher,
             images: std::sync::RwLock::new(images),
+            handoffs: subscribe::Handoffs::default(),
         })
     }
 

@@ -39,6 +39,8 @@ const ICON_PHASE: std::time::Duration = std::time::Duration::from_secs(15);
 /// What a [`Library::follow_up`] added: the whole run's totals, or one stage's share.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
+    /// Stories of new subscriptions finished (their full text taken from their pages).
+    pub stories: usize,
     /// Feed icons found.
     pub icons: usize,
     /// Pictures saved for offline reading.
@@ -46,17 +48,32 @@ pub struct FollowUp {
 }
 
 impl Library {
-    /// What follows a refresh or a subscription, behind the new stories: the feeds' icons that
-    /// are due, then the pictures of every story that has not had them fetched, newest first.
-    /// `tell` hears each stage's share as it comes (the icons once, the pictures after each
-    /// batch of stories), so a window can show them at once. Returns the totals.
+    /// What follows a refresh or a subscription, behind the new stories: new subscriptions'
+    /// full stories and icons, the other feeds' icons that are due, then the pictures of every
+    /// story that has not had them fetched, newest first. `tell` hears each stage's share as it
+    /// comes (the stories and icons once, the pictures after each batch of stories), so a window
+    /// can show them at once. Returns the totals.
     pub async fn follow_up(&self, tell: &(dyn Fn(FollowUp) + Send + Sync)) -> Result<FollowUp> {
-        let icons = self.update_icons().await;
-        tell(FollowUp { icons, pictures: 0 });
+        let (stories, new_icons) = self.finish_subscriptions().await;
+        let icons = new_icons + self.update_icons().await;
+        tell(FollowUp {
+            stories,
+            icons,
+            pictures: 0,
+        });
         let pictures = self
-            .cache_images_each(&|pictures| tell(FollowUp { icons: 0, pictures }))
+            .cache_images_each(&|pictures| {
+                tell(FollowUp {
+                    pictures,
+                    ..FollowUp::default()
+                })
+            })
             .await?;
-        Ok(FollowUp { icons, pictures })
+        Ok(FollowUp {
+            stories,
+            icons,
+            pictures,
+        })
     }
 
     /// Looks for the feed icons that are due: never looked for, found over a week ago, or not

@@ -1,12 +1,14 @@
-//! Subscribing: finding a site's feed (discovery), adding it with its first items, and OPML
-//! import and export.
+//! Subscribing: finding a site's feed (discovery) and adding it with its first items.
 //!
-//! Owns the order: find the feed, store it, then its items through the same step a refresh
-//! uses (`steps::feed_update`). Never parses a feed or a page itself (that is `feed`) and never
-//! decides what an item becomes (that is `process`).
+//! Owns the order: find the feed (or take the one discovery just fetched), store it with its
+//! items as the feed gives them, and hand what takes longer (teasers' full stories from their
+//! pages, the icon) to [`Library::follow_up`], so that subscribing never waits on a slow site.
+//! Never parses a feed or a page itself (that is `feed`) and never decides what an item becomes
+//! (that is `process`).
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,12 +19,18 @@ use crate::feed::{self, ParsedFeed};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
 use crate::model::Feed;
-use crate::opml;
 use crate::process::{self, FetchedFeed};
-use crate::store::{FeedMeta, IconDue, KnownItems, NewFeed};
+use crate::store::{FeedUpdate, IconDue, KnownItems, NewFeed};
 
-/// How long subscribing waits for the new feed's icon.
-const ICON_AT_SUBSCRIBE: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long a feed fetched by discovery is kept for the subscription that follows.
+const DISCOVERED_FOR: Duration = Duration::from_secs(10 * 60);
+
+/// Feeds fetched by discovery kept at most (the newest).
+const DISCOVERED_KEPT: usize = 4;
+
+/// The source hash an item is stored with until its full story is in: it matches no item, so
+/// if the follow-up never comes (the app quit), the next refresh prepares the item again.
+const UNFINISHED: &str = "";
 
 /// The result of subscribing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,13 +48,49 @@ pub struct FeedCandidate {
     pub title: Option<String>,
 }
 
-/// What an OPML import did.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ImportReport {
-    pub added: usize,
-    pub already_subscribed: usize,
-    /// Outlines whose address was not an http(s) URL.
-    pub skipped: usize,
+/// What subscribing hands on between calls: the feeds discovery fetched, for the subscription
+/// that follows (so a feed is downloaded once), and the new feeds whose full stories and icon
+/// the next [`Library::follow_up`] finishes.
+#[derive(Default)]
+pub(super) struct Handoffs {
+    discovered: Mutex<Vec<(Instant, FoundFeed)>>,
+    unfinished: Mutex<Vec<Unfinished>>,
+}
+
+impl Handoffs {
+    fn keep_discovered(&self, found: FoundFeed) {
+        let mut kept = self
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, f)| at.elapsed() < DISCOVERED_FOR && f.url != found.url);
+        if kept.len() >= DISCOVERED_KEPT {
+            kept.remove(0);
+        }
+        kept.push((Instant::now(), found));
+    }
+
+    fn take_discovered(&self, url: &Url) -> Option<FoundFeed> {
+        let mut kept = self
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, _)| at.elapsed() < DISCOVERED_FOR);
+        let index = kept.iter().position(|(_, f)| &f.url == url)?;
+        Some(kept.remove(index).1)
+    }
+}
+
+/// A new feed's work left to the follow-up.
+struct Unfinished {
+    /// The feed's update with its teasers as the feed gives them and their real hashes, to be
+    /// completed from their pages; `None` when the feed had no teaser.
+    stories: Option<FeedUpdate>,
+    /// Where the items' pages may be fetched from.
+    reach: Reach,
+    icon: IconDue,
+    /// Icon links of the page the feed was discovered from.
+    page_icons: Option<Vec<Url>>,
 }
 
 /// A feed found behind a user's address, fetched and parsed.
@@ -71,7 +115,11 @@ impl Library {
                 created: false,
             });
         }
-        let found = self.find_feed(&url).await?;
+        // The window discovers first, then subscribes to what it found: no second download.
+        let found = match self.handoffs.take_discovered(&url) {
+            Some(found) => found,
+            None => self.find_feed(&url).await?,
+        };
         if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
             return Ok(Subscription {
                 feed,
@@ -98,33 +146,65 @@ impl Library {
                 body_hash: found.body_hash,
                 at: now,
             };
-            let update =
-                steps::feed_update(&self.fetcher, fetched, KnownItems::default(), reach, false)
-                    .await?;
-            self.blocking(move |s| s.apply_updates(&[update])).await?;
-            let due = IconDue {
+            let update = tokio::task::spawn_blocking(move || {
+                process::prepare_update(fetched, &KnownItems::default())
+            })
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            let (first, stories) = first_and_rest(update);
+            self.blocking(move |s| s.apply_updates(&[first])).await?;
+            let icon = IconDue {
                 feed_id,
                 feed_url: found.url.to_string(),
                 site_url,
                 icon_url,
             };
-            let lookup = pictures::look_for_icon(
-                Arc::clone(&self.store),
-                self.fetcher.clone(),
-                due,
-                found.page_icons,
-            );
-            // The person waits on this: a slow icon server is left to the next
-            // `update_icons` (a feed with no icon on record is due then).
-            if tokio::time::timeout(ICON_AT_SUBSCRIBE, lookup)
-                .await
-                .is_err()
-            {
-                tracing::debug!(feed_id, "icon: left to the next update_icons");
-            }
+            self.handoffs
+                .unfinished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Unfinished {
+                    stories,
+                    reach,
+                    icon,
+                    page_icons: found.page_icons,
+                });
         }
         let feed = self.blocking(move |s| s.feed(feed_id)).await?;
         Ok(Subscription { feed, created })
+    }
+
+    /// Finishes the feeds subscribed since the last call: their teasers completed with their
+    /// pages' stories, then their icons looked for (from the discovery page's icon links when
+    /// there was one). Returns the stories finished and the icons found. Never fails: what
+    /// cannot be had is logged, and an unfinished story is prepared again at the next refresh.
+    pub(super) async fn finish_subscriptions(&self) -> (usize, usize) {
+        let unfinished = std::mem::take(
+            &mut *self
+                .handoffs
+                .unfinished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let (mut stories, mut icons) = (0, 0);
+        for new in unfinished {
+            if let Some(mut update) = new.stories {
+                if let FeedUpdate::Fetched { items, .. } = &mut update {
+                    steps::complete_stories(&self.fetcher, items, new.reach, false).await;
+                }
+                match self.blocking(move |s| s.apply_updates(&[update])).await {
+                    Ok(counts) => {
+                        stories += counts.iter().map(|c| c.updated_articles).sum::<usize>()
+                    }
+                    Err(error) => tracing::warn!(%error, "subscription: full stories not stored"),
+                }
+            }
+            let (store, fetcher) = (Arc::clone(&self.store), self.fetcher.clone());
+            if pictures::look_for_icon(store, fetcher, new.icon, new.page_icons).await {
+                icons += 1;
+            }
+        }
+        (stories, icons)
     }
 
     /// The feeds a site offers (or the feed itself when given a feed's address), without subscribing.
@@ -133,18 +213,16 @@ impl Library {
         let reach = Reach::of_origin(&url).await;
         let page = self.fetch_document(&url, reach).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
-            let title = feed::parse_feed(
-                &page.body,
-                page.content_type.as_deref(),
-                &page.final_url,
-                Utc::now(),
-            )
-            .ok()
-            .map(|f| f.title);
-            return Ok(vec![FeedCandidate {
-                url: page.final_url.to_string(),
-                title,
-            }]);
+            let url = page.final_url.to_string();
+            let title = match found_feed(page, Utc::now()) {
+                Ok(found) => {
+                    let title = found.parsed.title.clone();
+                    self.handoffs.keep_discovered(found);
+                    Some(title)
+                }
+                Err(_) => None,
+            };
+            return Ok(vec![FeedCandidate { url, title }]);
         }
         let html = String::from_utf8_lossy(&page.body);
         let mut found: Vec<FeedCandidate> = feed::discover_feed_links(&html, &page.final_url)
@@ -158,8 +236,9 @@ impl Library {
             if let Ok(f) = self.find_feed(&url).await {
                 found.push(FeedCandidate {
                     url: f.url.to_string(),
-                    title: Some(f.parsed.title),
+                    title: Some(f.parsed.title.clone()),
                 });
+                self.handoffs.keep_discovered(f);
             }
         }
         Ok(found)
@@ -237,51 +316,6 @@ impl Library {
             url: url.to_string(),
         })
     }
-
-    /// Subscribes to every feed of an OPML document, keeping its folders. Feeds are fetched
-    /// at the next refresh.
-    pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
-        let outlines = opml::parse_opml(text)?;
-        self.blocking(move |s| {
-            let mut report = ImportReport::default();
-            let now = Utc::now();
-            for o in outlines {
-                let url = match Url::parse(o.xml_url.trim()) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") => u,
-                    _ => {
-                        report.skipped += 1;
-                        continue;
-                    }
-                };
-                let new = NewFeed {
-                    url: url.to_string(),
-                    folder: o.folder,
-                    meta: FeedMeta {
-                        title: o.title,
-                        site_url: o
-                            .html_url
-                            .and_then(|h| Url::parse(&h).ok())
-                            .filter(|u| matches!(u.scheme(), "http" | "https"))
-                            .map(|u| u.to_string()),
-                        ..FeedMeta::default()
-                    },
-                };
-                if s.add_feed(&new, now)?.1 {
-                    report.added += 1;
-                } else {
-                    report.already_subscribed += 1;
-                }
-            }
-            Ok(report)
-        })
-        .await
-    }
-
-    /// The subscriptions as an OPML 2.0 document, with folders.
-    pub async fn export_opml(&self) -> Result<String> {
-        let feeds = self.feeds().await?;
-        Ok(opml::write_opml(&feeds, Utc::now()))
-    }
 }
 
 /// A fetched feed document, parsed.
@@ -304,4 +338,35 @@ fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
         etag: body.etag,
         last_modified: body.last_modified,
     })
+}
+
+/// A new feed's first update split in two: what is stored at once (every item as the feed gives
+/// it, teasers marked unfinished, and no validators, so a refresh before the follow-up reads
+/// the feed again) and the teasers to complete, with the real hashes and validators.
+fn first_and_rest(mut first: FeedUpdate) -> (FeedUpdate, Option<FeedUpdate>) {
+    let mut rest = first.clone();
+    if let FeedUpdate::Fetched { items: teasers, .. } = &mut rest {
+        teasers.retain(|item| process::wants_full_story(item, false));
+        if teasers.is_empty() {
+            return (first, None);
+        }
+    }
+    if let FeedUpdate::Fetched {
+        etag,
+        last_modified,
+        body_hash,
+        items,
+        ..
+    } = &mut first
+    {
+        *etag = None;
+        *last_modified = None;
+        *body_hash = UNFINISHED.to_string();
+        for item in items.iter_mut() {
+            if process::wants_full_story(item, false) {
+                item.source_hash = UNFINISHED.to_string();
+            }
+        }
+    }
+    (first, Some(rest))
 }
