@@ -5,7 +5,12 @@
 //! allowlist, `images` keeps stories' pictures, `icons` finds each feed's icon, `process` turns a
 //! parsed item or an extracted page into what is stored (pure: no network, no database),
 //! `store` owns the SQLite library, `library` is the set of operations the app and the command
-//! line offer and the only place that puts the stages in order, and `export` writes one stored story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
+//! line offer and the only place that puts the stages in order, and `export` writes one stored
+//! story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
+//!
+//! Who calls whom: the window and the command line call `library` for every operation (and
+//! take only values, names and error types from elsewhere); nothing in the engine calls
+//! `library`; `process` is pure (no network, no database, no clock) and calls only `sanitize`.
 
 pub mod export;
 pub mod extract;
