@@ -189,8 +189,13 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, LibraryError> {
 async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, LibraryError> {
     match command {
         Command::Subscribe { url, folder } => {
-            let sub = lib.subscribe(&url, folder.as_deref()).await?;
-            lib.cache_images().await?;
+            let mut sub = lib.subscribe(&url, folder.as_deref()).await?;
+            // The full stories, icon and pictures follow the subscription; the command line
+            // waits for them, and shows the feed as they left it.
+            lib.follow_up(&|_| {}).await?;
+            if let Some(feed) = lib.feeds().await?.into_iter().find(|f| f.id == sub.feed.id) {
+                sub.feed = feed;
+            }
             if json {
                 return to_json(&sub);
             }
@@ -231,8 +236,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 }
             };
             let mut report = lib.refresh(feed_id, &progress).await?;
-            lib.update_icons().await;
-            report.images_cached = lib.cache_images().await?;
+            report.images_cached = lib.follow_up(&|_| {}).await?.pictures;
             if json {
                 return to_json(&report);
             }
@@ -452,6 +456,9 @@ fn refresh_text(r: &RefreshReport) -> String {
         r.errors.len(),
         r.images_cached
     );
+    if r.network_down {
+        out.push_str("  No feed could reach its server: the network seems down. The feeds' health is left as it was.\n");
+    }
     for e in &r.errors {
         out.push_str(&format!(
             "  feed {}: {} ({})\n",

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{
-    ExportFormat, FeedCandidate, ImportReport, Library, LibraryError, Subscription,
+    ExportFormat, FeedCandidate, FollowUp, ImportReport, Library, LibraryError, Subscription,
 };
 use broadsheet_engine::model::{
     ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
@@ -34,31 +34,35 @@ pub const LIBRARY_UPDATED: &str = "library-updated";
 #[derive(Debug, Clone, Copy, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct LibraryUpdated {
+    /// Stories of a new subscription completed with their pages: the list may reload them.
+    pub stories: usize,
     pub icons: usize,
     pub pictures: usize,
 }
 
-/// Starts the worker that fetches what follows a refresh or a subscription (the feeds' icons,
-/// then the stories' pictures, newest first) behind the window, so the new stories show at once.
-/// One run at a time; a ring during a run starts another after it. It rings once at start, for
-/// pictures an earlier run left pending. The window hears [`LIBRARY_UPDATED`] after the icons
-/// and after each batch of pictures.
+/// Starts the worker that runs what follows a refresh or a subscription ([`Library::follow_up`]:
+/// new subscriptions' full stories, the feeds' icons, then the stories' pictures, newest first)
+/// behind the window, so the new stories show at once. One run at a time; a ring during a run
+/// starts another after it. It rings once at start, for pictures an earlier run left pending.
+/// The window hears [`LIBRARY_UPDATED`] after the stories and icons and after each batch of
+/// pictures.
 pub fn start_background(app: AppHandle, library: Arc<Library>, bell: Arc<Notify>) {
     bell.notify_one();
     tauri::async_runtime::spawn(async move {
         loop {
             bell.notified().await;
-            let icons = library.update_icons().await;
-            if icons > 0 {
-                let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons, pictures: 0 });
-            }
-            let tell = |pictures: usize| {
-                if pictures > 0 {
-                    let _ = app.emit(LIBRARY_UPDATED, LibraryUpdated { icons: 0, pictures });
+            let tell = |added: FollowUp| {
+                if added.stories > 0 || added.icons > 0 || added.pictures > 0 {
+                    let update = LibraryUpdated {
+                        stories: added.stories,
+                        icons: added.icons,
+                        pictures: added.pictures,
+                    };
+                    let _ = app.emit(LIBRARY_UPDATED, update);
                 }
             };
-            if let Err(error) = library.cache_images_each(&tell).await {
-                tracing::warn!(%error, "pictures: the background run stopped");
+            if let Err(error) = library.follow_up(&tell).await {
+                tracing::warn!(%error, "background: the run stopped");
             }
         }
     });
@@ -166,7 +170,7 @@ pub async fn subscribe(
     folder: Option<String>,
 ) -> Result<Subscription> {
     let sub = state.library.subscribe(&url, folder.as_deref()).await?;
-    // The list can show the new stories now; their pictures follow.
+    // The list can show the new stories now; their full stories, icon and pictures follow.
     state.background.notify_one();
     Ok(sub)
 }
@@ -214,10 +218,9 @@ pub async fn open_link(
     url: String,
     from_article: Option<i64>,
 ) -> Result<ArticleView> {
-    let article = state.library.open_link(&url, from_article).await?;
     Ok(state
         .library
-        .article_for_display(article.summary.id)
+        .open_link_for_display(&url, from_article)
         .await?)
 }
 

@@ -16,10 +16,6 @@ import { offerUndo, settleUndo, showError, toast, undoLast } from './toast.js';
 /** @typedef {import('./api.js').ArticleSummary} ArticleSummary */
 /** @typedef {import('./sidebar.js').Source} Source */
 
-/** Errors a refresh reports when the network itself is gone, rather than one feed failing.
- * @type {Set<import('./api.js').ErrorKind>} */
-const NETWORK_ERROR_KINDS = new Set(['connect', 'timeout']);
-
 const state = {
   // Both come from the engine, which owns the defaults and ranges, before anything reads them.
   /** @type {Settings} */
@@ -466,9 +462,8 @@ async function refresh() {
       bar.style.width = `${Math.max(3, percent)}%`;
       progress.setAttribute('aria-valuenow', String(percent));
     });
-    const networkOnly = report.errors.length > 0
-      && report.errors.length >= report.feeds
-      && report.errors.every((e) => NETWORK_ERROR_KINDS.has(e.kind));
+    // The engine tells a network that is gone from feeds that failed, and marks no feed then.
+    const networkOnly = report.network_down;
     state.networkDown = networkOnly;
     updateOffline();
     if (report.errors.length > 0 && !networkOnly) {
@@ -706,7 +701,9 @@ async function start() {
   wire();
   api.onLibraryUpdated((update) => {
     if (update.icons > 0) void loadFeeds();
-    if (update.pictures > 0) void reader.picturesArrived();
+    // Teasers completed with their full story: the list's excerpts and the open story change.
+    if (update.stories > 0) void showList(true);
+    if (update.pictures > 0 || update.stories > 0) void reader.storyUpdated();
   });
   try {
     state.limits = await api.settingsLimits();

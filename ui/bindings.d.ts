@@ -19,7 +19,11 @@ export type AppInfo = { version: string, data_dir: string, };
 /**
  * What the background worker added since its last event.
  */
-export type LibraryUpdated = { icons: number, pictures: number, };
+export type LibraryUpdated = { 
+/**
+ * Stories of a new subscription completed with their pages: the list may reload them.
+ */
+stories: number, icons: number, pictures: number, };
 
 /**
  * The last failed refresh of a feed, kept until a refresh succeeds.
@@ -172,7 +176,12 @@ not_modified: number, new_articles: number, updated_articles: number, errors: Ar
 /**
  * Pictures saved for offline reading after the refresh (0 when the caller did not ask).
  */
-images_cached: number, };
+images_cached: number, 
+/**
+ * Every feed tried (two or more) failed to reach its server: the network is down, so the
+ * failures were not recorded on the feeds. `errors` still lists them.
+ */
+network_down: boolean, };
 
 /**
  * How far a refresh has got, reported after each feed.

@@ -147,20 +147,20 @@ export class Reader {
   }
 
   /**
-   * Pictures arrived in the library: the open story's document is loaded again with the ones it
-   * lacked, unless the person has started reading it (scrolled, or selected text), which a new
+   * Pictures or the full story (of a teaser) arrived in the library: the open story's document
+   * is loaded again with them, unless the person has started reading it (scrolled, or selected text), which a new
    * document would undo. Only the frame changes: the title, toolbar and related links stay the
    * same elements, so nothing under the pointer or the keyboard moves.
    */
-  async picturesArrived() {
+  async storyUpdated() {
     const view = this.view;
-    const missing = (/** @type {ArticleView} */ v) => v.images.filter((i) => !i.cached).length;
     const reading = () => this.scroll.scrollTop > 0
       || this.frame.contentDocument?.getSelection()?.isCollapsed === false;
-    if (!view || missing(view) === 0 || reading()) return;
+    if (!view || reading()) return;
     try {
       const fresh = await api.getArticle(view.id);
-      if (this.view !== view || missing(fresh) >= missing(view) || reading()) return;
+      // Pictures that arrived change the stored HTML's addresses, a full story its text.
+      if (this.view !== view || fresh.html === view.html || reading()) return;
       // The read and bookmark state are the window's (it may have changed them meanwhile).
       this.view = { ...fresh, read: view.read, bookmarked: view.bookmarked };
       this.frame.srcdoc = frameDocument(fresh.html, this.appearance);

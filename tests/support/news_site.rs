@@ -1,13 +1,19 @@
 //! The loopback news site of tests/fixtures/news-site, served the way its README says: `/` is
-//! the home page, and the feed's `{{HOST}}` placeholders become this server's address.
+//! the home page, and the feed's `{{HOST}}` placeholders become this server's address. The app's
+//! tests and the engine's (`src-tauri/engine/tests`) both include this file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use fixture_server::{FixtureServer, Reply};
 
 /// The fixture site's folder.
 pub fn site_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/news-site")
+    // The folder is at the workspace root, above whichever crate's tests include this file.
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("tests/fixtures/news-site"))
+        .find(|dir| dir.is_dir())
+        .expect("tests/fixtures/news-site above the crate")
 }
 
 /// Starts a server for the news site on a free loopback port.

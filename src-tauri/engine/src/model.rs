@@ -164,6 +164,10 @@ pub struct RefreshReport {
     /// Pictures saved for offline reading after the refresh (0 when the caller did not ask).
     #[serde(default)]
     pub images_cached: usize,
+    /// Every feed tried (two or more) failed to reach its server: the network is down, so the
+    /// failures were not recorded on the feeds. `errors` still lists them.
+    #[serde(default)]
+    pub network_down: bool,
 }
 
 /// How far a refresh has got, reported after each feed.

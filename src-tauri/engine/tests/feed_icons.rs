@@ -103,13 +103,19 @@ async fn refresh_then_icons(library: &Library) -> usize {
     library.update_icons().await
 }
 
+/// Subscribes as the command line does: the icon follows the subscription
+/// (`Library::follow_up`), and the feed is shown as it then is.
+async fn subscribe(library: &Library, url: &str) -> Subscription {
+    let mut sub = library.subscribe(url, None).await.unwrap();
+    library.follow_up(&|_| {}).await.unwrap();
+    sub.feed = feed_by_url(library, &sub.feed.url).await;
+    sub
+}
+
 /// A new library subscribed to the server's /feed.xml.
 async fn subscribe_to_feed(server: &FixtureServer) -> (tempfile::TempDir, Library, Subscription) {
     let (dir, library) = library().await;
-    let sub = library
-        .subscribe(&server.url("/feed.xml"), None)
-        .await
-        .unwrap();
+    let sub = subscribe(&library, &server.url("/feed.xml")).await;
     (dir, library, sub)
 }
 
@@ -151,7 +157,7 @@ async fn the_icon_a_feed_names_is_kept_and_served_from_the_library() {
     );
     let (_dir, library) = library().await;
     for path in ["/rss.xml", "/atom.xml", "/feed.json"] {
-        let sub = library.subscribe(&server.url(path), None).await.unwrap();
+        let sub = subscribe(&library, &server.url(path)).await;
         let token = token_of(&sub.feed);
         let (mime, bytes) = library.image(token).await.unwrap().expect("served");
         assert_eq!(mime, "image/png", "{path}");
@@ -193,7 +199,7 @@ async fn a_site_address_gives_the_home_page_icon_without_fetching_the_page_twice
     serve_feed(&server, "/feed.xml", rss(&server, None));
     let (_dir, library) = library().await;
 
-    let sub = library.subscribe(&server.url("/"), None).await.unwrap();
+    let sub = subscribe(&library, &server.url("/")).await;
     let (mime, bytes) = library.image(token_of(&sub.feed)).await.unwrap().unwrap();
     assert_eq!((mime.as_str(), bytes), ("image/png", png_icon()));
     assert_eq!(
@@ -227,7 +233,7 @@ async fn without_any_icon_link_the_favicon_ico_of_the_site_is_used() {
     assert_eq!(server.hits("/favicon.ico"), 1);
 }
 
-// Subscribing waits a few seconds for the icon at most; a slow icon comes with the next refresh.
+// Subscribing never waits for the icon; a slow icon comes with the next refresh.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_slow_icon_does_not_hold_up_subscribing() {
     let server = FixtureServer::start().await.unwrap();

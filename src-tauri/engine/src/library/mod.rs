@@ -1,0 +1,345 @@
+//! The operations Broadsheet offers: subscribe, refresh, read, bookmark, search, import and
+//! export. The window and the command line both call these and nothing below them.
+//!
+//! This is the only place that puts the stages in order (fetch, parse, process, sanitize,
+//! store), one file per family of operations: `subscribe` (and discovery), `opml`, `refresh`,
+//! `pages` (any page as an article, and a story as the window shows it or as a file),
+//! `pictures` (pictures and icons, and what follows a refresh or a subscription). `steps` holds
+//! the steps more than one of them runs. This file holds the library itself and the small reading and
+//! state operations. A failure stays inside the one feed or article it belongs to.
+//!
+//! Never parses HTML or XML, never decides what an item becomes (that is `process`), and never
+//! writes SQL.
+
+mod feed_address;
+mod marking;
+mod opml;
+mod pages;
+mod pictures;
+mod refresh;
+mod steps;
+mod subscribe;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{Duration as TimeDelta, Utc};
+use thiserror::Error;
+use url::Url;
+
+use crate::error_kind::ErrorKind;
+use crate::extract;
+use crate::feed::FeedError;
+use crate::fetch::{FetchConfig, FetchError, Fetcher};
+use crate::images::{self, ImageCache};
+use crate::model::{
+    Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, Settings,
+};
+use crate::opml::OpmlError;
+use crate::store::{Store, StoreError};
+
+pub use opml::ImportReport;
+pub use pages::ExportFormat;
+pub use pictures::FollowUp;
+pub use subscribe::{FeedCandidate, Subscription};
+
+/// The library file's name inside the data folder.
+pub const LIBRARY_FILE: &str = "library.sqlite3";
+
+/// The folder of cached pictures inside the data folder.
+pub const IMAGES_DIR: &str = "images";
+
+/// How a library talks to the network. (The user's preferences are `Settings`, kept in the
+/// library itself.)
+#[derive(Debug, Clone, Default)]
+pub struct LibraryConfig {
+    pub fetch: FetchConfig,
+}
+
+/// What can go wrong with a library operation.
+#[derive(Debug, Error)]
+pub enum LibraryError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    #[error("{url}: {source}")]
+    Feed { url: String, source: FeedError },
+    #[error("{0}")]
+    Opml(#[from] OpmlError),
+    #[error("{0}")]
+    Extract(#[from] extract::ExtractError),
+    #[error("{0}")]
+    Images(#[from] images::ImageError),
+    #[error("not a web address: {input}")]
+    InvalidUrl { input: String },
+    #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
+    NoFeedFound { url: String },
+    #[error("cannot use the library folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid setting: {message}")]
+    InvalidSetting { message: String },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl LibraryError {
+    /// A stable name for the kind of error, for scripts and the window.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            LibraryError::Store(e) => e.kind(),
+            LibraryError::Fetch(e) => e.kind(),
+            LibraryError::Feed { source, .. } => source.kind(),
+            LibraryError::Opml(e) => e.kind(),
+            LibraryError::Extract(e) => e.kind(),
+            LibraryError::Images(e) => e.kind(),
+            LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
+            LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
+            LibraryError::Io { .. } => ErrorKind::Io,
+            LibraryError::InvalidSetting { .. } => ErrorKind::InvalidSetting,
+            LibraryError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+type Result<T, E = LibraryError> = std::result::Result<T, E>;
+
+/// A library: one folder holding the database and the cached pictures.
+pub struct Library {
+    dir: PathBuf,
+    store: Arc<Store>,
+    fetcher: Fetcher,
+    images: std::sync::RwLock<ImageCache>,
+    handoffs: subscribe::Handoffs,
+}
+
+impl Library {
+    /// Opens the library in `dir`, creating the folder and the database if needed.
+    pub fn open(dir: &Path, config: LibraryConfig) -> Result<Library> {
+        std::fs::create_dir_all(dir).map_err(|source| LibraryError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let store = Store::open(&dir.join(LIBRARY_FILE))?;
+        let fetcher = Fetcher::new(config.fetch.clone())?;
+        let budget = store.settings()?.image_budget_mb;
+        let images = ImageCache::new(dir.join(IMAGES_DIR), u64::from(budget) * 1024 * 1024);
+        Ok(Library {
+            dir: dir.to_path_buf(),
+            store: Arc::new(store),
+            fetcher,
+            images: std::sync::RwLock::new(images),
+            handoffs: subscribe::Handoffs::default(),
+        })
+    }
+
+    /// The library folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The store underneath, for checks and benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Runs a store call off the async threads.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(&store))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .map_err(LibraryError::from)
+    }
+
+    /// The picture cache as it is now (the budget may change with the settings).
+    fn image_cache(&self) -> ImageCache {
+        match self.images.read() {
+            Ok(images) => images.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    // ----- reading -----
+
+    /// Every feed, with unread counts and health.
+    pub async fn feeds(&self) -> Result<Vec<Feed>> {
+        self.blocking(|s| s.feeds()).await
+    }
+
+    /// Every folder.
+    pub async fn folders(&self) -> Result<Vec<Folder>> {
+        self.blocking(|s| s.folders()).await
+    }
+
+    /// A page of articles, newest first (best match first when searching).
+    pub async fn articles(&self, query: ArticleQuery) -> Result<Vec<ArticleSummary>> {
+        self.blocking(move |s| s.articles(&query)).await
+    }
+
+    /// One whole article, with its pictures and whether each is in the library.
+    pub async fn article(&self, id: ArticleId) -> Result<Article> {
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || {
+            let mut article = store.article(id)?;
+            article.images = pictures_of(&images, &store, id, || store.article_image_urls(id))?;
+            Ok::<_, LibraryError>(article)
+        })
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))?
+    }
+
+    // ----- state -----
+
+    /// Marks an article read or unread.
+    pub async fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
+        self.blocking(move |s| s.set_read(id, read, Utc::now()))
+            .await
+    }
+
+    /// Bookmarks an article, or removes its bookmark.
+    pub async fn set_bookmarked(&self, id: ArticleId, on: bool) -> Result<()> {
+        self.blocking(move |s| s.set_bookmarked(id, on, Utc::now()))
+            .await
+    }
+
+    /// Marks all articles (of one feed, or everywhere) read; returns how many changed.
+    pub async fn mark_all_read(&self, feed: Option<FeedId>) -> Result<usize> {
+        self.blocking(move |s| s.mark_all_read(feed, Utc::now()))
+            .await
+    }
+
+    /// Renames a feed (`None` restores the feed's own title).
+    pub async fn rename_feed(&self, id: FeedId, title: Option<String>) -> Result<()> {
+        self.blocking(move |s| s.rename_feed(id, title.as_deref()))
+            .await
+    }
+
+    /// Moves a feed to a folder, or out of folders.
+    pub async fn move_feed(&self, id: FeedId, folder: Option<String>) -> Result<()> {
+        self.blocking(move |s| s.set_feed_folder(id, folder.as_deref()))
+            .await
+    }
+
+    /// Sets "always fetch the full story" for a feed.
+    pub async fn set_full_story(&self, id: FeedId, on: bool) -> Result<()> {
+        self.blocking(move |s| s.set_full_story(id, on)).await
+    }
+
+    /// Unsubscribes; bookmarked articles stay in the library.
+    pub async fn unsubscribe(&self, id: FeedId) -> Result<()> {
+        self.blocking(move |s| s.delete_feed(id)).await
+    }
+
+    /// Removes read, unbookmarked articles older than the retention period. Returns how many.
+    pub async fn prune(&self) -> Result<usize> {
+        let days = self.settings().await?.retention_days;
+        let cutoff = Utc::now() - TimeDelta::days(i64::from(days));
+        let pruned = self.blocking(move |s| s.prune(cutoff)).await?;
+        let images = self.image_cache();
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || images.enforce_budget(&store))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        Ok(pruned)
+    }
+
+    /// The user's settings.
+    pub async fn settings(&self) -> Result<Settings> {
+        self.blocking(|s| s.settings()).await
+    }
+
+    /// Saves the user's settings (brought into range); returns what was saved.
+    pub async fn save_settings(&self, settings: Settings) -> Result<Settings> {
+        let saved = self.blocking(move |s| s.save_settings(settings)).await?;
+        let budget = u64::from(saved.image_budget_mb) * 1024 * 1024;
+        if let Ok(mut images) = self.images.write() {
+            if images.budget_bytes() != budget {
+                *images = ImageCache::new(self.dir.join(IMAGES_DIR), budget);
+            }
+        }
+        Ok(saved)
+    }
+}
+
+/// A story's pictures and whether each is in the library: the ones it `named`, none cached,
+/// while their fetch is not recorded yet.
+fn pictures_of(
+    images: &ImageCache,
+    store: &Store,
+    id: ArticleId,
+    named: impl FnOnce() -> Result<Vec<String>, StoreError>,
+) -> Result<Vec<ArticleImage>> {
+    let found = images.article_images(store, id)?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    Ok(named()?
+        .into_iter()
+        .map(|url| ArticleImage { url, cached: false })
+        .collect())
+}
+
+/// A user's address as a URL: a bare `example.com` means `https://example.com/`.
+fn parse_user_url(input: &str) -> Result<Url> {
+    let trimmed = input.trim();
+    let invalid = || LibraryError::InvalidUrl {
+        input: input.to_string(),
+    };
+    if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
+        return Err(invalid());
+    }
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_string()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let url = Url::parse(&with_scheme).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bare_site_address_means_https() {
+        assert_eq!(
+            parse_user_url(" example.com ").unwrap().as_str(),
+            "https://example.com/"
+        );
+        assert_eq!(
+            parse_user_url("http://127.0.0.1:8080/feed.xml")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080/feed.xml"
+        );
+    }
+
+    #[test]
+    fn addresses_that_are_not_web_addresses_are_refused() {
+        for bad in [
+            "",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "ftp://x.example/f",
+            "two words",
+        ] {
+            assert_eq!(
+                parse_user_url(bad).unwrap_err().kind(),
+                "invalid_url",
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! OPML: subscribing to a whole list of feeds from another reader, and writing the
+//! subscriptions out for one.
+//!
+//! Owns turning outlines into subscriptions (http(s) addresses only, folders kept). Never
+//! fetches: imported feeds are fetched at the next refresh. Never parses or writes OPML itself
+//! (that is `crate::opml`).
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{Library, Result};
+use crate::opml;
+use crate::store::{FeedMeta, NewFeed};
+
+/// What an OPML import did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportReport {
+    pub added: usize,
+    pub already_subscribed: usize,
+    /// Outlines whose address was not an http(s) URL.
+    pub skipped: usize,
+}
+
+impl Library {
+    /// Subscribes to every feed of an OPML document, keeping its folders. Feeds are fetched
+    /// at the next refresh.
+    pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
+        let outlines = opml::parse_opml(text)?;
+        self.blocking(move |s| {
+            let mut report = ImportReport::default();
+            let now = Utc::now();
+            for o in outlines {
+                let url = match Url::parse(o.xml_url.trim()) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                    _ => {
+                        report.skipped += 1;
+                        continue;
+                    }
+                };
+                let new = NewFeed {
+                    url: url.to_string(),
+                    folder: o.folder,
+                    meta: FeedMeta {
+                        title: o.title,
+                        site_url: o
+                            .html_url
+                            .and_then(|h| Url::parse(&h).ok())
+                            .filter(|u| matches!(u.scheme(), "http" | "https"))
+                            .map(|u| u.to_string()),
+                        ..FeedMeta::default()
+                    },
+                };
+                if s.add_feed(&new, now)?.1 {
+                    report.added += 1;
+                } else {
+                    report.already_subscribed += 1;
+                }
+            }
+            Ok(report)
+        })
+        .await
+    }
+
+    /// The subscriptions as an OPML 2.0 document, with folders.
+    pub async fn export_opml(&self) -> Result<String> {
+        let feeds = self.feeds().await?;
+        Ok(opml::write_opml(&feeds, Utc::now()))
+    }
+}

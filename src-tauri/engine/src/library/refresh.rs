@@ -1,0 +1,279 @@
+//! Refreshing: every feed (or one) fetched at once, each feed's result written in batches.
+//!
+//! Owns the order (fetch with the feed's validators, tell an unchanged body, parse, the shared
+//! `steps::feed_update`, write) and keeps each failure on its own feed: a feed that fails gets
+//! its error recorded and the others go on. Never parses a feed itself, never decides what an
+//! item becomes (that is `process`), never writes SQL. When no feed could reach its server the
+//! network is down: the failures are reported, not recorded on the feeds.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration as TimeDelta, Utc};
+use tokio::task::JoinSet;
+use url::Url;
+
+use super::{steps, Library, Result};
+use crate::error_kind::ErrorKind;
+use crate::feed;
+use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
+use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport};
+use crate::process::{self, FetchedFeed};
+use crate::store::{FeedFetchState, FeedUpdate, Store};
+
+/// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
+const REFRESH_TASKS: usize = 32;
+
+/// Feeds whose updates are written in one transaction.
+const WRITE_BATCH: usize = 32;
+
+/// Error kinds that say the server could not be reached at all, rather than that it answered
+/// badly: when every feed of a refresh fails with one of these, the network is down.
+const NETWORK_KINDS: [&str; 2] = ["connect", "timeout"];
+
+/// Whether a feed's failure says only that its server could not be reached.
+fn unreachable(update: &FeedUpdate) -> bool {
+    matches!(update, FeedUpdate::Failed { kind, .. } if NETWORK_KINDS.contains(&kind.as_str()))
+}
+
+/// Whether the failures of a refresh are the network's rather than the feeds': every feed tried
+/// could not reach its server. One feed alone cannot tell its server's outage from the
+/// network's, so it needs two or more.
+fn network_down(tried: usize, unreachable: usize) -> bool {
+    tried >= 2 && unreachable == tried
+}
+
+impl Library {
+    /// Refreshes every feed (or one), reporting progress after each feed. A feed that fails
+    /// gets its error recorded and the others go on.
+    pub async fn refresh(
+        &self,
+        only: Option<FeedId>,
+        progress: &(dyn Fn(RefreshProgress) + Send + Sync),
+    ) -> Result<RefreshReport> {
+        let states = self.blocking(move |s| s.feeds_to_refresh(only)).await?;
+        let total = states.len();
+        let mut report = RefreshReport {
+            feeds: total,
+            ..RefreshReport::default()
+        };
+        let mut done = 0usize;
+        progress(RefreshProgress { done, total });
+        let now = Utc::now();
+
+        let mut pending = states.into_iter();
+        let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
+        let mut task_feed = HashMap::new();
+        let mut batch: Vec<FeedUpdate> = Vec::new();
+        // Held back until the end: recorded only if some feed did reach its server.
+        let mut unreached: Vec<FeedUpdate> = Vec::new();
+        let mut tried = 0usize;
+        loop {
+            while tasks.len() < REFRESH_TASKS {
+                let Some(state) = pending.next() else { break };
+                if let Some(until) = state.retry_after.filter(|t| *t > now) {
+                    report.errors.push(RefreshError {
+                        feed_id: state.id,
+                        kind: ErrorKind::RateLimited,
+                        message: format!(
+                            "{} asked to be left alone until {}",
+                            state.url,
+                            until.to_rfc3339()
+                        ),
+                    });
+                    done += 1;
+                    progress(RefreshProgress { done, total });
+                    continue;
+                }
+                let feed_id = state.id;
+                let job = RefreshJob {
+                    store: Arc::clone(&self.store),
+                    fetcher: self.fetcher.clone(),
+                };
+                let handle = tasks.spawn(async move { job.refresh_feed(state).await });
+                task_feed.insert(handle.id(), feed_id);
+            }
+            let Some(joined) = tasks.join_next_with_id().await else {
+                break;
+            };
+            let update = match joined {
+                Ok((_, update)) => update,
+                Err(e) => FeedUpdate::Failed {
+                    feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
+                    kind: ErrorKind::Internal,
+                    message: format!("refresh stopped unexpectedly: {e}"),
+                    retry_after: None,
+                    at: Utc::now(),
+                },
+            };
+            match &update {
+                FeedUpdate::Fetched { .. } => report.refreshed += 1,
+                FeedUpdate::NotModified { .. } => report.not_modified += 1,
+                FeedUpdate::Failed {
+                    feed_id,
+                    kind,
+                    message,
+                    ..
+                } => report.errors.push(RefreshError {
+                    feed_id: *feed_id,
+                    kind: *kind,
+                    message: message.clone(),
+                }),
+            }
+            tried += 1;
+            if unreachable(&update) {
+                unreached.push(update);
+            } else {
+                batch.push(update);
+            }
+            done += 1;
+            if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
+                self.write_batch(std::mem::take(&mut batch), &mut report)
+                    .await?;
+            }
+            progress(RefreshProgress { done, total });
+        }
+        report.network_down = network_down(tried, unreached.len());
+        if !report.network_down {
+            batch.append(&mut unreached);
+        }
+        if !batch.is_empty() {
+            self.write_batch(batch, &mut report).await?;
+        }
+        if report.new_articles > 0 {
+            self.blocking(|s| s.optimize()).await?;
+        }
+        Ok(report)
+    }
+
+    /// Writes a batch of feeds' updates in one transaction and counts what they changed.
+    async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
+        let counts = self.blocking(move |s| s.apply_updates(&batch)).await?;
+        for c in counts {
+            report.new_articles += c.new_articles;
+            report.updated_articles += c.updated_articles;
+        }
+        Ok(())
+    }
+}
+
+/// What a refresh task needs, owned, so it can run on its own.
+struct RefreshJob {
+    store: Arc<Store>,
+    fetcher: Fetcher,
+}
+
+impl RefreshJob {
+    /// Fetches and parses one feed; whatever happens becomes a `FeedUpdate` for that feed alone.
+    async fn refresh_feed(self, state: FeedFetchState) -> FeedUpdate {
+        let feed_id = state.id;
+        let failed = |kind: ErrorKind, message: String, retry_after: Option<DateTime<Utc>>| {
+            FeedUpdate::Failed {
+                feed_id,
+                kind,
+                message,
+                retry_after,
+                at: Utc::now(),
+            }
+        };
+        let url = match Url::parse(&state.url) {
+            Ok(u) => u,
+            Err(e) => return failed(ErrorKind::InvalidUrl, format!("{}: {e}", state.url), None),
+        };
+        let reach = Reach::of_origin(&url).await;
+        let req = FetchRequest {
+            url: &url,
+            kind: BodyKind::Feed,
+            reach,
+            etag: state.etag.as_deref(),
+            last_modified: state.last_modified.as_deref(),
+        };
+        let body = match self.fetcher.fetch(req).await {
+            Ok(FetchOutcome::Fetched(body)) => body,
+            Ok(FetchOutcome::NotModified { .. }) => {
+                return FeedUpdate::NotModified {
+                    feed_id,
+                    etag: None,
+                    last_modified: None,
+                    at: Utc::now(),
+                }
+            }
+            Err(e) => {
+                let retry_after = match &e {
+                    FetchError::RateLimited { retry_after, .. } => retry_after
+                        .and_then(|d| TimeDelta::from_std(d).ok())
+                        .map(|d| Utc::now() + d),
+                    _ => None,
+                };
+                return failed(e.kind(), e.to_string(), retry_after);
+            }
+        };
+        let at = Utc::now();
+        let body_hash = process::hash_hex(&body.body);
+        if state.body_hash.as_deref() == Some(body_hash.as_str()) {
+            return FeedUpdate::NotModified {
+                feed_id,
+                etag: body.etag,
+                last_modified: body.last_modified,
+                at,
+            };
+        }
+        let store = Arc::clone(&self.store);
+        let read = tokio::task::spawn_blocking(move || {
+            let known = match store.known_items(feed_id) {
+                Ok(k) => k,
+                Err(e) => return Err((e.kind(), e.to_string())),
+            };
+            let parsed = feed::parse_feed(
+                &body.body,
+                body.content_type.as_deref(),
+                &body.final_url,
+                at,
+            )
+            .map_err(|e| (e.kind(), format!("{}: {e}", body.final_url)))?;
+            let fetched = FetchedFeed {
+                feed_id,
+                parsed,
+                etag: body.etag,
+                last_modified: body.last_modified,
+                body_hash,
+                at,
+            };
+            Ok((fetched, known))
+        })
+        .await;
+        let unexpected = |e: &dyn std::fmt::Display| {
+            failed(
+                ErrorKind::Internal,
+                format!("{}: reading the feed failed unexpectedly ({e})", state.url),
+                None,
+            )
+        };
+        match read {
+            Ok(Ok((fetched, known))) => {
+                match steps::feed_update(&self.fetcher, fetched, known, reach, state.full_story)
+                    .await
+                {
+                    Ok(update) => update,
+                    Err(e) => unexpected(&e),
+                }
+            }
+            Ok(Err((kind, message))) => failed(kind, message, None),
+            Err(e) => unexpected(&e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_every_feed_of_two_or_more_unreached_means_the_network_is_down() {
+        assert!(network_down(2, 2));
+        assert!(network_down(40, 40));
+        assert!(!network_down(40, 39));
+        assert!(!network_down(1, 1), "one feed cannot tell");
+        assert!(!network_down(0, 0));
+    }
+}

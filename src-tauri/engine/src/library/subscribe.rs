@@ -1,0 +1,374 @@
+//! Subscribing: finding a site's feed (discovery) and adding it with its first items.
+//!
+//! Owns the order: find the feed (or take the one discovery just fetched), store it with its
+//! items as the feed gives them, and hand what takes longer (teasers' full stories from their
+//! pages, the icon) to [`Library::follow_up`], so that subscribing never waits on a slow site.
+//! Never parses a feed or a page itself (that is `feed`) and never decides what an item becomes
+//! (that is `process`).
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::{parse_user_url, pictures, steps, Library, LibraryError, Result};
+use crate::feed::{self, ParsedFeed};
+use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
+use crate::icons;
+use crate::model::Feed;
+use crate::process::{self, FetchedFeed};
+use crate::store::{FeedUpdate, IconDue, KnownItems, NewFeed};
+
+/// How long a feed fetched by discovery is kept for the subscription that follows.
+const DISCOVERED_FOR: Duration = Duration::from_secs(10 * 60);
+
+/// Feeds fetched by discovery kept at most (the newest).
+const DISCOVERED_KEPT: usize = 4;
+
+/// The source hash an item is stored with until its full story is in: it matches no item, so
+/// if the follow-up never comes (the app quit), the next refresh prepares the item again.
+const UNFINISHED: &str = "";
+
+/// The result of subscribing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Subscription {
+    #[serde(flatten)]
+    pub feed: Feed,
+    /// `false` when the feed was already in the library.
+    pub created: bool,
+}
+
+/// A feed found for a site, before subscribing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FeedCandidate {
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// What subscribing hands on between calls: the feeds discovery fetched, for the subscription
+/// that follows (so a feed is downloaded once), and the new feeds whose full stories and icon
+/// the next [`Library::follow_up`] finishes.
+#[derive(Default)]
+pub(super) struct Handoffs {
+    discovered: Mutex<Vec<(Instant, FoundFeed)>>,
+    unfinished: Mutex<Vec<Unfinished>>,
+}
+
+impl Handoffs {
+    fn keep_discovered(&self, found: FoundFeed) {
+        let mut kept = self
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, f)| at.elapsed() < DISCOVERED_FOR && f.url != found.url);
+        if kept.len() >= DISCOVERED_KEPT {
+            kept.remove(0);
+        }
+        kept.push((Instant::now(), found));
+    }
+
+    fn take_discovered(&self, url: &Url) -> Option<FoundFeed> {
+        let mut kept = self
+            .discovered
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, _)| at.elapsed() < DISCOVERED_FOR);
+        let index = kept.iter().position(|(_, f)| &f.url == url)?;
+        Some(kept.remove(index).1)
+    }
+}
+
+/// A new feed's work left to the follow-up.
+struct Unfinished {
+    /// The feed's update with its teasers as the feed gives them and their real hashes, to be
+    /// completed from their pages; `None` when the feed had no teaser.
+    stories: Option<FeedUpdate>,
+    /// Where the items' pages may be fetched from.
+    reach: Reach,
+    icon: IconDue,
+    /// Icon links of the page the feed was discovered from.
+    page_icons: Option<Vec<Url>>,
+}
+
+/// A feed found behind a user's address, fetched and parsed.
+struct FoundFeed {
+    url: Url,
+    parsed: ParsedFeed,
+    /// Icon links of the page the feed was discovered from, if it was a page.
+    page_icons: Option<Vec<Url>>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    body_hash: String,
+}
+
+impl Library {
+    /// Subscribes to a feed, given its address or a site's address (whose feed is found).
+    /// Subscribing again to a feed already in the library returns it unchanged.
+    pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
+        let url = parse_user_url(input)?;
+        if let Some(feed) = self.existing_feed(url.as_str()).await? {
+            return Ok(Subscription {
+                feed,
+                created: false,
+            });
+        }
+        // The window discovers first, then subscribes to what it found: no second download.
+        let found = match self.handoffs.take_discovered(&url) {
+            Some(found) => found,
+            None => self.find_feed(&url).await?,
+        };
+        if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
+            return Ok(Subscription {
+                feed,
+                created: false,
+            });
+        }
+        let now = Utc::now();
+        let new = NewFeed {
+            url: found.url.to_string(),
+            folder: folder.map(str::to_string),
+            meta: process::feed_meta(&found.parsed),
+        };
+        // Where the icon search starts, once the feed is stored.
+        let (site_url, icon_url) = (new.meta.site_url.clone(), new.meta.icon_url.clone());
+        let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
+        if created {
+            // The first fetch already has the items: store them now, so the new feed is not empty.
+            let reach = Reach::of_origin(&found.url).await;
+            let fetched = FetchedFeed {
+                feed_id,
+                parsed: found.parsed,
+                etag: found.etag,
+                last_modified: found.last_modified,
+                body_hash: found.body_hash,
+                at: now,
+            };
+            let update = tokio::task::spawn_blocking(move || {
+                process::prepare_update(fetched, &KnownItems::default())
+            })
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            let (first, stories) = first_and_rest(update);
+            self.blocking(move |s| s.apply_updates(&[first])).await?;
+            let icon = IconDue {
+                feed_id,
+                feed_url: found.url.to_string(),
+                site_url,
+                icon_url,
+            };
+            self.handoffs
+                .unfinished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(Unfinished {
+                    stories,
+                    reach,
+                    icon,
+                    page_icons: found.page_icons,
+                });
+        }
+        let feed = self.blocking(move |s| s.feed(feed_id)).await?;
+        Ok(Subscription { feed, created })
+    }
+
+    /// Finishes the feeds subscribed since the last call: their teasers completed with their
+    /// pages' stories, then their icons looked for (from the discovery page's icon links when
+    /// there was one). Returns the stories finished and the icons found. Never fails: what
+    /// cannot be had is logged, and an unfinished story is prepared again at the next refresh.
+    pub(super) async fn finish_subscriptions(&self) -> (usize, usize) {
+        let unfinished = std::mem::take(
+            &mut *self
+                .handoffs
+                .unfinished
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        let (mut stories, mut icons) = (0, 0);
+        for new in unfinished {
+            if let Some(mut update) = new.stories {
+                if let FeedUpdate::Fetched { items, .. } = &mut update {
+                    steps::complete_stories(&self.fetcher, items, new.reach, false).await;
+                }
+                match self.blocking(move |s| s.apply_updates(&[update])).await {
+                    Ok(counts) => {
+                        stories += counts.iter().map(|c| c.updated_articles).sum::<usize>()
+                    }
+                    Err(error) => tracing::warn!(%error, "subscription: full stories not stored"),
+                }
+            }
+            let (store, fetcher) = (Arc::clone(&self.store), self.fetcher.clone());
+            if pictures::look_for_icon(store, fetcher, new.icon, new.page_icons).await {
+                icons += 1;
+            }
+        }
+        (stories, icons)
+    }
+
+    /// The feeds a site offers (or the feed itself when given a feed's address), without subscribing.
+    pub async fn discover(&self, input: &str) -> Result<Vec<FeedCandidate>> {
+        let url = parse_user_url(input)?;
+        let reach = Reach::of_origin(&url).await;
+        let page = self.fetch_document(&url, reach).await?;
+        if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
+            let url = page.final_url.to_string();
+            let title = match found_feed(page, Utc::now()) {
+                Ok(found) => {
+                    let title = found.parsed.title.clone();
+                    self.handoffs.keep_discovered(found);
+                    Some(title)
+                }
+                Err(_) => None,
+            };
+            return Ok(vec![FeedCandidate { url, title }]);
+        }
+        let html = String::from_utf8_lossy(&page.body);
+        let mut found: Vec<FeedCandidate> = feed::discover_feed_links(&html, &page.final_url)
+            .into_iter()
+            .map(|l| FeedCandidate {
+                url: l.url.to_string(),
+                title: l.title,
+            })
+            .collect();
+        if found.is_empty() {
+            if let Ok(f) = self.find_feed(&url).await {
+                found.push(FeedCandidate {
+                    url: f.url.to_string(),
+                    title: Some(f.parsed.title.clone()),
+                });
+                self.handoffs.keep_discovered(f);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn existing_feed(&self, url: &str) -> Result<Option<Feed>> {
+        let url = url.to_string();
+        self.blocking(move |s| match s.feed_id_by_url(&url)? {
+            Some(id) => s.feed(id).map(Some),
+            None => Ok(None),
+        })
+        .await
+    }
+
+    /// Fetches an address that should be a feed (or a page naming one), without validators.
+    async fn fetch_document(&self, url: &Url, reach: Reach) -> Result<FetchedBody> {
+        let req = FetchRequest {
+            url,
+            kind: BodyKind::Feed,
+            reach,
+            etag: None,
+            last_modified: None,
+        };
+        match self.fetcher.fetch(req).await? {
+            FetchOutcome::Fetched(body) => Ok(body),
+            // Without validators a server has no business answering 304.
+            FetchOutcome::NotModified { .. } => Err(LibraryError::NoFeedFound {
+                url: url.to_string(),
+            }),
+        }
+    }
+
+    /// Finds the feed behind a user's address: the address itself, the page's alternate
+    /// links, then the usual paths.
+    async fn find_feed(&self, url: &Url) -> Result<FoundFeed> {
+        let reach = Reach::of_origin(url).await;
+        let page = self.fetch_document(url, reach).await?;
+        let now = Utc::now();
+        if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
+            return found_feed(page, now);
+        }
+        let html = String::from_utf8_lossy(&page.body);
+        let mut candidates: Vec<Url> = feed::discover_feed_links(&html, &page.final_url)
+            .into_iter()
+            .map(|l| l.url)
+            .collect();
+        // The page is at hand: its icon links spare a second fetch of it for the feed's icon.
+        let page_icons = icons::icon_links(&html, &page.final_url);
+        for path in feed::COMMON_FEED_PATHS {
+            if let Ok(u) = page.final_url.join(path) {
+                candidates.push(u);
+            }
+        }
+        let mut seen = HashSet::new();
+        for candidate in candidates {
+            if !seen.insert(candidate.clone()) || candidate == page.final_url {
+                continue;
+            }
+            if !matches!(candidate.scheme(), "http" | "https") {
+                continue;
+            }
+            // Candidates found in the page are content: they may reach only where the site is.
+            match self.fetch_document(&candidate, reach).await {
+                Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
+                    if let Ok(mut found) = found_feed(body, now) {
+                        found.page_icons = Some(page_icons);
+                        return Ok(found);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => tracing::debug!(url = %candidate, error = %e, "feed candidate failed"),
+            }
+        }
+        Err(LibraryError::NoFeedFound {
+            url: url.to_string(),
+        })
+    }
+}
+
+/// A fetched feed document, parsed.
+fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
+    let parsed = feed::parse_feed(
+        &body.body,
+        body.content_type.as_deref(),
+        &body.final_url,
+        now,
+    )
+    .map_err(|source| LibraryError::Feed {
+        url: body.final_url.to_string(),
+        source,
+    })?;
+    Ok(FoundFeed {
+        body_hash: process::hash_hex(&body.body),
+        url: body.final_url,
+        page_icons: None,
+        parsed,
+        etag: body.etag,
+        last_modified: body.last_modified,
+    })
+}
+
+/// A new feed's first update split in two: what is stored at once (every item as the feed gives
+/// it, teasers marked unfinished, and no validators, so a refresh before the follow-up reads
+/// the feed again) and the teasers to complete, with the real hashes and validators.
+fn first_and_rest(mut first: FeedUpdate) -> (FeedUpdate, Option<FeedUpdate>) {
+    let mut rest = first.clone();
+    if let FeedUpdate::Fetched { items: teasers, .. } = &mut rest {
+        teasers.retain(|item| process::wants_full_story(item, false));
+        if teasers.is_empty() {
+            return (first, None);
+        }
+    }
+    if let FeedUpdate::Fetched {
+        etag,
+        last_modified,
+        body_hash,
+        items,
+        ..
+    } = &mut first
+    {
+        *etag = None;
+        *last_modified = None;
+        *body_hash = UNFINISHED.to_string();
+        for item in items.iter_mut() {
+            if process::wants_full_story(item, false) {
+                item.source_hash = UNFINISHED.to_string();
+            }
+        }
+    }
+    (first, Some(rest))
+}
