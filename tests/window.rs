@@ -495,7 +495,7 @@ async fn screenshots() {
             .unwrap();
         server.route("/weather.xml", Reply::status(503));
         lib.refresh(None, &|_| {}).await.unwrap();
-        lib.cache_images().await.unwrap();
+        lib.follow_up(&|_| {}).await.unwrap();
         let articles = lib
             .articles(broadsheet_engine::model::ArticleQuery::default())
             .await

@@ -90,7 +90,7 @@ export function addSubscription(folders, subscribed = []) {
           }
           if (found.length === 1) target = found[0].url;
         }
-        status.textContent = 'Subscribing and fetching the stories…';
+        status.textContent = 'Subscribing…';
         const sub = await api.subscribe(target, folder.value.trim() || null);
         finish(sub);
       } catch (err) {
