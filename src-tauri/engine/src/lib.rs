@@ -5,15 +5,22 @@
 //! allowlist, `images` keeps stories' pictures, `icons` finds each feed's icon, `store` owns
 //! the SQLite library, `library` is the set of operations the app and the command line
 //! offer, and `export` writes one stored story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
+//!
+//! Rules every stage shares are written once, in leaf modules the stages import and that
+//! import none of them: `picture_rules` (srcset, lazy pictures, tracking pixels),
+//! `image_scheme` (the addresses of kept pictures), `hex`. Only `store` holds SQL.
 
 pub mod export;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod hex;
 pub mod icons;
+pub mod image_scheme;
 pub mod images;
 pub mod library;
 pub mod model;
 pub mod opml;
+pub mod picture_rules;
 pub mod sanitize;
 pub mod store;
