@@ -2,9 +2,9 @@
 //! against `expected.html`, title equality against `expected-metadata.json`, and speed.
 //!
 //! Run: `cargo run --release -p broadsheet-engine --example extract_corpus [CASE_FILTER]`
-//! The corpus lives beside the repository, at `../shared/corpus/readability`.
+//! The corpus lives in the shared folder, at `corpus/readability`: `../shared` beside the
+//! repository, or wherever `BROADSHEET_SHARED` says (found as the tests find it).
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -12,44 +12,15 @@ use broadsheet_engine::extract::extract_article;
 use dom_query::Document;
 use url::Url;
 
+#[path = "../tests/shared_folder/mod.rs"]
+mod shared_folder;
+#[path = "../tests/text_similarity/mod.rs"]
+mod text_similarity;
+
+use text_similarity::f1;
+
 /// What Readability's own tests use as the page URL when the metadata names none.
 const DEFAULT_PAGE_URL: &str = "http://fakehost/test/page.html";
-
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/readability")
-}
-
-fn words(text: &str) -> HashMap<String, usize> {
-    let mut bag = HashMap::new();
-    for word in text
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        *bag.entry(word.to_string()).or_insert(0) += 1;
-    }
-    bag
-}
-
-/// Bag-of-words F1: multiset intersection over our words (precision) and the expected words (recall).
-fn f1(ours: &str, expected: &str) -> f64 {
-    let (ours, expected) = (words(ours), words(expected));
-    let total = |bag: &HashMap<String, usize>| bag.values().sum::<usize>() as f64;
-    let common: usize = ours
-        .iter()
-        .map(|(w, n)| (*n).min(expected.get(w).copied().unwrap_or(0)))
-        .sum();
-    if common == 0 {
-        return if total(&ours) == 0.0 && total(&expected) == 0.0 {
-            1.0
-        } else {
-            0.0
-        };
-    }
-    let precision = common as f64 / total(&ours);
-    let recall = common as f64 / total(&expected);
-    2.0 * precision * recall / (precision + recall)
-}
 
 struct Score {
     case: String,
@@ -62,7 +33,7 @@ struct Score {
 
 fn main() -> anyhow_free::Result {
     let filter = std::env::args().nth(1).unwrap_or_default();
-    let dir = corpus_dir();
+    let dir = shared_folder::shared("corpus/readability").ok_or("no corpus to score")?;
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot read the corpus at {}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

@@ -2,8 +2,8 @@
 //! `parse_feed` accepts, why the others fail, and the throughput.
 //!
 //! Run: `cargo run --release -p broadsheet-engine --example feed_corpus [DIR]`
-//! (DIR defaults to `$BROADSHEET_CORPUS/feedparser/wellformed`, else
-//! `<repo>/../shared/corpus/feedparser/wellformed`).
+//! (DIR defaults to `corpus/feedparser/wellformed` in the shared folder: `../shared` beside
+//! the repository, or wherever `BROADSHEET_SHARED` says, found as the tests find it).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,15 +13,14 @@ use broadsheet_engine::feed::parse_feed;
 use chrono::Utc;
 use url::Url;
 
-fn corpus_dir() -> PathBuf {
-    if let Some(dir) = std::env::args_os().nth(1) {
-        return PathBuf::from(dir);
+#[path = "../tests/shared_folder/mod.rs"]
+mod shared_folder;
+
+fn corpus_dir() -> Option<PathBuf> {
+    match std::env::args_os().nth(1) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => shared_folder::shared("corpus/feedparser/wellformed"),
     }
-    let root = std::env::var_os("BROADSHEET_CORPUS").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
-        PathBuf::from,
-    );
-    root.join("feedparser/wellformed")
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
@@ -48,7 +47,7 @@ fn reason_of(kind: &str, message: &str) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = corpus_dir();
+    let dir = corpus_dir().ok_or("no corpus to parse")?;
     let mut files = Vec::new();
     collect_files(&dir, &mut files)
         .map_err(|e| format!("cannot read corpus at {}: {e}", dir.display()))?;

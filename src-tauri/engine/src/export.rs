@@ -14,8 +14,10 @@ use base64::Engine as _;
 use dom_query::Document;
 use tracing::{debug, warn};
 
+use crate::fetch::is_web_url;
 use crate::model::Article;
-use crate::sanitize::escape_html;
+use crate::picture_rules::parse_srcset;
+use crate::sanitize::{collapse_whitespace, escape_html};
 
 /// A picture from the library's cache: its MIME type and its bytes.
 pub type CachedPicture = (String, Vec<u8>);
@@ -161,12 +163,7 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
         let mut candidates: Vec<String> =
             img.attr("src").map(|s| s.to_string()).into_iter().collect();
         if let Some(srcset) = img.attr("srcset") {
-            candidates.extend(
-                srcset
-                    .split(',')
-                    .filter_map(|c| c.split_whitespace().next())
-                    .map(str::to_string),
-            );
+            candidates.extend(parse_srcset(&srcset).iter().map(|c| c.url.to_string()));
         }
         let found = candidates.iter().find_map(|url| {
             data_uris
@@ -263,11 +260,7 @@ fn byline_parts(article: &Article) -> Vec<String> {
 fn web_url(url: Option<&str>) -> Option<&str> {
     let url = url?;
     let parsed = url::Url::parse(url).ok()?;
-    matches!(parsed.scheme(), "http" | "https").then_some(url)
-}
-
-fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    is_web_url(&parsed).then_some(url)
 }
 
 /// One line of text that Markdown shows literally, wherever in a line it is put.

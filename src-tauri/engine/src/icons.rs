@@ -18,8 +18,9 @@ use url::Url;
 
 use crate::feed::base_url;
 pub use crate::fetch::ICON_CAP;
-use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
-use crate::images::{image_token, sniff_image};
+use crate::fetch::{is_web_url, BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
+use crate::hex;
+use crate::images::{describe_non_image, image_token, sniff_image};
 use crate::model::FeedId;
 
 /// Longest one feed's whole search may take; a slow site keeps its monogram instead.
@@ -87,10 +88,7 @@ pub struct FoundIcon {
 /// The image-scheme name of a feed's icon: new bytes get a new name, so the window never shows
 /// a stale copy it cached, and two feeds never share one.
 pub fn icon_token(feed_id: FeedId, data: &[u8]) -> String {
-    let digest: String = Sha256::digest(data)[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = hex::encode(&Sha256::digest(data)[..16]);
     image_token(&format!("feed-icon:{feed_id}:{digest}"))
 }
 
@@ -130,7 +128,7 @@ async fn search(
     let home = sources
         .site_url
         .clone()
-        .filter(is_web)
+        .filter(is_web_url)
         .or_else(|| sources.feed_url.as_ref().and_then(|f| f.join("/").ok()));
     let page_icons = match (&sources.page_icons, &home) {
         (Some(links), _) => links.clone(),
@@ -173,7 +171,7 @@ impl Attempts<'_> {
     /// are not http(s).
     async fn first(&mut self, urls: impl IntoIterator<Item = Url>) -> Option<FoundIcon> {
         for url in urls {
-            if !is_web(&url) || !self.tried.insert(url.clone()) {
+            if !is_web_url(&url) || !self.tried.insert(url.clone()) {
                 continue;
             }
             match fetch_icon(self.fetcher, &url, self.reach).await {
@@ -227,7 +225,7 @@ async fn fetch_icon(fetcher: &Fetcher, url: &Url, reach: Reach) -> Result<FoundI
     let Some(sniffed) = sniff_image(&fetched.body) else {
         return Err(IconError::NotAnImage {
             url: url.to_string(),
-            looks_like: describe(&fetched.body),
+            looks_like: describe_non_image(&fetched.body),
         });
     };
     Ok(FoundIcon {
@@ -235,24 +233,6 @@ async fn fetch_icon(fetcher: &Fetcher, url: &Url, reach: Reach) -> Result<FoundI
         mime: sniffed.mime,
         data: fetched.body,
     })
-}
-
-fn is_web(url: &Url) -> bool {
-    matches!(url.scheme(), "http" | "https")
-}
-
-/// A word on what a refused icon seems to be, for the record.
-fn describe(bytes: &[u8]) -> &'static str {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
-    if bytes.is_empty() {
-        "nothing (empty body)"
-    } else if head.contains("<svg") {
-        "SVG"
-    } else if head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") {
-        "HTML"
-    } else {
-        "an unknown format"
-    }
 }
 
 /// The icons a page links to (`rel="icon"`, `"shortcut icon"`, then `apple-touch-icon`),
@@ -281,7 +261,7 @@ pub fn icon_links(html: &str, page_url: &Url) -> Vec<Url> {
         let Some(url) = node.attr("href").and_then(|h| base.join(h.trim()).ok()) else {
             continue;
         };
-        if !is_web(&url)
+        if !is_web_url(&url)
             || url.path().to_ascii_lowercase().ends_with(".svg")
             || found.iter().any(|(_, _, u)| *u == url)
         {

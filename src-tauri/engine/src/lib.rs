@@ -11,17 +11,25 @@
 //! Who calls whom: the window and the command line call `library` for every operation (and
 //! take only values, names and error types from elsewhere); nothing in the engine calls
 //! `library`; `process` is pure (no network, no database, no clock) and calls only `sanitize`.
+//!
+//! Rules every stage shares are written once, in leaf modules the stages import and that
+//! import none of them: `picture_rules` (srcset, lazy pictures, tracking pixels),
+//! `image_scheme` (the addresses of kept pictures), `hex`, `error_kind` (the stable error
+//! names). Only `store` holds SQL.
 
 pub mod error_kind;
 pub mod export;
 pub mod extract;
 pub mod feed;
 pub mod fetch;
+pub mod hex;
 pub mod icons;
+pub mod image_scheme;
 pub mod images;
 pub mod library;
 pub mod model;
 pub mod opml;
+pub mod picture_rules;
 pub mod process;
 pub mod sanitize;
 pub mod store;

@@ -15,6 +15,7 @@ use url::Url;
 
 use crate::extract::ExtractedArticle;
 use crate::feed::{ParsedFeed, ParsedItem};
+use crate::hex;
 use crate::model::{Article, ArticleId, ArticleSummary, FeedId, RelatedLink};
 use crate::sanitize;
 use crate::store::{FeedMeta, FeedUpdate, KnownItems, NewArticle};
@@ -92,17 +93,13 @@ pub fn item_hash(item: &ParsedItem) -> String {
         h.update(part.unwrap_or("").as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The first 16 bytes of a SHA-256, in hex: how a feed's body (or a page's story) is told
 /// from the last one seen.
 pub fn hash_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 fn cut_at_char_boundary(s: &str, max: usize) -> &str {

@@ -2,7 +2,6 @@
 //! bag-of-words F1 against `expected.html` and the exact title of `expected-metadata.json`.
 //! The full benchmark with speed is `examples/extract_corpus.rs`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use broadsheet_engine::extract::{extract_article, related_links};
@@ -10,38 +9,15 @@ use dom_query::Document;
 use url::Url;
 
 mod shared_folder;
+mod text_similarity;
+
+use text_similarity::f1;
 
 /// What Readability's own tests use as the page URL when the metadata names none.
 const DEFAULT_PAGE_URL: &str = "http://fakehost/test/page.html";
 
 fn corpus_dir() -> Option<PathBuf> {
     shared_folder::shared("corpus/readability")
-}
-
-fn words(text: &str) -> HashMap<String, usize> {
-    let mut bag = HashMap::new();
-    for word in text
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        *bag.entry(word.to_string()).or_insert(0) += 1;
-    }
-    bag
-}
-
-fn f1(ours: &str, expected: &str) -> f64 {
-    let (ours, expected) = (words(ours), words(expected));
-    let common: usize = ours
-        .iter()
-        .map(|(w, n)| (*n).min(expected.get(w).copied().unwrap_or(0)))
-        .sum();
-    if common == 0 {
-        return 0.0;
-    }
-    let precision = common as f64 / ours.values().sum::<usize>() as f64;
-    let recall = common as f64 / expected.values().sum::<usize>() as f64;
-    2.0 * precision * recall / (precision + recall)
 }
 
 /// Extracts one case and returns (F1, our title, expected title).

@@ -1,10 +1,10 @@
-//! Rewriting stored story HTML for the window (pictures from the app's own scheme, nothing
-//! remote) and for a self-contained export (pictures inlined as data: URIs).
+//! Rewriting stored story HTML for the window: pictures from the app's own scheme, nothing
+//! remote. (Inlining pictures into a self-contained export is `export_html`'s, tested in
+//! `export_story.rs`.)
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use broadsheet_engine::images::{inline_images, rewrite_image_urls};
+use broadsheet_engine::images::rewrite_image_urls;
 
 fn tokens(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs
@@ -15,15 +15,6 @@ fn tokens(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 
 const A_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const B_TOKEN: &str = "fedcba9876543210fedcba9876543210";
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/images")
-            .join(name),
-    )
-    .unwrap()
-}
 
 #[test]
 fn a_cached_img_src_points_at_the_image_scheme() {
@@ -117,46 +108,4 @@ fn video_and_audio_lose_their_remote_sources_and_posters() {
 fn text_links_and_markup_around_pictures_are_left_alone() {
     let html = r#"<p>A <a href="https://news.example/x" rel="noopener noreferrer nofollow">link</a> &amp; text &lt;b&gt;</p><ul><li>one</li></ul>"#;
     assert_eq!(rewrite_image_urls(html, &HashMap::new()), html);
-}
-
-#[test]
-fn inline_images_gives_data_uris_with_the_sniffed_type() {
-    let png = fixture("photo-16x12.png");
-    let jpeg = fixture("grey-8x8-baseline.jpg");
-    let lookup = |url: &str| match url {
-        "https://news.example/a.png" => Some(("application/octet-stream".to_owned(), png.clone())),
-        "https://news.example/s.jpg" => Some(("image/jpeg".to_owned(), jpeg.clone())),
-        _ => None,
-    };
-    let html = concat!(
-        r#"<img src="https://news.example/a.png" srcset="https://news.example/a.png 1x, https://news.example/big.png 2x" alt="A">"#,
-        r#"<picture><source srcset="https://news.example/s.jpg" type="image/jpeg"><img src="https://news.example/gone.png" alt="S"></picture>"#,
-        r#"<img src="https://news.example/gone.png" alt="Gone">"#,
-    );
-    let out = inline_images(html, &lookup);
-    let b64 = |bytes: &[u8]| {
-        use base64::Engine as _;
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    };
-    assert_eq!(
-        out,
-        format!(
-            concat!(
-                r#"<img src="data:image/png;base64,{}" alt="A">"#,
-                r#"<picture><img src="data:image/jpeg;base64,{}" alt="S"></picture>"#,
-                r#"<img alt="Gone">"#,
-            ),
-            b64(&png),
-            b64(&jpeg)
-        )
-    );
-    assert!(!out.contains("https://"));
-}
-
-#[test]
-fn inline_images_refuses_bytes_that_are_not_a_picture_whatever_their_label() {
-    let svg = fixture("script-in-svg.svg");
-    let lookup = |_: &str| Some(("image/png".to_owned(), svg.clone()));
-    let out = inline_images(r#"<img src="https://news.example/x.png" alt="x">"#, &lookup);
-    assert_eq!(out, r#"<img alt="x">"#);
 }

@@ -123,3 +123,18 @@ fn non_http_base_leaves_no_relative_url() {
         r#"<a rel="noopener noreferrer nofollow">x</a><img src="https://ok.example/b.png">"#
     );
 }
+
+/// The sanitizer reads the same lazy attributes as the extractor (`picture_rules`): `data-url`
+/// and `data-lazy-srcset` too, checked as URLs like the others and gone afterwards.
+#[test]
+fn every_lazy_attribute_the_extractor_reads_is_read_here_too() {
+    let out = checked(
+        r#"<img src="/spacer.gif" data-url="u.jpg"><img data-lazy-srcset="s.jpg 2x, javascript:alert(1) 3x"><picture><source data-lazy-srcset="w.webp"><img src="p.jpg"></picture>"#,
+    );
+    assert_eq!(
+        out.images.iter().map(|u| u.path()).collect::<Vec<_>>(),
+        ["/2024/u.jpg", "/2024/s.jpg", "/2024/w.webp", "/2024/p.jpg"]
+    );
+    assert!(!out.html.contains("data-"), "{}", out.html);
+    assert!(!out.html.contains("javascript"), "{}", out.html);
+}

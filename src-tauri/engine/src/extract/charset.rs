@@ -3,6 +3,8 @@
 
 use encoding_rs::Encoding;
 
+use crate::fetch::charset_param;
+
 /// How far into the page a `<meta charset>` is looked for (the HTML spec says 1024 bytes).
 const META_SCAN_BYTES: usize = 1024;
 
@@ -16,6 +18,7 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
     }
     let declared = content_type
         .and_then(charset_param)
+        .map(str::to_owned)
         .or_else(|| meta_charset(&bytes[..bytes.len().min(META_SCAN_BYTES)]))
         .and_then(|label| Encoding::for_label(label.as_bytes()))
         // UTF-16 cannot be declared from inside an ASCII-compatible document, and the
@@ -23,15 +26,6 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
         .filter(|e| e.is_ascii_compatible() && *e != encoding_rs::REPLACEMENT)
         .unwrap_or(encoding_rs::UTF_8);
     declared.decode_without_bom_handling(bytes).0.into_owned()
-}
-
-fn charset_param(content_type: &str) -> Option<String> {
-    content_type.split(';').skip(1).find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| v.trim().trim_matches(['"', '\'']).to_string())
-    })
 }
 
 fn meta_charset(head: &[u8]) -> Option<String> {

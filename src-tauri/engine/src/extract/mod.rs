@@ -19,7 +19,9 @@ use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 use thiserror::Error;
 use url::Url;
 
-use crate::sanitize::{check_complexity, SanitizeError};
+use crate::fetch::{is_web_url, join_web_url};
+use crate::picture_rules::{is_tracking_pixel, reveal_lazy_picture, LazyLeftovers};
+use crate::sanitize::{check_complexity, collapse_whitespace, SanitizeError};
 
 pub use charset::decode_html;
 pub use related::{related_links, RelatedLink};
@@ -98,7 +100,7 @@ impl ExtractError {
 
 /// Takes the story, its metadata and its related links out of an article page.
 pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, ExtractError> {
-    if !matches!(page_url.scheme(), "http" | "https") {
+    if !is_web_url(page_url) {
         return Err(ExtractError::UnsupportedUrl {
             url: page_url.to_string(),
         });
@@ -159,7 +161,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     let lead_image = article
         .image
         .as_deref()
-        .and_then(|src| http_url(page_url, src))
+        .and_then(|src| join_web_url(page_url, src))
         .or_else(|| first_story_image(&readability.doc, page_url));
     let published = article
         .published_time
@@ -183,61 +185,19 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     })
 }
 
-/// Joins `src` to the page URL, keeping it only if it is http(s).
-fn http_url(page_url: &Url, src: &str) -> Option<Url> {
-    let url = page_url.join(src.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
-}
-
-fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Lazy-loading pages put the real picture in `data-src` and a placeholder in `src`;
 /// without this the story would keep only the placeholder (or lose the image).
 fn reveal_lazy_images(doc: &Document) {
     for img in doc.select("body img").nodes() {
-        let src = img.attr("src");
-        let placeholder = src.as_deref().is_none_or(|s| {
-            let s = s.trim();
-            s.is_empty()
-                || s.starts_with("data:")
-                || ["blank", "placeholder", "spacer", "lazy", "pixel.gif"]
-                    .iter()
-                    .any(|word| s.contains(word))
-        });
-        if placeholder {
-            let lazy = ["data-src", "data-lazy-src", "data-original", "data-url"]
-                .iter()
-                .find_map(|name| img.attr(name).filter(|v| !v.trim().is_empty()));
-            if let Some(lazy) = lazy {
-                img.set_attr("src", lazy.trim());
-            }
-        }
-        if img.attr("srcset").is_none() {
-            let lazy = ["data-srcset", "data-lazy-srcset"]
-                .iter()
-                .find_map(|name| img.attr(name).filter(|v| !v.trim().is_empty()));
-            if let Some(lazy) = lazy {
-                img.set_attr("srcset", lazy.trim());
-            }
-        }
+        // Readability reads the lazy attributes too: they stay for it.
+        reveal_lazy_picture(img, LazyLeftovers::Keep);
     }
 }
 
-/// A 1×1 image is a tracker, never part of the story.
+/// A tracking pixel is never part of the story ([`is_tracking_pixel`]: the sanitizer's rule).
 fn remove_tracking_pixels(doc: &Document) {
     for img in doc.select("body img").nodes() {
-        let size = |name: &str| {
-            img.attr(name)
-                .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
-        };
-        let tiny = match (size("width"), size("height")) {
-            (Some(w), Some(h)) => w <= 2 && h <= 2,
-            (Some(d), None) | (None, Some(d)) => d <= 1,
-            (None, None) => false,
-        };
-        if tiny {
+        if is_tracking_pixel(img.attr("width").as_deref(), img.attr("height").as_deref()) {
             img.remove_from_parent();
         }
     }
@@ -318,7 +278,7 @@ fn first_story_image(doc: &Document, page_url: &Url) -> Option<Url> {
         .nodes()
         .iter()
         .filter_map(|img| img.attr("src"))
-        .find_map(|src| http_url(page_url, &src))
+        .find_map(|src| join_web_url(page_url, &src))
 }
 
 #[cfg(test)]
@@ -404,6 +364,26 @@ mod tests {
             Some("https://news.example/img/cranes.jpg")
         );
         assert_eq!(article.title, "Harbour cranes move again");
+    }
+
+    /// One tracking-pixel rule for the extractor and the sanitizer: 1 px, so a 2×2 picture
+    /// survives both (the extractor used to drop it and the sanitizer to keep it).
+    #[test]
+    fn the_extractor_and_the_sanitizer_agree_on_tracking_pixels() {
+        let url = Url::parse("https://news.example/2024/09/01/cranes.html").unwrap();
+        let page = LAZY_PAGE.replace(
+            r#"<img src="https://t.example/p.gif?uid=42" width="1" height="1">"#,
+            r#"<img src="https://t.example/p.gif?uid=42" width="1" height="1"><img src="https://news.example/img/dot.png" width="2" height="2">"#,
+        );
+        let article = extract_article(&page, &url).unwrap();
+        let html = &article.content_html;
+        assert!(!html.contains("t.example"), "{html}");
+        assert!(html.contains("/img/dot.png"), "{html}");
+        let clean = crate::sanitize::sanitize_article_html(html, &url).unwrap();
+        assert!(clean.html.contains("/img/dot.png"), "{}", clean.html);
+        let tracker = r#"<p>x</p><img src="https://t.example/p.gif" width="1" height="1">"#;
+        let clean = crate::sanitize::sanitize_article_html(tracker, &url).unwrap();
+        assert!(!clean.html.contains("t.example"), "{}", clean.html);
     }
 
     #[test]

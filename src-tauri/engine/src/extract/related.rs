@@ -10,7 +10,8 @@ use std::collections::{HashMap, HashSet};
 use dom_query::{Document, NodeId, NodeRef};
 use url::Url;
 
-use crate::sanitize::check_complexity;
+use crate::fetch::is_web_url;
+use crate::sanitize::{check_complexity, collapse_whitespace};
 
 /// At most this many related links are kept: more is a site map, not a reading list.
 const MAX_RELATED: usize = 20;
@@ -496,8 +497,8 @@ fn is_in_prose(a: &NodeRef) -> bool {
     if !block.is("p, blockquote") {
         return false;
     }
-    let link_text = collapse(&a.text()).chars().count();
-    let block_text = collapse(&block.text()).chars().count();
+    let link_text = collapse_whitespace(&a.text()).chars().count();
+    let block_text = collapse_whitespace(&block.text()).chars().count();
     block_text > 80 && block_text > link_text * 3
 }
 
@@ -505,7 +506,7 @@ fn is_in_prose(a: &NodeRef) -> bool {
 /// its card, else its `title` attribute or image `alt`.
 fn link_title(a: &NodeRef) -> Option<(String, bool)> {
     let usable = |s: &str| {
-        let s = collapse(s);
+        let s = collapse_whitespace(s);
         let lower = s.to_lowercase();
         let generic = GENERIC_TITLES.contains(&lower.as_str())
             || lower.chars().all(|c| !c.is_alphabetic())
@@ -567,10 +568,6 @@ fn headline_text(node: &NodeRef, out: &mut String) {
     }
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// The link's absolute URL if it may be a story of the same site, cleaned of fragment and tracking.
 fn story_url(page_url: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
@@ -578,7 +575,7 @@ fn story_url(page_url: &Url, href: &str) -> Option<Url> {
         return None;
     }
     let mut url = page_url.join(href).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || !same_site(page_url, &url) {
+    if !is_web_url(&url) || !same_site(page_url, &url) {
         return None;
     }
     let first_label = url.host_str()?.split('.').next()?.to_ascii_lowercase();

@@ -5,6 +5,8 @@
 use dom_query::Document;
 use url::Url;
 
+use crate::fetch::join_web_url;
+
 /// The format a page claims for a feed link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedFormat {
@@ -37,8 +39,7 @@ pub(crate) fn base_url(document: &Document, page_url: &Url) -> Url {
         .nodes()
         .first()
         .and_then(|node| node.attr("href"))
-        .and_then(|href| page_url.join(href.trim()).ok())
-        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .and_then(|href| join_web_url(page_url, &href))
         .unwrap_or_else(|| page_url.clone())
 }
 
@@ -63,10 +64,10 @@ pub fn discover_feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
         let Some(href) = node.attr("href") else {
             continue;
         };
-        let Ok(url) = base.join(href.trim()) else {
+        let Some(url) = join_web_url(&base, &href) else {
             continue;
         };
-        if !matches!(url.scheme(), "http" | "https") || links.iter().any(|l| l.url == url) {
+        if links.iter().any(|l| l.url == url) {
             continue;
         }
         let title = node

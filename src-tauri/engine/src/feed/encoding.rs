@@ -9,6 +9,8 @@ use std::borrow::Cow;
 
 use encoding_rs::Encoding;
 
+use crate::fetch::charset_param;
+
 /// How far into the body we look for an XML declaration; real ones are tiny.
 const DECLARATION_WINDOW: usize = 512;
 
@@ -56,7 +58,7 @@ pub(crate) fn detect_encoding(
         return Ok((encoding, bom_len));
     }
     if let Some(label) = content_type.and_then(charset_param) {
-        if let Some(encoding) = encoding_for_label(label)? {
+        if let Some(encoding) = encoding_for_label(label.as_bytes())? {
             return Ok((encoding, 0));
         }
     }
@@ -103,19 +105,6 @@ fn encoding_for_label(label: &[u8]) -> Result<Option<&'static Encoding>, Charset
             Ok(None)
         }
     }
-}
-
-/// The `charset` parameter of a Content-Type header value, unquoted.
-fn charset_param(content_type: &str) -> Option<&[u8]> {
-    content_type.split(';').skip(1).find_map(|param| {
-        let (name, value) = param.split_once('=')?;
-        if name.trim().eq_ignore_ascii_case("charset") {
-            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-            (!value.is_empty()).then_some(value.as_bytes())
-        } else {
-            None
-        }
-    })
 }
 
 /// The `encoding` pseudo-attribute of an ASCII-compatible XML declaration at the start of `body`.

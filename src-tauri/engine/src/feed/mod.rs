@@ -19,6 +19,8 @@ use feed_rs::model::{self, FeedType};
 use sha2::{Digest, Sha256};
 use url::Url;
 
+use crate::fetch::{is_web_url, join_web_url};
+use crate::hex;
 use crate::sanitize::escape_html;
 
 pub(crate) use discover::base_url;
@@ -265,11 +267,11 @@ fn convert_feed(
         .links
         .iter()
         .filter(|link| is_alternate(link))
-        .find_map(|link| http_url(&link.href, feed_url));
+        .find_map(|link| join_web_url(feed_url, &link.href));
     let icon_url = [feed.icon.as_ref(), feed.logo.as_ref()]
         .into_iter()
         .flatten()
-        .find_map(|image| http_url(&image.uri, feed_url));
+        .find_map(|image| join_web_url(feed_url, &image.uri));
     let title = feed.title.as_ref().map(text_of).unwrap_or_default();
     let description = feed
         .description
@@ -324,13 +326,13 @@ fn convert_item(
         .links
         .iter()
         .filter(|link| is_alternate(link))
-        .find_map(|link| http_url(&link.href, link_base))
+        .find_map(|link| join_web_url(link_base, &link.href))
         // An RSS guid is a permalink unless it says otherwise; only an absolute http(s) one counts.
         .or_else(|| {
             is_rss
                 .then(|| Url::parse(id).ok())
                 .flatten()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .filter(is_web_url)
         });
 
     let title = entry.title.as_ref().map(text_of).unwrap_or_default();
@@ -381,7 +383,7 @@ fn convert_item(
         let Some(media_url) = content.url.as_ref() else {
             continue;
         };
-        let Some(media_url) = http_url(media_url.as_str(), link_base) else {
+        let Some(media_url) = join_web_url(link_base, media_url.as_str()) else {
             continue;
         };
         push_enclosure(
@@ -398,7 +400,7 @@ fn convert_item(
         .iter()
         .filter(|l| l.rel.as_deref() == Some("enclosure"))
     {
-        if let Some(media_url) = http_url(&link.href, link_base) {
+        if let Some(media_url) = join_web_url(link_base, &link.href) {
             push_enclosure(
                 &mut enclosures,
                 Enclosure {
@@ -439,12 +441,6 @@ fn is_alternate(link: &model::Link) -> bool {
     link.target.is_none() && matches!(link.rel.as_deref(), None | Some("alternate"))
 }
 
-/// Resolves `raw` against `base`, keeping only http(s) results.
-fn http_url(raw: &str, base: &Url) -> Option<Url> {
-    let url = base.join(raw.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
-}
-
 /// A feed-rs text construct as plain text: HTML-typed text loses its tags and entities.
 fn text_of(text: &model::Text) -> String {
     let essence = text.content_type.essence().to_string();
@@ -483,7 +479,7 @@ fn content_key(title: &str, body: Option<&str>) -> String {
     hasher.update(title.as_bytes());
     hasher.update([0u8]);
     hasher.update(body.unwrap_or("").as_bytes());
-    format!("sha256:{:x}", hasher.finalize())
+    format!("sha256:{}", hex::encode(&hasher.finalize()))
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 use url::Url;
 
+use crate::fetch::is_web_url;
+
 /// Deeper nesting than this is refused: real feeds stay far below it, and a
 /// deep document is the cheapest way to make a parser slow.
 pub(crate) const MAX_XML_DEPTH: usize = 512;
@@ -232,7 +234,7 @@ fn http_base(bases: &[(usize, Url)]) -> Option<Url> {
     bases
         .last()
         .map(|(_, url)| url)
-        .filter(|url| matches!(url.scheme(), "http" | "https"))
+        .filter(|url| is_web_url(url))
         .cloned()
 }
 
@@ -358,7 +360,7 @@ fn plan_xml_base(
         Err(_) => None,
     };
     match resolved {
-        Some(url) if matches!(url.scheme(), "http" | "https") => {
+        Some(url) if is_web_url(&url) => {
             bases.push((depth, url));
             true
         }

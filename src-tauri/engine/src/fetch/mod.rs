@@ -183,6 +183,32 @@ pub struct FetchedBody {
     pub body: Vec<u8>,
 }
 
+/// Whether `url` is a web address: http or https, the only schemes the engine fetches, keeps
+/// or links to. Everything else (javascript:, data:, file:, mailto:) is not a web address.
+pub fn is_web_url(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+}
+
+/// `raw` (surrounding whitespace trimmed) resolved against `base`, if that is a web address.
+pub fn join_web_url(base: &Url, raw: &str) -> Option<Url> {
+    let url = base.join(raw.trim()).ok()?;
+    is_web_url(&url).then_some(url)
+}
+
+/// The `charset` parameter of a Content-Type value (`text/html; charset="utf-8"`), unquoted;
+/// `None` when there is none or it is empty. Feeds and pages read the server's word with it.
+pub fn charset_param(content_type: &str) -> Option<&str> {
+    content_type.split(';').skip(1).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if name.trim().eq_ignore_ascii_case("charset") {
+            let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+            (!value.is_empty()).then_some(value)
+        } else {
+            None
+        }
+    })
+}
+
 /// Why a fetch failed; every variant names the URL it was about.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum FetchError {
@@ -478,7 +504,7 @@ fn host_key(url: &Url) -> String {
 
 /// The checks that need no DNS: scheme, host present, and IP-literal hosts (which skip the resolver).
 fn check_target(url: &Url, reach: Reach) -> Result<(), FetchError> {
-    if !matches!(url.scheme(), "http" | "https") {
+    if !is_web_url(url) {
         return Err(FetchError::UnsupportedScheme {
             url: url.to_string(),
             scheme: url.scheme().to_owned(),
@@ -514,7 +540,7 @@ fn redirect_target(current: &Url, response: &Response) -> Result<Url, FetchError
     let next = current
         .join(location)
         .map_err(|e| bad(location, e.to_string()))?;
-    if !matches!(next.scheme(), "http" | "https") {
+    if !is_web_url(&next) {
         return Err(bad(
             location,
             format!(
@@ -679,6 +705,34 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn charset_param_reads_the_servers_word_unquoted() {
+        assert_eq!(charset_param("text/html; charset=UTF-8"), Some("UTF-8"));
+        assert_eq!(
+            charset_param("text/xml;Charset=\"windows-1252\" "),
+            Some("windows-1252")
+        );
+        assert_eq!(charset_param("text/xml; charset='koi8-r'"), Some("koi8-r"));
+        assert_eq!(charset_param("text/html; charset="), None);
+        assert_eq!(charset_param("text/html; charset=\"\""), None);
+        assert_eq!(charset_param("text/html"), None);
+        // The media type itself is never a parameter.
+        assert_eq!(charset_param("charset=utf-8"), None);
+    }
+
+    #[test]
+    fn web_urls_are_http_and_https_only() {
+        let base = Url::parse("https://news.example/a/b.html").unwrap();
+        assert_eq!(
+            join_web_url(&base, " ../c.png ").map(String::from),
+            Some("https://news.example/c.png".to_owned())
+        );
+        assert_eq!(join_web_url(&base, "javascript:alert(1)"), None);
+        assert_eq!(join_web_url(&base, "data:image/png;base64,AAAA"), None);
+        assert!(is_web_url(&Url::parse("HTTP://x.example/").unwrap()));
+        assert!(!is_web_url(&Url::parse("file:///etc/passwd").unwrap()));
+    }
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {

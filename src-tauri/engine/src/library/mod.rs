@@ -302,7 +302,7 @@ fn parse_user_url(input: &str) -> Result<Url> {
         format!("https://{trimmed}")
     };
     let url = Url::parse(&with_scheme).map_err(|_| invalid())?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    if !crate::fetch::is_web_url(&url) || url.host_str().is_none() {
         return Err(invalid());
     }
     Ok(url)

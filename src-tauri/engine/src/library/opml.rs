@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{Library, Result};
+use crate::fetch::is_web_url;
 use crate::opml;
 use crate::store::{FeedMeta, NewFeed};
 
@@ -33,7 +34,7 @@ impl Library {
             let now = Utc::now();
             for o in outlines {
                 let url = match Url::parse(o.xml_url.trim()) {
-                    Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+                    Ok(u) if is_web_url(&u) => u,
                     _ => {
                         report.skipped += 1;
                         continue;
@@ -47,7 +48,7 @@ impl Library {
                         site_url: o
                             .html_url
                             .and_then(|h| Url::parse(&h).ok())
-                            .filter(|u| matches!(u.scheme(), "http" | "https"))
+                            .filter(is_web_url)
                             .map(|u| u.to_string()),
                         ..FeedMeta::default()
                     },

@@ -299,7 +299,7 @@ impl Library {
             if !seen.insert(candidate.clone()) || candidate == page.final_url {
                 continue;
             }
-            if !matches!(candidate.scheme(), "http" | "https") {
+            if !crate::fetch::is_web_url(&candidate) {
                 continue;
             }
             // Candidates found in the page are content: they may reach only where the site is.

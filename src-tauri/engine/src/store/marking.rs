@@ -8,7 +8,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{query_articles, Result, Store, MAX_PAGE};
+use super::articles::{query_articles, MAX_PAGE};
+use super::{Result, Store};
 use crate::model::{ArticleId, ArticleQuery};
 
 impl Store {

@@ -1,0 +1,321 @@
+//! The one HTML allowlist. Everything stored passes through here first.
+//!
+//! This module owns the ammonia configuration (tags, attributes, URL schemes,
+//! `srcset` rebuilding, lazy-image promotion, tracking-pixel removal) in this file, the
+//! pre-parse complexity guard that keeps html5ever away from pathological input
+//! (`complexity`), and the plain-text views (search text, excerpts) of sanitized HTML
+//! (`text`). What a srcset, a lazy picture or a tracking pixel is comes from
+//! [`crate::picture_rules`], which the extractor applies too.
+//!
+//! It must never let through an element or attribute that can run script,
+//! load a frame or stylesheet, submit a form, or point at a URL whose scheme is
+//! not http, https (or mailto for links); and it must never leave a relative URL,
+//! since the webview would resolve it against the app's own origin.
+
+mod complexity;
+mod text;
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use ammonia::{Builder, UrlRelative};
+use dom_query::Document;
+use thiserror::Error;
+use url::Url;
+
+use crate::fetch::is_web_url;
+use crate::picture_rules::{
+    is_tracking_pixel, parse_srcset, reveal_lazy_picture, LazyLeftovers, LAZY_SRCSET_ATTRIBUTES,
+    LAZY_SRC_ATTRIBUTES,
+};
+
+pub use complexity::{check_complexity, MAX_ATTRIBUTES_PER_TAG, MAX_HTML_BYTES, MAX_OPEN_ELEMENTS};
+pub use text::{collapse_whitespace, escape_html, excerpt, html_to_text};
+
+/// Why a piece of HTML was refused before parsing.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum SanitizeError {
+    /// The input is bigger than the caller's cap.
+    #[error("article too large ({bytes} bytes, limit {limit})")]
+    TooLarge { bytes: usize, limit: usize },
+    /// Too deeply nested, or too many attributes: parsing it would take too long.
+    #[error("article too complex")]
+    TooComplex,
+}
+
+impl SanitizeError {
+    /// A stable, snake_case name for this error, for the UI and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SanitizeError::TooLarge { .. } => "too_large",
+            SanitizeError::TooComplex => "too_complex",
+        }
+    }
+}
+
+/// Sanitized article HTML and the images it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SanitizedHtml {
+    /// The sanitized HTML fragment; every URL in it is absolute.
+    pub html: String,
+    /// Every `img` src and srcset candidate and `source` srcset, absolute http(s), in document order, without duplicates.
+    pub images: Vec<Url>,
+}
+
+/// Tags a story needs. Anything else is unwrapped (its text kept) or, if listed in
+/// `CONTENT_DROPPED_TAGS`, removed with its content.
+#[rustfmt::skip]
+const ALLOWED_TAGS: &[&str] = &[
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "picture", "source", "figure",
+    "figcaption", "blockquote", "q", "cite", "ul", "ol", "li", "dl", "dt", "dd", "table",
+    "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "pre", "code",
+    "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "mark", "abbr", "time", "br",
+    "hr", "span", "div", "section", "article", "header", "footer", "aside", "details",
+    "summary", "video", "audio", "track", "del", "ins", "kbd", "samp", "var", "ruby", "rt",
+    "rp", "wbr",
+];
+
+/// Tags whose content must not show as text either (code, styles, hidden or foreign content).
+const CONTENT_DROPPED_TAGS: &[&str] = &[
+    "script", "style", "template", "noscript", "svg", "math", "iframe", "frame", "frameset",
+    "object", "textarea", "select", "title", "noembed", "noframes",
+];
+
+/// Attributes allowed on every allowed tag.
+const GENERIC_ATTRIBUTES: &[&str] = &["title", "lang", "dir"];
+
+/// Per-tag attributes. No `style`, `on*`, `class` or `id` anywhere: ids would let
+/// content shadow the app's own elements. The lazy-loading attributes of `img` and `source`
+/// ([`LAZY_SRC_ATTRIBUTES`], [`LAZY_SRCSET_ATTRIBUTES`]) are added to these, checked as URLs,
+/// and gone once the picture is revealed.
+const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("a", &["href", "hreflang"]),
+    (
+        "img",
+        &[
+            "src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding",
+        ],
+    ),
+    (
+        "source",
+        &["src", "srcset", "sizes", "media", "type", "width", "height"],
+    ),
+    (
+        "video",
+        &[
+            "src",
+            "poster",
+            "controls",
+            "width",
+            "height",
+            "loop",
+            "muted",
+            "playsinline",
+            "preload",
+        ],
+    ),
+    ("audio", &["src", "controls", "loop", "muted", "preload"]),
+    ("track", &["src", "kind", "srclang", "label", "default"]),
+    ("blockquote", &["cite"]),
+    ("q", &["cite"]),
+    ("del", &["cite", "datetime"]),
+    ("ins", &["cite", "datetime"]),
+    ("time", &["datetime"]),
+    ("td", &["colspan", "rowspan", "headers"]),
+    ("th", &["colspan", "rowspan", "headers", "scope", "abbr"]),
+    ("col", &["span"]),
+    ("colgroup", &["span"]),
+    ("ol", &["start", "reversed", "type"]),
+    ("li", &["value"]),
+    ("details", &["open"]),
+];
+
+/// Sanitizes article HTML with the one allowlist, resolving every URL against `base` (the article's URL).
+pub fn sanitize_article_html(html: &str, base: &Url) -> Result<SanitizedHtml, SanitizeError> {
+    check_complexity(html)?;
+    // A non-http(s) base (javascript:, data:, file:) must never prefix anything:
+    // relative URLs are then dropped rather than resolved.
+    let web_base = is_web_url(base).then(|| base.clone());
+    if web_base.is_none() {
+        tracing::warn!(base = %base, "sanitize: non-http(s) base, relative URLs dropped");
+    }
+    let base = web_base;
+    let cleaned = allowlist(base.clone()).clean(html).to_string();
+    if !cleaned.contains("<img") && !cleaned.contains("<source") {
+        return Ok(SanitizedHtml {
+            html: cleaned,
+            images: Vec::new(),
+        });
+    }
+    Ok(finish_images(&cleaned, base.as_ref()))
+}
+
+/// The ammonia configuration: every option set explicitly, nothing left to defaults.
+fn allowlist(base: Option<Url>) -> Builder<'static> {
+    let mut builder = Builder::default();
+    let mut tag_attributes: HashMap<&'static str, HashSet<&'static str>> = TAG_ATTRIBUTES
+        .iter()
+        .map(|(tag, attrs)| (*tag, attrs.iter().copied().collect()))
+        .collect();
+    for (tag, lazy) in [
+        ("img", LAZY_SRC_ATTRIBUTES),
+        ("img", LAZY_SRCSET_ATTRIBUTES),
+        ("source", LAZY_SRCSET_ATTRIBUTES),
+    ] {
+        tag_attributes.entry(tag).or_default().extend(lazy);
+    }
+    builder
+        .tags(ALLOWED_TAGS.iter().copied().collect())
+        .clean_content_tags(CONTENT_DROPPED_TAGS.iter().copied().collect())
+        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
+        .generic_attribute_prefixes(HashSet::new())
+        .tag_attributes(tag_attributes)
+        .tag_attribute_values(HashMap::new())
+        .set_tag_attribute_values(HashMap::new())
+        .allowed_classes(HashMap::new())
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .strip_comments(true)
+        .id_prefix(None);
+    match base.clone() {
+        Some(base) => builder.url_relative(UrlRelative::RewriteWithBase(base)),
+        None => builder.url_relative(UrlRelative::Deny),
+    };
+    builder.attribute_filter(move |_element, attribute, value| {
+        filter_url_attribute(attribute, value, base.as_ref())
+    });
+    builder
+}
+
+/// Checks the URL-bearing attributes ammonia does not check itself (`srcset`, `cite`,
+/// the lazy-loading `data-*` ones): resolved against the base, kept only if http(s).
+fn filter_url_attribute<'u>(
+    attribute: &str,
+    value: &'u str,
+    base: Option<&Url>,
+) -> Option<Cow<'u, str>> {
+    if attribute == "srcset" || LAZY_SRCSET_ATTRIBUTES.contains(&attribute) {
+        let rebuilt = rebuild_srcset(value, base);
+        (!rebuilt.is_empty()).then_some(Cow::Owned(rebuilt))
+    } else if attribute == "cite" || LAZY_SRC_ATTRIBUTES.contains(&attribute) {
+        resolve_web_url(value, base).map(|url| Cow::Owned(url.into()))
+    } else {
+        Some(Cow::Borrowed(value))
+    }
+}
+
+/// Resolves `value` against `base` and keeps it only if it is an http(s) URL.
+fn resolve_web_url(value: &str, base: Option<&Url>) -> Option<Url> {
+    let url = match base {
+        Some(base) => base.join(value).ok()?,
+        None => Url::parse(value).ok()?,
+    };
+    is_web_url(&url).then_some(url)
+}
+
+/// True for an empty descriptor or one `<number>w`, `<number>x` or `<number>h` token.
+fn is_valid_descriptor(descriptor: &str) -> bool {
+    if descriptor.is_empty() {
+        return true;
+    }
+    let Some(unit) = descriptor.chars().last() else {
+        return false;
+    };
+    let number = &descriptor[..descriptor.len() - unit.len_utf8()];
+    matches!(unit, 'w' | 'x' | 'h')
+        && !number.is_empty()
+        && number
+            .parse::<f64>()
+            .is_ok_and(|n| n.is_finite() && n > 0.0)
+}
+
+/// Rebuilds a `srcset` from its valid http(s) candidates, each resolved to an absolute URL.
+fn rebuild_srcset(value: &str, base: Option<&Url>) -> String {
+    let mut rebuilt = String::new();
+    for candidate in parse_srcset(value) {
+        if !is_valid_descriptor(candidate.descriptor) {
+            continue;
+        }
+        let Some(url) = resolve_web_url(candidate.url, base) else {
+            continue;
+        };
+        let mut url = String::from(url);
+        // A URL ending in a comma would lose it when the srcset is parsed again.
+        if url.ends_with(',') {
+            url.truncate(url.len() - 1);
+            url.push_str("%2C");
+        }
+        if !rebuilt.is_empty() {
+            rebuilt.push_str(", ");
+        }
+        rebuilt.push_str(&url);
+        if !candidate.descriptor.is_empty() {
+            rebuilt.push(' ');
+            rebuilt.push_str(candidate.descriptor);
+        }
+    }
+    rebuilt
+}
+
+/// Second pass over sanitized HTML that holds images: promotes lazy-loading URLs,
+/// drops tracking pixels and empty images, strips the `data-*` leftovers, and
+/// collects the image URLs. All URLs it reads were already checked by the filter.
+fn finish_images(cleaned: &str, base: Option<&Url>) -> SanitizedHtml {
+    let doc = Document::fragment(cleaned);
+    let mut images = ImageList::default();
+    for node in doc.select("img, source").nodes() {
+        let is_img = node.has_name("img");
+        if is_img
+            && is_tracking_pixel(
+                node.attr("width").as_deref(),
+                node.attr("height").as_deref(),
+            )
+        {
+            node.remove_from_parent();
+            continue;
+        }
+        reveal_lazy_picture(node, LazyLeftovers::Drop);
+        let src = node.attr("src");
+        let srcset = node.attr("srcset");
+        if is_img && src.is_none() && srcset.is_none() {
+            node.remove_from_parent();
+            continue;
+        }
+        if is_img {
+            if let Some(src) = src {
+                images.push(resolve_web_url(&src, base));
+            }
+        }
+        if let Some(srcset) = srcset {
+            for candidate in parse_srcset(&srcset) {
+                images.push(resolve_web_url(candidate.url, base));
+            }
+        }
+    }
+    let html = doc
+        .html_root()
+        .try_inner_html()
+        .map(|html| html.to_string())
+        .unwrap_or_default();
+    SanitizedHtml {
+        html,
+        images: images.urls,
+    }
+}
+
+/// Image URLs in first-seen order, without duplicates.
+#[derive(Default)]
+struct ImageList {
+    urls: Vec<Url>,
+    seen: HashSet<Url>,
+}
+
+impl ImageList {
+    fn push(&mut self, url: Option<Url>) {
+        if let Some(url) = url {
+            if self.seen.insert(url.clone()) {
+                self.urls.push(url);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The plain-text views of HTML: the search text and excerpts of a story, and the escaping of
+//! text placed inside HTML.
+//!
+//! The output of these functions is text, never markup (except [`escape_html`], whose output
+//! is text made safe to put in HTML). They must never parse input the complexity guard
+//! refuses.
+
+use dom_query::{Document, NodeRef};
+
+use super::{check_complexity, CONTENT_DROPPED_TAGS};
+
+/// Plain text of HTML, whitespace collapsed, block elements separated by newlines: for search
+/// and excerpts. Any HTML will do (the output is text, never markup): the content of scripts,
+/// styles and the like is dropped, and input that fails the complexity guard gives "".
+pub fn html_to_text(html: &str) -> String {
+    if let Err(error) = check_complexity(html) {
+        tracing::warn!(%error, "html_to_text: refused input");
+        return String::new();
+    }
+    let doc = Document::fragment(html);
+    let mut text = TextBuilder::default();
+    // An explicit stack, not recursion: the input may nest up to the guard's limit.
+    let mut stack: Vec<(NodeRef, bool)> = vec![(doc.html_root(), false)];
+    while let Some((node, leaving)) = stack.pop() {
+        if leaving {
+            text.block_boundary();
+            continue;
+        }
+        if node.is_text() {
+            text.push_text(&node.text());
+            continue;
+        }
+        if !node.is_element() {
+            continue;
+        }
+        let name = node.node_name().unwrap_or_default();
+        if CONTENT_DROPPED_TAGS.contains(&&*name) {
+            continue;
+        }
+        if &*name == "br" {
+            text.block_boundary();
+            continue;
+        }
+        let block = is_block_element(&name);
+        if block {
+            text.block_boundary();
+            stack.push((node, true));
+        }
+        let children: Vec<NodeRef> = node.children_it(true).collect();
+        stack.extend(children.into_iter().map(|child| (child, false)));
+    }
+    text.finish()
+}
+
+fn is_block_element(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "div"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "aside"
+            | "blockquote"
+            | "figure"
+            | "figcaption"
+            | "ul"
+            | "ol"
+            | "li"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "table"
+            | "caption"
+            | "tr"
+            | "td"
+            | "th"
+            | "pre"
+            | "hr"
+            | "details"
+            | "summary"
+            | "video"
+            | "audio"
+            | "picture"
+            | "main"
+            | "nav"
+            | "address"
+    )
+}
+
+/// Accumulates text with whitespace collapsed and at most one newline between blocks.
+#[derive(Default)]
+struct TextBuilder {
+    out: String,
+    pending_space: bool,
+    pending_newline: bool,
+}
+
+impl TextBuilder {
+    fn push_text(&mut self, text: &str) {
+        for word_or_space in text.split_inclusive(char::is_whitespace) {
+            let word = word_or_space.trim_end_matches(char::is_whitespace);
+            if !word.is_empty() {
+                if !self.out.is_empty() {
+                    if self.pending_newline {
+                        self.out.push('\n');
+                    } else if self.pending_space {
+                        self.out.push(' ');
+                    }
+                }
+                self.pending_newline = false;
+                self.pending_space = false;
+                self.out.push_str(word);
+            }
+            if word.len() != word_or_space.len() {
+                self.pending_space = true;
+            }
+        }
+    }
+
+    fn block_boundary(&mut self) {
+        self.pending_newline = true;
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// An excerpt: the first ~`max_chars` characters of text, cut at a word boundary, with "…" when cut.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let collapsed = collapse_whitespace(text);
+    if collapsed.chars().count() <= max_chars {
+        return collapsed;
+    }
+    // Leave room for the ellipsis so the result never exceeds `max_chars`.
+    let budget = max_chars.saturating_sub(1);
+    let cut = collapsed
+        .char_indices()
+        .nth(budget)
+        .map_or(collapsed.len(), |(index, _)| index);
+    let head = &collapsed[..cut];
+    let at_word_end = collapsed[cut..].starts_with(' ');
+    let head = if at_word_end {
+        head
+    } else {
+        match head.rfind(' ') {
+            Some(space) if space > 0 => &head[..space],
+            // One word longer than the budget: cut inside it rather than return nothing.
+            _ => head,
+        }
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'));
+    format!("{head}…")
+}
+
+/// Text made safe to place in HTML content or in a quoted attribute: for the few places that
+/// build HTML around text (a plain-text summary, an export's title), never for stored HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Runs of whitespace (newlines included) as one space, with none at either end.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

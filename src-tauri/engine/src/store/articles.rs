@@ -1,0 +1,466 @@
+//! Articles, the reader's state of each, and search: storing what a refresh or an opened page
+//! brings, listing and searching, read and bookmarked, retention.
+//!
+//! An update of a stored article keeps its read state, its bookmark and its first published
+//! date; an article pruned by retention is never stored again while its feed still carries it.
+//! This file never sanitizes or excerpts: the article arrives ready to store.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::{to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError};
+use crate::model::{
+    Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, FeedId, RelatedLink,
+};
+
+/// Longest list a single query returns.
+pub(super) const MAX_PAGE: u32 = 500;
+
+impl Store {
+    /// What of this feed is already stored, so only new or changed items get sanitized.
+    pub fn known_items(&self, feed_id: FeedId) -> Result<KnownItems> {
+        self.read(|c| {
+            let mut known = KnownItems::default();
+            let mut stmt =
+                c.prepare_cached("SELECT key, source_hash FROM articles WHERE feed_id = ?1")?;
+            let mut rows = stmt.query([feed_id])?;
+            while let Some(r) = rows.next()? {
+                known.hashes.insert(r.get(0)?, r.get(1)?);
+            }
+            let mut stmt = c.prepare_cached("SELECT key FROM pruned_keys WHERE feed_id = ?1")?;
+            let mut rows = stmt.query([feed_id])?;
+            while let Some(r) = rows.next()? {
+                known.pruned.insert(r.get(0)?);
+            }
+            Ok(known)
+        })
+    }
+
+    /// Applies several feeds' updates in one transaction. Returns the counts per update, in order.
+    pub fn apply_updates(&self, updates: &[FeedUpdate]) -> Result<Vec<ApplyCounts>> {
+        self.write(|tx| updates.iter().map(|u| apply_update(tx, u)).collect())
+    }
+
+    /// Stores an article that belongs to no feed (a page opened on its own), or returns the one
+    /// already stored for that URL. `true` when added.
+    pub fn add_page_article(
+        &self,
+        article: &NewArticle,
+        now: DateTime<Utc>,
+    ) -> Result<(ArticleId, bool)> {
+        self.write(|tx| {
+            if let Some(id) = tx
+                .query_row(
+                    "SELECT id FROM articles WHERE feed_id IS NULL AND key = ?1",
+                    [&article.key],
+                    |r| r.get(0),
+                )
+                .optional()?
+            {
+                return Ok((id, false));
+            }
+            let id = insert_article(tx, None, article, now)?;
+            Ok((id, true))
+        })
+    }
+
+    /// A list of articles, newest first (best match first when searching).
+    pub fn articles(&self, q: &ArticleQuery) -> Result<Vec<ArticleSummary>> {
+        self.read(|c| query_articles(c, q))
+    }
+
+    /// A whole article.
+    pub fn article(&self, id: ArticleId) -> Result<Article> {
+        self.read(|c| {
+            let summary = query_articles_where(c, "a.id = ?1", &[&id], 1, 0)?
+                .pop()
+                .ok_or(StoreError::NoSuchArticle(id))?;
+            let (html, text, site_name, lead_image, related): (
+                String,
+                String,
+                Option<String>,
+                Option<String>,
+                Option<String>,
+            ) = c.query_row(
+                "SELECT html, text, site_name, lead_image, related FROM articles WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+            let related: Vec<RelatedLink> = related
+                .and_then(|j| serde_json::from_str(&j).ok())
+                .unwrap_or_default();
+            Ok(Article {
+                summary,
+                html,
+                text,
+                site_name,
+                lead_image,
+                related,
+                images: Vec::<ArticleImage>::new(),
+            })
+        })
+    }
+
+    /// Marks an article read or unread.
+    pub fn set_read(&self, id: ArticleId, read: bool, now: DateTime<Utc>) -> Result<()> {
+        self.set_state(
+            id,
+            "UPDATE article_state SET read = ?2, read_at = ?3 WHERE article_id = ?1",
+            read,
+            now,
+        )
+    }
+
+    /// Bookmarks an article (kept for good) or removes the bookmark.
+    pub fn set_bookmarked(&self, id: ArticleId, on: bool, now: DateTime<Utc>) -> Result<()> {
+        self.set_state(
+            id,
+            "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1",
+            on,
+            now,
+        )
+    }
+
+    /// Runs one of the two state updates above (`?1` id, `?2` on, `?3` when).
+    fn set_state(&self, id: ArticleId, sql: &str, on: bool, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            let n = tx.execute(sql, params![id, on, now.timestamp()])?;
+            if n == 0 {
+                return Err(StoreError::NoSuchArticle(id));
+            }
+            Ok(())
+        })
+    }
+
+    /// Marks every article (of one feed, or all) as read. Returns how many changed.
+    pub fn mark_all_read(&self, feed: Option<FeedId>, now: DateTime<Utc>) -> Result<usize> {
+        self.write(|tx| {
+            if let Some(id) = feed {
+                let exists: bool = tx.query_row(
+                    "SELECT EXISTS(SELECT 1 FROM feeds WHERE id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if !exists {
+                    return Err(StoreError::NoSuchFeed(id));
+                }
+            }
+            let n = tx.execute(
+                "UPDATE article_state SET read = 1, read_at = ?2
+                 WHERE read = 0 AND (?1 IS NULL OR article_id IN (SELECT id FROM articles WHERE feed_id = ?1))",
+                params![feed, now.timestamp()],
+            )?;
+            Ok(n)
+        })
+    }
+
+    /// Deletes read, unbookmarked articles published before `cutoff`, remembering their keys so
+    /// a feed that still carries them does not bring them back. Returns how many went.
+    pub fn prune(&self, cutoff: DateTime<Utc>) -> Result<usize> {
+        let n = self.write(|tx| {
+            let doomed = "SELECT a.id FROM articles a JOIN article_state s ON s.article_id = a.id
+                          WHERE s.read = 1 AND s.bookmarked = 0 AND a.published < ?1";
+            tx.execute(
+                &format!(
+                    "INSERT OR IGNORE INTO pruned_keys (feed_id, key)
+                     SELECT feed_id, key FROM articles WHERE feed_id IS NOT NULL AND id IN ({doomed})"
+                ),
+                [cutoff.timestamp()],
+            )?;
+            let n = tx.execute(
+                &format!("DELETE FROM articles WHERE id IN ({doomed})"),
+                [cutoff.timestamp()],
+            )?;
+            Ok(n)
+        })?;
+        self.optimize()?;
+        Ok(n)
+    }
+
+    /// The article stored for this exact URL, if any (a feed's or a page opened on its own).
+    pub fn article_id_by_url(&self, url: &str) -> Result<Option<ArticleId>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM articles WHERE url = ?1 ORDER BY feed_id IS NULL, id LIMIT 1",
+                [url],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+
+    /// Number of articles stored.
+    pub fn article_count(&self) -> Result<i64> {
+        self.read(|c| Ok(c.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?))
+    }
+}
+
+/// Turns what a person types into an FTS5 query: every word must match, the last one as a prefix.
+fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(16)
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    let mut q = words.join(" ");
+    q.push('*');
+    Some(q)
+}
+
+pub(super) fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<ArticleSummary>> {
+    let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    let offset = q.offset.unwrap_or(0);
+    let search = q.search.as_deref().and_then(fts_query);
+    let mut conds: Vec<&str> = vec!["1"];
+    let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    if let Some(m) = &search {
+        args.push(m);
+    }
+    if let Some(id) = &q.feed_id {
+        conds.push("a.feed_id = ?");
+        args.push(id);
+    }
+    if let Some(folder) = &q.folder {
+        conds.push("a.feed_id IN (SELECT f.id FROM feeds f JOIN folders d ON d.id = f.folder_id WHERE d.name = ?)");
+        args.push(folder);
+    }
+    if q.unread_only {
+        conds.push("s.read = 0");
+    }
+    if q.bookmarked_only {
+        conds.push("s.bookmarked = 1");
+    }
+    let cond = conds.join(" AND ");
+    if search.is_none() {
+        return query_articles_where(c, &cond, &args, limit, offset);
+    }
+    // bm25() is only available inside the full-text query: rank there, then join. Without
+    // other filters the page can be cut inside the full-text query, so only 50 rows are joined.
+    let page_in_fts = conds.len() == 1;
+    let fts_page = if page_in_fts {
+        format!(" ORDER BY rank LIMIT {limit} OFFSET {offset}")
+    } else {
+        String::new()
+    };
+    let offset = if page_in_fts { 0 } else { offset };
+    let sql = format!(
+        "WITH hits AS (SELECT rowid AS id, bm25(article_fts, 8.0, 1.0) AS rank FROM article_fts WHERE article_fts MATCH ?{fts_page})
+         SELECT {SUMMARY_COLUMNS}
+         FROM hits h JOIN articles a ON a.id = h.id JOIN article_state s ON s.article_id = a.id
+         LEFT JOIN feeds f ON f.id = a.feed_id
+         WHERE {cond} ORDER BY h.rank, a.published DESC LIMIT {limit} OFFSET {offset}"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(args.as_slice(), summary_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url, a.author, a.published, s.read, s.bookmarked, a.excerpt";
+
+fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: r.get(0)?,
+        feed_id: r.get(1)?,
+        feed_title: r.get(2)?,
+        title: r.get(3)?,
+        url: r.get(4)?,
+        author: r.get(5)?,
+        published: to_time(r.get(6)?),
+        read: r.get(7)?,
+        bookmarked: r.get(8)?,
+        excerpt: r.get(9)?,
+    })
+}
+
+fn query_articles_where(
+    c: &Connection,
+    cond: &str,
+    args: &[&dyn rusqlite::ToSql],
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<ArticleSummary>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}
+         FROM articles a JOIN article_state s ON s.article_id = a.id
+         LEFT JOIN feeds f ON f.id = a.feed_id
+         WHERE {cond} ORDER BY a.published DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+    );
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map(args, summary_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+fn insert_article(
+    tx: &Transaction,
+    feed_id: Option<FeedId>,
+    a: &NewArticle,
+    now: DateTime<Utc>,
+) -> Result<ArticleId> {
+    let related = if a.related.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&a.related).ok()
+    };
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO articles (feed_id, key, url, title, author, published, updated, fetched_at,
+                               html, text, excerpt, source_hash, site_name, lead_image, related,
+                               images, images_done)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+         ON CONFLICT DO NOTHING",
+    )?;
+    let n = stmt.execute(params![
+        feed_id,
+        a.key,
+        a.url,
+        a.title,
+        a.author,
+        a.published.timestamp(),
+        a.updated.map(|t| t.timestamp()),
+        now.timestamp(),
+        a.html,
+        a.text,
+        a.excerpt,
+        a.source_hash,
+        a.site_name,
+        a.lead_image,
+        related,
+        images_json(&a.images),
+        a.images.is_empty(),
+    ])?;
+    if n == 0 {
+        return Ok(0);
+    }
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO article_state (article_id) VALUES (?1)")?
+        .execute([id])?;
+    Ok(id)
+}
+
+fn images_json(images: &[String]) -> Option<String> {
+    if images.is_empty() {
+        None
+    } else {
+        serde_json::to_string(images).ok()
+    }
+}
+
+fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
+    let mut counts = ApplyCounts::default();
+    match update {
+        FeedUpdate::Fetched {
+            feed_id,
+            meta,
+            etag,
+            last_modified,
+            body_hash,
+            items,
+            at,
+        } => {
+            let n = tx.execute(
+                "UPDATE feeds SET title = ?2, site_url = coalesce(?3, site_url),
+                        description = coalesce(?4, description), icon_url = coalesce(?5, icon_url),
+                        etag = ?6, last_modified = ?7, body_hash = ?8, last_refreshed = ?9,
+                        retry_after = NULL, error_kind = NULL, error_message = NULL, error_at = NULL
+                 WHERE id = ?1",
+                params![
+                    feed_id,
+                    meta.title,
+                    meta.site_url,
+                    meta.description,
+                    meta.icon_url,
+                    etag,
+                    last_modified,
+                    body_hash,
+                    at.timestamp()
+                ],
+            )?;
+            if n == 0 {
+                // Unsubscribed while it was being fetched: nothing to store.
+                return Ok(counts);
+            }
+            for item in items {
+                if insert_article(tx, Some(*feed_id), item, *at)? != 0 {
+                    counts.new_articles += 1;
+                    continue;
+                }
+                let related = if item.related.is_empty() {
+                    None
+                } else {
+                    serde_json::to_string(&item.related).ok()
+                };
+                // The published date stays as first seen: a story does not move up the list
+                // because its feed entry was edited.
+                let changed = tx
+                    .prepare_cached(
+                        "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
+                                html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
+                                site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
+                                related = coalesce(?13, related),
+                                images = ?14, images_done = ?15
+                         WHERE feed_id = ?1 AND key = ?2 AND source_hash != ?10",
+                    )?
+                    .execute(params![
+                        feed_id,
+                        item.key,
+                        item.url,
+                        item.title,
+                        item.author,
+                        item.updated.map(|t| t.timestamp()),
+                        item.html,
+                        item.text,
+                        item.excerpt,
+                        item.source_hash,
+                        item.site_name,
+                        item.lead_image,
+                        related,
+                        images_json(&item.images),
+                        item.images.is_empty(),
+                    ])?;
+                counts.updated_articles += changed;
+            }
+        }
+        FeedUpdate::NotModified {
+            feed_id,
+            etag,
+            last_modified,
+            at,
+        } => {
+            tx.execute(
+                "UPDATE feeds SET etag = coalesce(?2, etag), last_modified = coalesce(?3, last_modified),
+                        last_refreshed = ?4, retry_after = NULL,
+                        error_kind = NULL, error_message = NULL, error_at = NULL
+                 WHERE id = ?1",
+                params![feed_id, etag, last_modified, at.timestamp()],
+            )?;
+        }
+        FeedUpdate::Failed {
+            feed_id,
+            kind,
+            message,
+            retry_after,
+            at,
+        } => {
+            tx.execute(
+                "UPDATE feeds SET error_kind = ?2, error_message = ?3, error_at = ?4,
+                        retry_after = ?5
+                 WHERE id = ?1",
+                params![
+                    feed_id,
+                    kind.as_str(),
+                    message,
+                    at.timestamp(),
+                    retry_after.map(|t| t.timestamp())
+                ],
+            )?;
+        }
+    }
+    Ok(counts)
+}

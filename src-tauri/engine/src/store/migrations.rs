@@ -1,0 +1,87 @@
+//! The schema: the migrations in `migrations/`, applied in order when a library is opened.
+//!
+//! `PRAGMA user_version` is the number of migrations applied. A migration that has shipped is
+//! never edited, only followed by the next; a library written by a newer Broadsheet is refused,
+//! never migrated down.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::{Result, StoreError};
+
+/// Schema changes, in order. `PRAGMA user_version` is the number applied; never edit one
+/// that has shipped, add the next.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_images.sql"),
+    include_str!("migrations/0003_feed_icons.sql"),
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the library open on `conn` to [`SCHEMA_VERSION`], each migration in a transaction
+/// of its own.
+pub(super) fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+        let version = i as i64 + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+        tracing::info!(version, "library migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_library_from_a_newer_version_is_refused_not_migrated_down() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite3");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
+                .unwrap();
+        }
+        let err = Store::open(&path).err().unwrap();
+        assert_eq!(err.kind(), "library_too_new");
+    }
+
+    #[test]
+    fn every_earlier_schema_version_migrates_to_the_current_one() {
+        for start in 0..SCHEMA_VERSION {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("library.sqlite3");
+            {
+                let c = Connection::open(&path).unwrap();
+                for sql in &MIGRATIONS[..start as usize] {
+                    c.execute_batch(sql).unwrap();
+                }
+                c.execute_batch(&format!("PRAGMA user_version = {start}"))
+                    .unwrap();
+            }
+            let store = Store::open(&path).unwrap();
+            let v: i64 = store
+                .read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+                .unwrap();
+            assert_eq!(v, SCHEMA_VERSION);
+            assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+        }
+    }
+}
