@@ -113,10 +113,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NoSuchFeed(id));
             }
-            tx.execute(
-                "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
-                [],
-            )?;
+            drop_empty_folders(tx)?;
             Ok(())
         })
     }
@@ -148,10 +145,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NoSuchFeed(id));
             }
-            tx.execute(
-                "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
-                [],
-            )?;
+            drop_empty_folders(tx)?;
             Ok(())
         })
     }
@@ -247,4 +241,14 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
+}
+
+/// A folder lives as long as it holds a feed: removes the folders left empty by a move or an
+/// unsubscribe.
+fn drop_empty_folders(tx: &Transaction) -> Result<()> {
+    tx.execute(
+        "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
+        [],
+    )?;
+    Ok(())
 }
