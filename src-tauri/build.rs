@@ -10,7 +10,6 @@ const COMMANDS: &[&str] = &[
     "get_article",
     "set_read",
     "set_bookmarked",
-    "mark_all_read",
     "discover_feeds",
     "subscribe",
     "refresh",

@@ -154,11 +154,6 @@ pub async fn set_bookmarked(state: State<'_, AppState>, id: i64, bookmarked: boo
 }
 
 #[tauri::command]
-pub async fn mark_all_read(state: State<'_, AppState>, feed_id: Option<i64>) -> Result<usize> {
-    Ok(state.library.mark_all_read(feed_id).await?)
-}
-
-#[tauri::command]
 pub async fn discover_feeds(state: State<'_, AppState>, url: String) -> Result<Vec<FeedCandidate>> {
     Ok(state.library.discover(&url).await?)
 }

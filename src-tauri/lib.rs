@@ -275,7 +275,6 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         get_article,
         set_read,
         set_bookmarked,
-        mark_all_read,
         discover_feeds,
         subscribe,
         refresh,

@@ -81,8 +81,6 @@ export const getArticle = (id) => call('get_article', { id });
 export const setRead = (id, read) => call('set_read', { id, read });
 /** @param {number} id @param {boolean} bookmarked @returns {Promise<void>} */
 export const setBookmarked = (id, bookmarked) => call('set_bookmarked', { id, bookmarked });
-/** @param {number|null} feedId @returns {Promise<number>} how many were marked */
-export const markAllRead = (feedId) => call('mark_all_read', { feedId });
 /**
  * Marks read every unread story the list `query` shows (all pages of it).
  * @param {ArticleQuery} query @returns {Promise<number[]>} the ids marked, for an undo
