@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "__canary",
+    "rename_folder",
+    "delete_folder",
+    "restore_folder",
 ];
 
 fn main() {

@@ -288,7 +288,10 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         export_article,
         get_settings,
         save_settings,
-        __canary
+        __canary,
+        rename_folder,
+        delete_folder,
+        restore_folder
     ]
 }
 

@@ -33,6 +33,8 @@ use crate::store::{
     PendingImages, Store, StoreError,
 };
 
+mod folder_edits;
+
 /// The library file's name inside the data folder.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
 

@@ -14,6 +14,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use thiserror::Error;
 
+mod folder_edits;
+
 use crate::model::{
     Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedHealth, FeedId,
     Folder, RelatedLink, Settings,
