@@ -13,25 +13,13 @@ impl Store {
     /// join that folder). Returns the feeds of the renamed folder; none when it did not exist.
     pub fn rename_folder(&self, from: &str, to: &str) -> Result<Vec<FeedId>> {
         self.write(|tx| {
-            let Some(old) = tx
-                .query_row(
-                    "SELECT id FROM folders WHERE name = ?1",
-                    [from.trim()],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-            else {
+            let Some(old) = folder_named(tx, from)? else {
                 return Ok(Vec::new());
             };
             let feeds = folder_feeds(tx, old)?;
             let to = to.trim();
             // The name column compares without case, so "news" -> "News" finds the same row.
-            let existing = tx
-                .query_row("SELECT id FROM folders WHERE name = ?1", [to], |r| {
-                    r.get::<_, i64>(0)
-                })
-                .optional()?;
-            match existing {
+            match folder_named(tx, to)? {
                 Some(id) if id != old => {
                     tx.execute(
                         "UPDATE feeds SET folder_id = ?2 WHERE folder_id = ?1",
@@ -54,14 +42,7 @@ impl Store {
     /// window can put them back); none when the folder did not exist.
     pub fn delete_folder(&self, name: &str) -> Result<Vec<FeedId>> {
         self.write(|tx| {
-            let Some(old) = tx
-                .query_row(
-                    "SELECT id FROM folders WHERE name = ?1",
-                    [name.trim()],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-            else {
+            let Some(old) = folder_named(tx, name)? else {
                 return Ok(Vec::new());
             };
             let feeds = folder_feeds(tx, old)?;
@@ -92,6 +73,17 @@ impl Store {
             Ok(())
         })
     }
+}
+
+/// The folder of that name (compared without case), if there is one.
+fn folder_named(tx: &rusqlite::Transaction, name: &str) -> Result<Option<i64>> {
+    Ok(tx
+        .query_row(
+            "SELECT id FROM folders WHERE name = ?1",
+            [name.trim()],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// The feeds of one folder, by id.
