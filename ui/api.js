@@ -131,3 +131,12 @@ export const exportArticle = (id, format) => call('export_article', { id, format
 export const getSettings = () => call('get_settings');
 /** @param {Settings} settings @returns {Promise<Settings>} what was saved (values in range) */
 export const saveSettings = (settings) => call('save_settings', { settings });
+/** Renames a folder (into another's name: the two become one).
+ * @param {string} name @param {string} newName @returns {Promise<number[]>} the feeds that were in it */
+export const renameFolder = (name, newName) => call('rename_folder', { name, newName });
+/** Deletes a folder; its feeds stay, out of any folder.
+ * @param {string} name @returns {Promise<number[]>} those feeds, for restoreFolder */
+export const deleteFolder = (name) => call('delete_folder', { name });
+/** Puts a deleted folder's feeds back into it (Undo).
+ * @param {string} name @param {number[]} feeds @returns {Promise<void>} */
+export const restoreFolder = (name, feeds) => call('restore_folder', { name, feeds });

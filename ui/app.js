@@ -54,12 +54,20 @@ const sidebar = new Sidebar(byId('sources', HTMLElement), {
     void source;
   },
   onEdit: (feed) => void editFeedDetails(feed),
+  onChanged: () => loadFeeds().then(() => showList(true)),
+  onMarkAllRead: () => markAllRead(),
+  // The details dialog holds Unsubscribe and its confirmation.
+  onUnsubscribe: (feed) => editFeedDetails(feed),
 });
 const list = new ArticleList(
   byId('list', HTMLElement),
   byId('list-spacer', HTMLElement),
   byId('list-empty', HTMLElement),
   (article) => void openArticle(article),
+  {
+    setRead: (id, read) => setRead(id, read),
+    changed: (id, patch) => { if (reader.view?.id === id) reader.patch(patch); },
+  },
 );
 const reader = new Reader({
   onShown: (view) => {
@@ -348,6 +356,8 @@ function applySettings(s) {
   reader.setAppearance({ dark, font: s.font, size: s.text_size });
   app.style.setProperty('--sidebar-width', `${s.sidebar_width}px`);
   app.style.setProperty('--list-width', `${s.list_width}px`);
+  byId('split-sidebar', HTMLElement).setAttribute('aria-valuenow', String(s.sidebar_width));
+  byId('split-list', HTMLElement).setAttribute('aria-valuenow', String(s.list_width));
   scheduleRefresh();
 }
 

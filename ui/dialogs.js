@@ -116,7 +116,7 @@ export function editFeed(feed, folders) {
   byId('dlg-feed-title', HTMLElement).textContent = feed.title;
   byId('feed-url', HTMLElement).textContent = feed.url;
   error.hidden = !feed.error;
-  error.textContent = feed.error ? `Last refresh failed: ${feed.error.message}` : '';
+  error.textContent = feed.error ? `Last refresh failed: ${errorText(feed.error, 'Feed')}` : '';
   name.value = feed.title;
   folder.value = feed.folder ?? '';
   full.checked = feed.full_story;

@@ -3,7 +3,7 @@
 // allow-scripts, so nothing in it can run; the frame takes no pointer events and the reader
 // resolves clicks on its links itself. Titles, bylines and related links are set as text, never as markup.
 import * as api from './api.js';
-import { byId, h, longTime, replace } from './dom.js';
+import { byId, copyText, h, hostOf, longTime, replace } from './dom.js';
 import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').ArticleView} ArticleView */
@@ -130,15 +130,7 @@ export class Reader {
   copySelection() {
     const text = this.selectedText();
     if (!text) return false;
-    // A hidden field in the window, so the copy command has something of its own to copy.
-    const field = document.createElement('textarea');
-    field.value = text;
-    field.setAttribute('aria-hidden', 'true');
-    field.className = 'visually-hidden';
-    document.body.append(field);
-    field.select();
-    const copied = document.execCommand('copy');
-    field.remove();
+    const copied = copyText(text);
     byId('story-status', HTMLElement).textContent = copied ? 'Copied the selected text.' : 'Could not copy the selected text.';
     return true;
   }
@@ -391,15 +383,5 @@ function frameDocument(html, appearance) {
   return `<!doctype html><html class="${classes}"><head><meta charset="utf-8">`
     + '<meta name="referrer" content="no-referrer">'
     + '<link rel="stylesheet" href="reader-frame.css"></head>'
-    + `<body><div class="story-body">${html}</div></body></html>`;
-}
-
-/** @param {string|null} url @returns {string|null} */
-function hostOf(url) {
-  if (!url) return null;
-  try {
-    return new URL(url).host.replace(/^www\./, '');
-  } catch {
-    return null;
-  }
+    + `<body><div class="story-body" dir="auto">${html}</div></body></html>`;
 }
