@@ -157,7 +157,7 @@ export function hostOf(url) {
 
 /** The first words of a text, for an item that has no title (a micro-blog post).
  * @param {string} text @param {number} [max] characters at most @returns {string} */
-export function firstWords(text, max = 90) {
+export function firstWords(text, max = 160) {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
   const cut = flat.slice(0, max);
