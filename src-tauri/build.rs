@@ -29,6 +29,9 @@ const COMMANDS: &[&str] = &[
     "set_read_many",
     "settings_limits",
     "set_feed_url",
+    "rename_folder",
+    "delete_folder",
+    "restore_folder",
 ];
 
 fn main() {

@@ -424,3 +424,29 @@ mod tests {
         }
     }
 }
+
+/// Renames a folder; returns the feeds that were in it.
+#[tauri::command]
+pub async fn rename_folder(
+    state: State<'_, AppState>,
+    name: String,
+    new_name: String,
+) -> Result<Vec<i64>> {
+    Ok(state.library.rename_folder(name, new_name).await?)
+}
+
+/// Deletes a folder, keeping its feeds; returns them, for `restore_folder` (Undo).
+#[tauri::command]
+pub async fn delete_folder(state: State<'_, AppState>, name: String) -> Result<Vec<i64>> {
+    Ok(state.library.delete_folder(name).await?)
+}
+
+/// Puts a deleted folder's feeds back into it.
+#[tauri::command]
+pub async fn restore_folder(
+    state: State<'_, AppState>,
+    name: String,
+    feeds: Vec<i64>,
+) -> Result<()> {
+    Ok(state.library.restore_folder(name, feeds).await?)
+}

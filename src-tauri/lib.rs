@@ -293,7 +293,10 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         mark_query_read,
         set_read_many,
         settings_limits,
-        set_feed_url
+        set_feed_url,
+        rename_folder,
+        delete_folder,
+        restore_folder
     ]
 }
 

@@ -137,3 +137,12 @@ export const settingsLimits = () => call('settings_limits');
 /** Points a feed at a new address, keeping its stories (a bare `example.com` means https).
  * @param {number} id @param {string} url @returns {Promise<void>} */
 export const setFeedUrl = (id, url) => call('set_feed_url', { id, url });
+/** Renames a folder (into another's name: the two become one).
+ * @param {string} name @param {string} newName @returns {Promise<number[]>} the feeds that were in it */
+export const renameFolder = (name, newName) => call('rename_folder', { name, newName });
+/** Deletes a folder; its feeds stay, out of any folder.
+ * @param {string} name @returns {Promise<number[]>} those feeds, for restoreFolder */
+export const deleteFolder = (name) => call('delete_folder', { name });
+/** Puts a deleted folder's feeds back into it (Undo).
+ * @param {string} name @param {number[]} feeds @returns {Promise<void>} */
+export const restoreFolder = (name, feeds) => call('restore_folder', { name, feeds });

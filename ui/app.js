@@ -3,7 +3,7 @@
 // the engine through api.js. Every call is awaited in a try/catch and errors become toasts.
 import * as api from './api.js';
 import { byId, errorText, searchWords } from './dom.js';
-import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, editFeed, showShortcuts } from './dialogs.js';
+import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confirmUnsubscribe, editFeed, showShortcuts } from './dialogs.js';
 import { keyHandler } from './keyboard.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
@@ -54,12 +54,21 @@ const sidebar = new Sidebar(byId('sources', HTMLElement), {
     remember(sourceKey(source), 0);
   },
   onEdit: (feed) => void editFeedDetails(feed),
+  onChanged: () => loadFeeds().then(() => showList(true)),
+  onMarkAllRead: () => markAllRead(),
+  onUnsubscribe: async (feed) => {
+    if (await confirmUnsubscribe(feed)) await unsubscribe(feed);
+  },
 });
 const list = new ArticleList(
   byId('list', HTMLElement),
   byId('list-spacer', HTMLElement),
   byId('list-empty', HTMLElement),
   (article) => void openArticle(article),
+  {
+    setRead: (id, read) => setRead(id, read),
+    changed: (id, patch) => { if (reader.view?.id === id) reader.patch(patch); },
+  },
 );
 const reader = new Reader({
   onShown: (view) => {
@@ -514,6 +523,8 @@ function applySettings(s) {
   reader.setAppearance({ dark, font: s.font, size: s.text_size });
   app.style.setProperty('--sidebar-width', `${s.sidebar_width}px`);
   app.style.setProperty('--list-width', `${s.list_width}px`);
+  byId('split-sidebar', HTMLElement).setAttribute('aria-valuenow', String(s.sidebar_width));
+  byId('split-list', HTMLElement).setAttribute('aria-valuenow', String(s.list_width));
   scheduleRefresh();
 }
 

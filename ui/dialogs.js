@@ -140,6 +140,19 @@ export function confirmAction(ask) {
 }
 
 /**
+ * Asks, in the window, whether to unsubscribe: names the feed, what goes (its stories) and what
+ * stays (bookmarks); Cancel has the focus. @param {Feed} feed @returns {Promise<boolean>}
+ */
+export function confirmUnsubscribe(feed) {
+  return confirmAction({
+    title: `Unsubscribe from “${feed.title}”?`,
+    text: `Its ${feed.unread > 0 ? `stories (${feed.unread} unread)` : 'stories'} leave your library; `
+      + 'your bookmarked stories from it are kept.',
+    action: 'Unsubscribe',
+  });
+}
+
+/**
  * A feed's details. Resolves 'saved' when something changed, 'unsubscribe' when the person
  * confirmed unsubscribing (the caller does it, with an undo), 'retry' when they asked to
  * refresh the feed now (after any change was saved), null when nothing changed.
@@ -157,7 +170,7 @@ export function editFeed(feed, folders) {
   byId('dlg-feed-title', HTMLElement).textContent = feed.title;
   byId('feed-url', HTMLElement).textContent = feed.url;
   error.hidden = !feed.error;
-  error.textContent = feed.error ? `Last refresh failed: ${feed.error.message}` : '';
+  error.textContent = feed.error ? `Last refresh failed: ${errorText(feed.error, 'Feed')}` : '';
   name.value = feed.title;
   folder.value = feed.folder ?? '';
   full.checked = feed.full_story;
@@ -213,13 +226,7 @@ export function editFeed(feed, folders) {
       address.select();
     };
     const onDelete = async () => {
-      const yes = await confirmAction({
-        title: `Unsubscribe from “${feed.title}”?`,
-        text: `Its ${feed.unread > 0 ? `stories (${feed.unread} unread)` : 'stories'} leave your library; `
-          + 'your bookmarked stories from it are kept.',
-        action: 'Unsubscribe',
-      });
-      if (yes) finish('unsubscribe');
+      if (await confirmUnsubscribe(feed)) finish('unsubscribe');
       else byId('feed-delete', HTMLButtonElement).focus();
     };
     form.addEventListener('submit', onSave);

@@ -144,13 +144,144 @@ export function longTime(iso) {
   return Number.isNaN(d.getTime()) ? '' : fullFormat.format(d);
 }
 
-/** Readable text for anything thrown or rejected, never a stack.
- * @param {unknown} err @returns {string} */
-export function errorText(err) {
-  if (err && typeof err === 'object' && 'message' in err) {
-    const message = /** @type {{message: unknown}} */ (err).message;
-    if (typeof message === 'string' && message.length > 0) return message;
+/** An address's host without a leading "www.", or null when it is not an address.
+ * @param {string|null} url @returns {string|null} */
+export function hostOf(url) {
+  if (!url) return null;
+  try {
+    return new URL(url).host.replace(/^www\./, '') || null;
+  } catch {
+    return null;
   }
-  if (typeof err === 'string' && err.length > 0) return err;
+}
+
+/** The first words of a text, for an item that has no title (a micro-blog post).
+ * @param {string} text @param {number} [max] characters at most @returns {string} */
+export function firstWords(text, max = 160) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s.,;:!?]+$/u, '')}…`;
+}
+
+/**
+ * Copies text to the clipboard through a hidden field of the window (the clipboard API is
+ * not granted in the webview). Returns whether the copy worked.
+ * @param {string} text @returns {boolean}
+ */
+export function copyText(text) {
+  const field = document.createElement('textarea');
+  field.value = text;
+  field.setAttribute('aria-hidden', 'true');
+  field.className = 'visually-hidden';
+  document.body.append(field);
+  field.select();
+  const copied = document.execCommand('copy');
+  field.remove();
+  return copied;
+}
+
+/** @param {unknown} err @returns {{kind: string|null, message: string}} */
+function errorParts(err) {
+  let kind = null;
+  let message = '';
+  if (err && typeof err === 'object') {
+    const e = /** @type {{kind?: unknown, message?: unknown}} */ (err);
+    if (typeof e.kind === 'string') kind = e.kind;
+    if (typeof e.message === 'string') message = e.message;
+  } else if (typeof err === 'string') {
+    message = err;
+  }
+  return { kind, message };
+}
+
+/** What a refused, unreachable or unknown host says, from the technical message of a `connect` error.
+ * @param {string} message @returns {string} */
+function connectSentence(message) {
+  if (/refused|os error 111|os error 10061/i.test(message)) return 'The server refused the connection.';
+  if (/dns|lookup|resolve|name or service not known|os error -[23]/i.test(message)) {
+    return 'The site’s address could not be found. Check the address, or your connection.';
+  }
+  if (/unreachable|os error 101|os error 113/i.test(message)) return 'The network is unreachable. Check your connection.';
+  return 'Could not connect to the server. Check your connection.';
+}
+
+/** The HTTP status in a `http_status` error's message ("fetch: 404 Not Found from …").
+ * @param {string} message @returns {number|null} */
+function statusIn(message) {
+  const m = message.match(/\b([1-5]\d\d)\b/);
+  return m ? Number(m[1]) : null;
+}
+
+/** @param {number|null} status @param {string} what @returns {string} */
+function statusSentence(status, what) {
+  if (status === 404) return `${what} not found (404).`;
+  if (status === 410) return `${what} is gone for good (410).`;
+  if (status === 401 || status === 403) return `The server refused access (${status}).`;
+  if (status === 429) return 'The server asks Broadsheet to wait before asking again (429).';
+  if (status !== null && status >= 500) return `The server had a problem (${status}). Try again later.`;
+  return status === null ? 'The server answered with an error.' : `The server answered with an error (${status}).`;
+}
+
+/** Plain sentences for the engine's stable error kinds (src-tauri: each error's `kind()`). */
+const SENTENCES = /** @type {{[kind: string]: string}} */ ({
+  timeout: 'The server took too long to answer.',
+  rate_limited: 'The server asks Broadsheet to wait before asking again.',
+  too_large: 'It is too large for Broadsheet to download.',
+  too_many_redirects: 'The address sends Broadsheet round in circles (too many redirects).',
+  bad_redirect: 'The address redirects somewhere Broadsheet cannot follow.',
+  blocked: 'Broadsheet does not fetch from that kind of address.',
+  invalid_url: 'That is not a web address.',
+  unsupported_scheme: 'Broadsheet fetches only http and https addresses.',
+  unsupported_url: 'Broadsheet fetches only http and https addresses.',
+  body: 'The server’s answer broke off. Try again later.',
+  client: 'Broadsheet could not start its network connection.',
+  not_a_feed: 'That address is not a feed.',
+  malformed_feed: 'The feed is damaged and could not be read.',
+  unsupported_encoding: 'The feed uses a text encoding Broadsheet cannot read.',
+  feed_too_deep: 'The feed is too deeply nested to read safely.',
+  feed_parser_panic: 'The feed could not be read.',
+  no_feed_found: 'No feed was found at that address.',
+  no_content: 'Broadsheet found no story on that page.',
+  too_complex: 'The page is too complex to read safely.',
+  opener: 'Could not open your browser.',
+  refused_scheme: 'Broadsheet opens only web and mail links.',
+  no_such_feed: 'That feed is no longer in your library.',
+  no_such_article: 'That story is no longer in your library.',
+  opml_malformed: 'That file is not a subscription list (OPML) Broadsheet can read.',
+  opml_too_large: 'That subscription list (OPML) is too large.',
+  library: 'Your library could not be read or written.',
+  library_unreadable: 'Your library could not be opened.',
+  library_too_new: 'Your library was written by a newer Broadsheet. Update Broadsheet to open it.',
+  io: 'A file could not be read or written.',
+  image_cache_io: 'A picture could not be saved.',
+  no_backend: 'Broadsheet must run inside its app window.',
+  internal: 'Something went wrong inside Broadsheet.',
+});
+
+/**
+ * What went wrong, in plain words: the one place the window turns an error's stable `kind`
+ * (and, for HTTP errors, its status) into a sentence. The engine's own message is technical
+ * ("os error 111", a wait status) and is shown only as detail (`errorDetail`).
+ * @param {unknown} err an AppError, a feed's health, or anything thrown
+ * @param {string} [what] what was being fetched, for "… not found (404)"
+ * @returns {string}
+ */
+export function errorText(err, what = 'Page') {
+  const { kind, message } = errorParts(err);
+  if (kind === 'connect') return connectSentence(message);
+  if (kind === 'http_status') return statusSentence(statusIn(message), what);
+  if (kind === 'invalid_setting' && message) return `${message.replace(/^invalid setting: /, '').replace(/^./, (c) => c.toUpperCase())}.`;
+  if (kind && SENTENCES[kind]) return SENTENCES[kind];
+  // A sentence the window wrote itself; anything else thrown (a script's Error) is technical.
+  if (!kind && typeof err === 'string' && err) return err;
   return 'Something went wrong.';
+}
+
+/** The technical message behind `errorText`, for a "Details" line; '' when it adds nothing.
+ * @param {unknown} err @returns {string} */
+export function errorDetail(err) {
+  const { message } = errorParts(err);
+  return message && message !== errorText(err) ? message : '';
 }

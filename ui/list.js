@@ -1,10 +1,14 @@
 // The article list: a virtualized listbox. Only the visible rows (plus a few) exist in the DOM,
 // whatever the library holds; pages of articles are fetched as the reader scrolls towards them.
+// Each row shows its title on up to two lines (styles.css fits two title lines and one excerpt
+// line, or one and two, in the same fixed height), and has a menu (open, copy, bookmark, read).
 import * as api from './api.js';
-import { h, highlighted, replace, shortTime } from './dom.js';
-import { showError } from './toast.js';
+import { copyText, firstWords, h, highlighted, hostOf, replace, shortTime } from './dom.js';
+import { isMenuKey, openMenu } from './menu.js';
+import { showError, toast } from './toast.js';
 
-/** Height of one row in CSS pixels; fixed so the list can place any row without measuring. */
+/** Height of one row in CSS pixels; fixed so the list can place any row without measuring.
+ * styles.css's `.row` and `.row-text` heights are worked out from it. */
 export const ROW_HEIGHT = 104;
 const PAGE = 100;
 const OVERSCAN = 6;
@@ -18,12 +22,16 @@ export class ArticleList {
    * @param {HTMLElement} spacer the element whose height is the whole list's
    * @param {HTMLElement} empty shown instead of the list when nothing matches
    * @param {(article: ArticleSummary, index: number) => void} onOpen called when a row is chosen
+   * @param {{setRead?: (id: number, read: boolean) => unknown,
+   *   changed?: (id: number, patch: Partial<ArticleSummary>) => void}} [actions] app.js's
+   *   mark read (with its counts), and what to tell the reader when a row's menu changed a story
    */
-  constructor(el, spacer, empty, onOpen) {
+  constructor(el, spacer, empty, onOpen, actions = {}) {
     this.el = el;
     this.spacer = spacer;
     this.empty = empty;
     this.onOpen = onOpen;
+    this.actions = actions;
     /** @type {ArticleSummary[]} */
     this.items = [];
     /** @type {ArticleQuery} */
@@ -45,6 +53,23 @@ export class ArticleList {
     el.addEventListener('click', (e) => {
       const row = /** @type {HTMLElement|null} */ (/** @type {Element} */ (e.target).closest('.row'));
       if (row) this.select(Number(row.dataset.index), true);
+    });
+    el.addEventListener('contextmenu', (e) => {
+      e.preventDefault();
+      const row = /** @type {HTMLElement|null} */ (/** @type {Element} */ (e.target).closest('.row'));
+      // On the list itself (the menu key, as the system sends it): the selected row's menu.
+      if (!row) {
+        const selected = this.rows.get(this.selected);
+        if (selected) this.menu(this.selected, selected);
+        return;
+      }
+      this.menu(Number(row.dataset.index), { x: e.clientX, y: e.clientY });
+    });
+    el.addEventListener('keydown', (e) => {
+      if (!isMenuKey(e)) return;
+      e.preventDefault();
+      const row = this.rows.get(this.selected);
+      if (row) this.menu(this.selected, row);
     });
     new ResizeObserver(() => this.schedule()).observe(el);
   }
@@ -152,30 +177,72 @@ export class ArticleList {
   /** @param {number} i */
   buildRow(i) {
     const a = this.items[i];
-    const source = a.feed_title ?? hostOf(a.url) ?? 'Saved page';
+    // Inside one feed every row would repeat its name: it is left out.
+    const source = this.query.feed_id ? null : a.feed_title ?? hostOf(a.url) ?? 'Saved page';
+    // A micro-blog post has no title: its first words stand in, and it has no separate excerpt.
+    const untitled = !a.title.trim();
+    const title = untitled ? firstWords(a.excerpt) || 'Untitled' : a.title;
     const classes = ['row', a.read ? 'is-read' : 'is-unread'];
     if (i === this.selected) classes.push('is-selected');
+    if (untitled) classes.push('is-untitled');
+    const state = `${a.read ? '' : ', unread'}${a.bookmarked ? ', bookmarked' : ''}`;
+    // The option's name is its own text, title first (CSS draws the source and time above it);
+    // the state is spoken, not shown, and the excerpt is its description.
     const row = h('div', {
       class: classes.join(' '),
       role: 'option',
       id: `article-${a.id}`,
       'aria-selected': i === this.selected ? 'true' : 'false',
-      'aria-label': `${a.title}, ${source}${a.read ? '' : ', unread'}${a.bookmarked ? ', bookmarked' : ''}`,
+      'aria-describedby': untitled ? null : `excerpt-${a.id}`,
       'data-index': i,
       'data-id': a.id,
       'data-key': this.rowKey(i),
     }, [
+      h('div', { class: 'row-text' }, [
+        h('div', { class: 'row-title', dir: 'auto' }, highlighted(title, this.words)),
+        untitled ? null : h('div', { class: 'row-excerpt', id: `excerpt-${a.id}`, dir: 'auto', 'aria-hidden': 'true' }, highlighted(a.excerpt, this.words)),
+      ]),
       h('div', { class: 'row-meta' }, [
         h('span', { class: 'row-dot', 'aria-hidden': 'true' }),
-        h('span', { class: 'row-source' }, [source]),
+        source ? h('span', { class: 'row-source', dir: 'auto' }, [source]) : h('span', { class: 'row-source' }),
         a.bookmarked ? h('span', { class: 'row-bookmark', 'aria-hidden': 'true', title: 'Bookmarked' }, ['★']) : null,
         h('time', { class: 'row-time', datetime: a.published }, [shortTime(a.published)]),
+        state ? h('span', { class: 'visually-hidden' }, [state]) : null,
       ]),
-      h('div', { class: 'row-title' }, highlighted(a.title || 'Untitled', this.words)),
-      h('div', { class: 'row-excerpt' }, highlighted(a.excerpt, this.words)),
     ]);
     row.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
     return row;
+  }
+
+  /**
+   * The menu of one article: open the original, copy its link, bookmark, mark read or unread.
+   * @param {number} index @param {{x: number, y: number}|HTMLElement} at
+   */
+  menu(index, at) {
+    const a = this.items[index];
+    if (!a) return;
+    const url = a.url;
+    openMenu([
+      { label: 'Open original', disabled: !url, run: () => url && api.openExternal(url).catch(showError) },
+      {
+        label: 'Copy link', disabled: !url,
+        run: () => url && toast(copyText(url) ? 'Copied the link.' : 'Could not copy the link.'),
+      },
+      { label: a.bookmarked ? 'Remove bookmark' : 'Bookmark', run: () => this.setBookmarked(a.id, !a.bookmarked) },
+      { label: a.read ? 'Mark as unread' : 'Mark as read', run: () => this.actions.setRead?.(a.id, !a.read) },
+    ], at, a.title.trim() ? `Story ${a.title}` : 'Story');
+  }
+
+  /** Bookmarks a listed story (the menu's; `b` works on the open one). @param {number} id @param {boolean} on */
+  async setBookmarked(id, on) {
+    try {
+      await api.setBookmarked(id, on);
+      this.update(id, { bookmarked: on });
+      this.actions.changed?.(id, { bookmarked: on });
+      toast(on ? 'Bookmarked: kept for good, pictures included.' : 'Bookmark removed.');
+    } catch (err) {
+      showError(err);
+    }
   }
 
   /**
@@ -224,15 +291,5 @@ export class ArticleList {
   markAllShownRead() {
     this.items = this.items.map((a) => ({ ...a, read: true }));
     this.render();
-  }
-}
-
-/** @param {string|null} url @returns {string|null} */
-function hostOf(url) {
-  if (!url) return null;
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
   }
 }

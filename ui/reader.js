@@ -4,7 +4,7 @@
 // resolves clicks on its links and selection from the window. Titles, bylines and related
 // links are set as text, never as markup.
 import * as api from './api.js';
-import { byId, h, longTime, replace } from './dom.js';
+import { byId, h, hostOf, longTime, replace } from './dom.js';
 import { copySelection, wireStoryPointer } from './story-frame.js';
 import { showError } from './toast.js';
 
@@ -322,15 +322,5 @@ function frameDocument(html, appearance) {
   return `<!doctype html><html class="${classes}"><head><meta charset="utf-8">`
     + '<meta name="referrer" content="no-referrer">'
     + '<link rel="stylesheet" href="reader-frame.css"></head>'
-    + `<body><div class="story-body">${html}</div></body></html>`;
-}
-
-/** @param {string|null} url @returns {string|null} */
-function hostOf(url) {
-  if (!url) return null;
-  try {
-    return new URL(url).host.replace(/^www\./, '');
-  } catch {
-    return null;
-  }
+    + `<body><div class="story-body" dir="auto">${html}</div></body></html>`;
 }

@@ -4,7 +4,7 @@
 // point under the pointer, looked up in the story's document. This module owns only that
 // translation; it never decides what a link does (the reader's onLink hook does) and never
 // runs anything inside the frame.
-import { byId } from './dom.js';
+import { byId, copyText } from './dom.js';
 
 /**
  * Wires clicks, hovering and selecting with the mouse over the story frame.
@@ -104,15 +104,7 @@ export function selectedText(frame) {
 export function copySelection(frame) {
   const text = selectedText(frame);
   if (!text) return false;
-  // A hidden field in the window, so the copy command has something of its own to copy.
-  const field = document.createElement('textarea');
-  field.value = text;
-  field.setAttribute('aria-hidden', 'true');
-  field.className = 'visually-hidden';
-  document.body.append(field);
-  field.select();
-  const copied = document.execCommand('copy');
-  field.remove();
+  const copied = copyText(text);
   byId('story-status', HTMLElement).textContent = copied ? 'Copied the selected text.' : 'Could not copy the selected text.';
   return true;
 }

@@ -1,22 +1,28 @@
-// Short, non-blocking messages at the bottom of the window: errors as readable sentences, and
-// the one action that can still be undone (a toast with an Undo button, and Ctrl+Z). This
-// module keeps the undo's bookkeeping only; what an undo does is given by the caller, and it
-// never calls the engine itself.
-import { byId, errorText, h } from './dom.js';
+// Short, non-blocking messages at the bottom of the window: errors as readable sentences (the
+// technical message folded under "Details"), and the one action that can still be undone (a
+// toast with an Undo button, and Ctrl+Z). This module keeps the undo's bookkeeping only; what an
+// undo does is given by the caller, and it never calls the engine itself.
+import { byId, errorDetail, errorText, h } from './dom.js';
 
 /** How long an undoable action can be undone, in milliseconds. */
 export const UNDO_MS = 10_000;
 
 /**
- * Shows a message for a few seconds (errors longer), with a button to dismiss it.
+ * Shows a message for a few seconds (errors longer), with a button to dismiss it; a message
+ * with actions stays until one is used or it is dismissed.
  * @param {string} message @param {'info'|'error'} [kind]
- * @param {HTMLElement[]} [actions] buttons shown before the dismiss button
+ * @param {{actions?: HTMLElement[], detail?: string}} [extra] buttons shown before the dismiss
+ *   button, and the technical message, folded under "Details"
  * @returns {HTMLElement} the toast
  */
-export function toast(message, kind = 'info', actions = []) {
+export function toast(message, kind = 'info', extra = {}) {
   const box = byId('toasts', HTMLElement);
+  const { actions = [], detail } = extra;
   const item = h('div', { class: `toast toast-${kind}` }, [
-    h('span', { class: 'toast-text' }, [message]),
+    h('div', { class: 'toast-text' }, [
+      message,
+      detail ? h('details', { class: 'toast-detail' }, [h('summary', {}, ['Details']), h('p', {}, [detail])]) : null,
+    ]),
     ...actions,
     h('button', {
       class: 'toast-close', type: 'button', 'aria-label': 'Dismiss',
@@ -31,7 +37,7 @@ export function toast(message, kind = 'info', actions = []) {
 
 /** Shows what went wrong, from any rejected command or thrown value. @param {unknown} err */
 export function showError(err) {
-  toast(errorText(err), 'error');
+  toast(errorText(err), 'error', { detail: errorDetail(err) });
 }
 
 /**
@@ -54,7 +60,7 @@ export function offerUndo(message, action) {
     class: 'toast-action', type: 'button',
     onclick: () => void undoLast(),
   }, ['Undo']);
-  const item = toast(message, 'info', [button]);
+  const item = toast(message, 'info', { actions: [button] });
   const timer = window.setTimeout(() => void settleUndo(), UNDO_MS);
   pending = { action, item, timer };
 }

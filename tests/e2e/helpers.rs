@@ -1,5 +1,5 @@
-//! What the window tests share beyond WebDriver itself: scripts that read the window, and
-//! stories written straight into a library. Each test file uses some of them.
+//! What the window tests share beyond WebDriver itself: scripts that read the window, stories
+//! written straight into a library, and made-up feeds to serve. Each test file uses some of them.
 #![allow(dead_code)]
 
 use broadsheet_engine::store::NewArticle;
@@ -76,4 +76,20 @@ pub async fn dialog_is(s: &Session, id: &str, open: bool) {
         &what,
     )
     .await;
+}
+
+/// A small RSS feed of made-up stories (our own words), so the screenshots' sidebar looks like
+/// a real reader's. Every item is a full story, so nothing else is fetched. The site's address
+/// is a page the loopback server does not have, so these feeds find no icon and show monograms.
+pub fn made_up_feed(title: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>{title}</title><link>/about/</link><description>{title}</description>"
+    );
+    for (i, (headline, date, body)) in items.iter().enumerate() {
+        xml.push_str(&format!(
+            "<item><title>{headline}</title><guid>{title}-{i}</guid><pubDate>{date}</pubDate><description><![CDATA[<p>{body}</p>]]></description></item>"
+        ));
+    }
+    xml.push_str("</channel></rss>");
+    xml
 }

@@ -357,6 +357,7 @@ impl Session {
     }
 
     /// Clicks the left button `count` times in a row at a point of the window's viewport.
+    #[allow(dead_code)] // used by tests/window.rs, not by every test that includes this file
     pub async fn click_at(&self, at: (i64, i64), count: usize) {
         let mut actions = vec![
             json!({"type": "pointerMove", "origin": "viewport", "x": at.0, "y": at.1, "duration": 0}),
@@ -368,7 +369,19 @@ impl Session {
         self.pointer(json!(actions)).await;
     }
 
+    /// Clicks the right button at a point of the window's viewport (a context menu).
+    #[allow(dead_code)] // used by tests/window_readable.rs, not by every test that includes this file
+    pub async fn right_click_at(&self, at: (i64, i64)) {
+        self.pointer(json!([
+            {"type": "pointerMove", "origin": "viewport", "x": at.0, "y": at.1, "duration": 0},
+            {"type": "pointerDown", "button": 2},
+            {"type": "pointerUp", "button": 2},
+        ]))
+        .await;
+    }
+
     /// Moves into the iframe matching `css`, or back to the top document with `None`.
+    #[allow(dead_code)] // used by tests/window.rs, not by every test that includes this file
     pub async fn frame(&self, css: Option<&str>) {
         match css {
             Some(css) => {

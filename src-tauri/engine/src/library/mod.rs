@@ -12,6 +12,7 @@
 //! writes SQL.
 
 mod feed_address;
+mod folder_edits;
 mod marking;
 mod opml;
 mod pages;

@@ -180,7 +180,7 @@ impl Store {
     }
 }
 
-fn folder_id(tx: &Transaction, name: &str) -> Result<i64> {
+pub(super) fn folder_id(tx: &Transaction, name: &str) -> Result<i64> {
     let name = name.trim();
     if let Some(id) = tx
         .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {

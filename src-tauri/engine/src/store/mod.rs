@@ -16,6 +16,7 @@
 mod articles;
 mod feed_address;
 mod feeds;
+mod folder_edits;
 mod marking;
 mod migrations;
 mod pictures;
