@@ -397,6 +397,32 @@ pub async fn set_feed_url(state: State<'_, AppState>, id: i64, url: String) -> R
     Ok(state.library.set_feed_url(id, &url).await?)
 }
 
+/// Renames a folder; returns the feeds that were in it.
+#[tauri::command]
+pub async fn rename_folder(
+    state: State<'_, AppState>,
+    name: String,
+    new_name: String,
+) -> Result<Vec<i64>> {
+    Ok(state.library.rename_folder(name, new_name).await?)
+}
+
+/// Deletes a folder, keeping its feeds; returns them, for `restore_folder` (Undo).
+#[tauri::command]
+pub async fn delete_folder(state: State<'_, AppState>, name: String) -> Result<Vec<i64>> {
+    Ok(state.library.delete_folder(name).await?)
+}
+
+/// Puts a deleted folder's feeds back into it.
+#[tauri::command]
+pub async fn restore_folder(
+    state: State<'_, AppState>,
+    name: String,
+    feeds: Vec<i64>,
+) -> Result<()> {
+    Ok(state.library.restore_folder(name, feeds).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::may_open_externally;
@@ -423,30 +449,4 @@ mod tests {
             assert!(!may_open_externally(bad), "{bad}");
         }
     }
-}
-
-/// Renames a folder; returns the feeds that were in it.
-#[tauri::command]
-pub async fn rename_folder(
-    state: State<'_, AppState>,
-    name: String,
-    new_name: String,
-) -> Result<Vec<i64>> {
-    Ok(state.library.rename_folder(name, new_name).await?)
-}
-
-/// Deletes a folder, keeping its feeds; returns them, for `restore_folder` (Undo).
-#[tauri::command]
-pub async fn delete_folder(state: State<'_, AppState>, name: String) -> Result<Vec<i64>> {
-    Ok(state.library.delete_folder(name).await?)
-}
-
-/// Puts a deleted folder's feeds back into it.
-#[tauri::command]
-pub async fn restore_folder(
-    state: State<'_, AppState>,
-    name: String,
-    feeds: Vec<i64>,
-) -> Result<()> {
-    Ok(state.library.restore_folder(name, feeds).await?)
 }

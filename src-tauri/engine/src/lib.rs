@@ -8,14 +8,21 @@
 //! line offer and the only place that puts the stages in order, and `export` writes one stored
 //! story out as a self-contained HTML file or as Markdown. This crate never depends on Tauri.
 //!
-//! Who calls whom: the window and the command line call `library` for every operation (and
-//! take only values, names and error types from elsewhere); nothing in the engine calls
-//! `library`; `process` is pure (no network, no database, no clock) and calls only `sanitize`.
+//! Who may call whom; a module never calls one above it, so there are no circles:
+//! 1. leaves, which import no engine module but each other: `error_kind` (the stable error
+//!    names), `hex`, `image_scheme` (the addresses of kept pictures), `picture_rules` (`srcset`,
+//!    lazy pictures, tracking pixels), `model` (the values the app receives);
+//! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
+//!    `extract`, which take only `fetch`'s address and charset rules, never a request;
+//! 3. `store` (the only SQL; it takes only leaves), `process` (the item-to-article step: pure,
+//!    no network, no database, no clock; stages and the store's value types only), `images`,
+//!    `icons`, `export` and `opml`, each over the stages and the store;
+//! 4. `library`, the only place that puts the stages in order. Nothing in the engine calls it;
+//!    the window and the command line call it for every operation and take only values, names
+//!    and error types from elsewhere.
 //!
-//! Rules every stage shares are written once, in leaf modules the stages import and that
-//! import none of them: `picture_rules` (srcset, lazy pictures, tracking pixels),
-//! `image_scheme` (the addresses of kept pictures), `hex`, `error_kind` (the stable error
-//! names). Only `store` holds SQL.
+//! Rules every stage shares are written once, in the leaves; `tests/code_shape.rs` fails when
+//! SQL appears outside `store/` or a source file passes 800 lines of code.
 
 pub mod error_kind;
 pub mod export;
