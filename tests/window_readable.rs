@@ -88,11 +88,14 @@ async fn reading_window(driver: &Driver) -> (FixtureServer, tempfile::TempDir, S
     (server, library, s)
 }
 
-/// Sets the theme the next session starts with.
+/// Sets the theme the next session starts with, on the list of everything with no story open
+/// (not where the last session was left: a narrow window would come back to the story alone).
 async fn set_theme(library: &Path, theme: &str) {
     let lib = Library::open(library, LibraryConfig::default()).unwrap();
     let mut settings = lib.settings().await.unwrap();
     settings.theme = theme.into();
+    settings.last_source = "all".into();
+    settings.last_article = 0;
     lib.save_settings(settings).await.unwrap();
 }
 
@@ -344,26 +347,53 @@ async fn offline_the_banner_covers_no_control_at_any_width_and_errors_are_plain_
     );
     s.quit().await;
 
-    // Now the network is gone: a refresh fails for every feed, and the window says it is offline.
-    drop(server);
+    // One server refuses while the others answer: that feed alone is marked, in plain words.
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let notes = lib.feeds().await.unwrap();
+        let notes = notes.iter().find(|f| f.title == "Quay Notes").unwrap();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        lib.set_feed_url(notes.id, &format!("http://127.0.0.1:{port}/notes.xml"))
+            .await
+            .unwrap();
+    }
     let s = Session::start(&driver, library.path()).await;
     s.set_window_size(1280, 800).await;
+    s.press("r").await;
+    let quay_mark = format!(
+        "{}.querySelector('.feed-error-icon')",
+        sidebar_item("Quay Notes")
+    );
+    s.wait_for(
+        &format!("return {quay_mark} !== null && document.getElementById('progress').hidden"),
+        "the refused feed marked",
+    )
+    .await;
+    let refused = s.exec(&format!("return {quay_mark}.title")).await;
+    let refused = refused.as_str().unwrap();
+    assert!(
+        refused.starts_with("Last refresh failed: The server refused the connection."),
+        "{refused}"
+    );
+
+    // Now the network is gone: a refresh fails for every feed; the window says it is offline,
+    // and no feed's mark changes (the engine records no failure then).
+    drop(server);
     s.press("r").await;
     s.wait_for(
         "return !document.getElementById('offline').hidden && document.getElementById('progress').hidden",
         "the offline banner",
     )
     .await;
-    let refused = s
-        .exec(&format!(
-            "return {mark}?.title ?? {}.querySelector('.feed-error-icon').title",
-            sidebar_item("Quay Notes")
-        ))
+    let marks = s
+        .exec("return [...document.querySelectorAll('#sources .feed-error-icon')].length")
         .await;
-    let refused = refused.as_str().unwrap();
-    assert!(
-        refused.starts_with("Last refresh failed: The server refused the connection."),
-        "{refused}"
+    assert_eq!(
+        marks,
+        json!(2),
+        "the two feeds that failed on their own, and no other"
     );
     for width in [1280, 900, 720, 480, 420] {
         s.set_window_size(width, 700).await;

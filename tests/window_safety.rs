@@ -109,6 +109,14 @@ async fn undo_offered(s: &Session) -> String {
     said.as_str().unwrap_or_default().to_string()
 }
 
+/// Opens a feed's details with the pointer, as a person does: the "⋯" shows on the selected
+/// (or hovered) feed.
+async fn open_details(s: &Session, feed: FeedId) {
+    s.click(&format!("#sources [data-source='feed:{feed}']"))
+        .await;
+    s.click(&format!("[data-details='{feed}']")).await;
+}
+
 /// JS: whether the feed `id` is in the sidebar.
 fn in_sidebar(id: FeedId) -> String {
     format!("!!document.querySelector(\"[data-source='feed:{id}']\")")
@@ -138,7 +146,7 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
         .await;
 
     // The question names the feed, what goes and what stays, with Cancel focused.
-    s.click(&format!("[data-details='{doomed}']")).await;
+    open_details(&s, doomed).await;
     s.click("#feed-delete").await;
     let (text, focused) = question(&s).await;
     assert!(text.contains("Harbour Ledger"), "{text}");
@@ -172,7 +180,7 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     .await;
 
     // Unsubscribe, then Undo: the feed is back, and stays after a restart.
-    s.click(&format!("[data-details='{doomed}']")).await;
+    open_details(&s, doomed).await;
     s.click("#feed-delete").await;
     question(&s).await;
     s.click("#confirm-ok").await;
@@ -199,7 +207,7 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
 
     // Unsubscribe and let the Undo run out: now it is gone, its bookmark is not.
     let s = Session::start(&driver, library.path()).await;
-    s.click(&format!("[data-details='{doomed}']")).await;
+    open_details(&s, doomed).await;
     s.click("#feed-delete").await;
     question(&s).await;
     s.click("#confirm-ok").await;
@@ -429,7 +437,7 @@ async fn the_window_comes_back_to_the_feed_and_the_story_it_was_left_on() {
         .await;
     let place = s
         .exec(
-            "return [document.querySelector(\"#sources [aria-current='true']\")?.dataset.source, \
+            "return [document.querySelector(\"#sources [aria-selected='true']\")?.dataset.source, \
              document.getElementById('list-title').textContent, \
              document.querySelector('#list .row.is-selected')?.innerText.includes('Harbour 2') ?? false]",
         )
@@ -533,7 +541,7 @@ async fn a_failing_feed_is_given_a_new_address_and_retried_from_its_details() {
             .unwrap();
     }
     let s = Session::start(&driver, library.path()).await;
-    s.click(&format!("[data-details='{feed}']")).await;
+    open_details(&s, feed).await;
     let shown = s
         .wait_for(
             "return document.getElementById('dlg-feed').open && \
