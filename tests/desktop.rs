@@ -11,7 +11,6 @@
 //! `BROADSHEET_E2E=1` (set by tests/run-all) demands them.
 
 #[path = "e2e/webdriver.rs"]
-#[allow(dead_code)] // these tests use only a few of the client's calls
 mod webdriver;
 
 use std::path::{Path, PathBuf};

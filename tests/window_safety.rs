@@ -4,7 +4,6 @@
 //! Xvfb); without those tools the tests print a note and pass, unless `BROADSHEET_E2E=1`.
 
 #[path = "e2e/webdriver.rs"]
-#[allow(dead_code)]
 mod webdriver;
 
 #[path = "e2e/helpers.rs"]

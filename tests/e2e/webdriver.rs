@@ -1,6 +1,7 @@
 //! A tiny W3C WebDriver client and the tools around it (Xvfb, tauri-driver), just enough to
 //! drive Broadsheet's real window in tests: sessions, elements, clicks, keys, frames, scripts
 //! and screenshots. JSON over HTTP, as the protocol is.
+#![allow(dead_code)] // each test file that includes this uses only part of the client
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -37,7 +38,6 @@ pub struct Driver {
     driver: Child,
     pub port: u16,
     /// The X display the app's windows open on (`:N`).
-    #[allow(dead_code)] // read by tests/desktop.rs, not by every test that includes this file
     pub display: String,
 }
 
@@ -357,7 +357,6 @@ impl Session {
     }
 
     /// Clicks the left button `count` times in a row at a point of the window's viewport.
-    #[allow(dead_code)] // used by tests/window.rs, not by every test that includes this file
     pub async fn click_at(&self, at: (i64, i64), count: usize) {
         let mut actions = vec![
             json!({"type": "pointerMove", "origin": "viewport", "x": at.0, "y": at.1, "duration": 0}),
@@ -370,7 +369,6 @@ impl Session {
     }
 
     /// Clicks the right button at a point of the window's viewport (a context menu).
-    #[allow(dead_code)] // used by tests/window_readable.rs, not by every test that includes this file
     pub async fn right_click_at(&self, at: (i64, i64)) {
         self.pointer(json!([
             {"type": "pointerMove", "origin": "viewport", "x": at.0, "y": at.1, "duration": 0},
@@ -381,7 +379,6 @@ impl Session {
     }
 
     /// Moves into the iframe matching `css`, or back to the top document with `None`.
-    #[allow(dead_code)] // used by tests/window.rs, not by every test that includes this file
     pub async fn frame(&self, css: Option<&str>) {
         match css {
             Some(css) => {
@@ -411,7 +408,6 @@ impl Session {
     }
 
     /// Minimizes the window (under Xvfb, with no window manager, this hides it).
-    #[allow(dead_code)] // used by tests/desktop.rs, not by every test that includes this file
     pub async fn minimize(&self) {
         self.send(reqwest::Method::POST, "/window/minimize", Some(json!({})))
             .await;
