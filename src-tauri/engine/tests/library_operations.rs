@@ -170,6 +170,38 @@ async fn teasers_left_unfinished_by_a_quit_are_completed_at_the_next_refresh() {
         .ends_with('…'));
 }
 
+// Found in the screenshots' library: a feed subscribed to, then refreshed (and failing)
+// before the follow-up ran, lost its red mark when the follow-up completed the subscription's
+// teasers, because completing them wrote the whole first fetch again, health included.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_before_the_follow_up_keeps_what_it_recorded_and_the_teasers_are_completed() {
+    let server = news_site().await;
+    let (_dir, library) = library();
+    let sub = library.subscribe(&server.url("/"), None).await.unwrap();
+    let feed_url = sub.feed.url.clone();
+    let path = url::Url::parse(&feed_url).unwrap().path().to_string();
+    server.route(&path, Reply::status(503));
+    let report = library.refresh(None, &no_progress).await.unwrap();
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+
+    let done = library.follow_up(&|_| {}).await.unwrap();
+    assert_eq!(
+        done.stories, 4,
+        "the teasers completed all the same: {done:?}"
+    );
+    let feeds = library.feeds().await.unwrap();
+    let error = feeds[0].error.clone();
+    assert_eq!(
+        error.map(|e| e.kind),
+        Some(broadsheet_engine::error_kind::ErrorKind::HttpStatus),
+        "the refresh's failure is still on the feed"
+    );
+    assert!(!text_of(&library, "Tianjin Port Reopens")
+        .await
+        .trim_end()
+        .ends_with('…'));
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_stores_new_items_updates_edited_ones_and_leaves_an_unchanged_feed_alone() {
     let server = FixtureServer::start().await.unwrap();

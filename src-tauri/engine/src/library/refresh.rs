@@ -27,13 +27,10 @@ const REFRESH_TASKS: usize = 32;
 /// Feeds whose updates are written in one transaction.
 const WRITE_BATCH: usize = 32;
 
-/// Error kinds that say the server could not be reached at all, rather than that it answered
-/// badly: when every feed of a refresh fails with one of these, the network is down.
-const NETWORK_KINDS: [&str; 2] = ["connect", "timeout"];
-
-/// Whether a feed's failure says only that its server could not be reached.
+/// Whether a feed's failure says only that its server could not be reached (when every feed of
+/// a refresh fails so, the network is down).
 fn unreachable(update: &FeedUpdate) -> bool {
-    matches!(update, FeedUpdate::Failed { kind, .. } if NETWORK_KINDS.contains(&kind.as_str()))
+    matches!(update, FeedUpdate::Failed { kind, .. } if kind.is_network())
 }
 
 /// Whether the failures of a refresh are the network's rather than the feeds': every feed tried
@@ -107,7 +104,8 @@ impl Library {
                 },
             };
             match &update {
-                FeedUpdate::Fetched { .. } => report.refreshed += 1,
+                // A refresh fetches; completing a subscription's teasers is the follow-up's.
+                FeedUpdate::Fetched { .. } | FeedUpdate::Completed { .. } => report.refreshed += 1,
                 FeedUpdate::NotModified { .. } => report.not_modified += 1,
                 FeedUpdate::Failed {
                     feed_id,

@@ -20,17 +20,13 @@ use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
 use crate::model::Feed;
 use crate::process::{self, FetchedFeed};
-use crate::store::{FeedUpdate, IconDue, KnownItems, NewFeed};
+use crate::store::{FeedUpdate, IconDue, KnownItems, NewArticle, NewFeed, UNFINISHED_HASH};
 
 /// How long a feed fetched by discovery is kept for the subscription that follows.
 const DISCOVERED_FOR: Duration = Duration::from_secs(10 * 60);
 
 /// Feeds fetched by discovery kept at most (the newest).
 const DISCOVERED_KEPT: usize = 4;
-
-/// The source hash an item is stored with until its full story is in: it matches no item, so
-/// if the follow-up never comes (the app quit), the next refresh prepares the item again.
-const UNFINISHED: &str = "";
 
 /// The result of subscribing.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -191,7 +187,7 @@ impl Library {
         let (mut stories, mut icons) = (0, 0);
         for new in unfinished {
             if let Some(mut update) = new.stories {
-                if let FeedUpdate::Fetched { items, .. } = &mut update {
+                if let FeedUpdate::Completed { items, .. } = &mut update {
                     steps::complete_stories(&self.fetcher, items, new.reach, false).await;
                 }
                 match self.blocking(move |s| s.apply_updates(&[update])).await {
@@ -346,28 +342,35 @@ fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
 /// it, teasers marked unfinished, and no validators, so a refresh before the follow-up reads
 /// the feed again) and the teasers to complete, with the real hashes and validators.
 fn first_and_rest(mut first: FeedUpdate) -> (FeedUpdate, Option<FeedUpdate>) {
-    let mut rest = first.clone();
-    if let FeedUpdate::Fetched { items: teasers, .. } = &mut rest {
-        teasers.retain(|item| process::wants_full_story(item, false));
-        if teasers.is_empty() {
-            return (first, None);
-        }
-    }
-    if let FeedUpdate::Fetched {
+    let FeedUpdate::Fetched {
+        feed_id,
         etag,
         last_modified,
         body_hash,
         items,
         ..
     } = &mut first
-    {
-        *etag = None;
-        *last_modified = None;
-        *body_hash = UNFINISHED.to_string();
-        for item in items.iter_mut() {
-            if process::wants_full_story(item, false) {
-                item.source_hash = UNFINISHED.to_string();
-            }
+    else {
+        return (first, None);
+    };
+    let teasers: Vec<NewArticle> = items
+        .iter()
+        .filter(|item| process::wants_full_story(item, false))
+        .cloned()
+        .collect();
+    if teasers.is_empty() {
+        return (first, None);
+    }
+    let rest = FeedUpdate::Completed {
+        feed_id: *feed_id,
+        etag: etag.take(),
+        last_modified: last_modified.take(),
+        body_hash: std::mem::replace(body_hash, UNFINISHED_HASH.to_string()),
+        items: teasers,
+    };
+    for item in items.iter_mut() {
+        if process::wants_full_story(item, false) {
+            item.source_hash = UNFINISHED_HASH.to_string();
         }
     }
     (first, Some(rest))

@@ -8,7 +8,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::{to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError};
+use super::{
+    to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError,
+    UNFINISHED_HASH,
+};
 use crate::model::{
     Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, FeedId, RelatedLink,
 };
@@ -391,40 +394,23 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                     counts.new_articles += 1;
                     continue;
                 }
-                let related = if item.related.is_empty() {
-                    None
-                } else {
-                    serde_json::to_string(&item.related).ok()
-                };
-                // The published date stays as first seen: a story does not move up the list
-                // because its feed entry was edited.
-                let changed = tx
-                    .prepare_cached(
-                        "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
-                                html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
-                                site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
-                                related = coalesce(?13, related),
-                                images = ?14, images_done = ?15
-                         WHERE feed_id = ?1 AND key = ?2 AND source_hash != ?10",
-                    )?
-                    .execute(params![
-                        feed_id,
-                        item.key,
-                        item.url,
-                        item.title,
-                        item.author,
-                        item.updated.map(|t| t.timestamp()),
-                        item.html,
-                        item.text,
-                        item.excerpt,
-                        item.source_hash,
-                        item.site_name,
-                        item.lead_image,
-                        related,
-                        images_json(&item.images),
-                        item.images.is_empty(),
-                    ])?;
-                counts.updated_articles += changed;
+                counts.updated_articles += update_item(tx, *feed_id, item, false)?;
+            }
+        }
+        FeedUpdate::Completed {
+            feed_id,
+            etag,
+            last_modified,
+            body_hash,
+            items,
+        } => {
+            tx.execute(
+                "UPDATE feeds SET etag = ?2, last_modified = ?3, body_hash = ?4
+                 WHERE id = ?1 AND body_hash = ?5",
+                params![feed_id, etag, last_modified, body_hash, UNFINISHED_HASH],
+            )?;
+            for item in items {
+                counts.updated_articles += update_item(tx, *feed_id, item, true)?;
             }
         }
         FeedUpdate::NotModified {
@@ -463,4 +449,51 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
         }
     }
     Ok(counts)
+}
+
+/// Stores a new version of an item already kept (matched by its feed and key); returns 1 when
+/// it changed. The published date stays as first seen: a story does not move up the list
+/// because its feed entry was edited. With `only_unfinished`, only an item still stored
+/// unfinished is replaced (a new subscription's completed teaser).
+fn update_item(
+    tx: &Transaction,
+    feed_id: FeedId,
+    item: &NewArticle,
+    only_unfinished: bool,
+) -> Result<usize> {
+    let related = if item.related.is_empty() {
+        None
+    } else {
+        serde_json::to_string(&item.related).ok()
+    };
+    let changed = tx
+        .prepare_cached(
+            "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
+                    html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
+                    site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
+                    related = coalesce(?13, related),
+                    images = ?14, images_done = ?15
+             WHERE feed_id = ?1 AND key = ?2
+               AND CASE WHEN ?16 THEN source_hash = ?17 ELSE source_hash != ?10 END",
+        )?
+        .execute(params![
+            feed_id,
+            item.key,
+            item.url,
+            item.title,
+            item.author,
+            item.updated.map(|t| t.timestamp()),
+            item.html,
+            item.text,
+            item.excerpt,
+            item.source_hash,
+            item.site_name,
+            item.lead_image,
+            related,
+            images_json(&item.images),
+            item.images.is_empty(),
+            only_unfinished,
+            UNFINISHED_HASH,
+        ])?;
+    Ok(changed)
 }

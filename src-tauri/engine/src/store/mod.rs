@@ -168,6 +168,17 @@ pub enum FeedUpdate {
         last_modified: Option<String>,
         at: DateTime<Utc>,
     },
+    /// A new subscription's teasers, completed with their full stories after it was stored (the
+    /// follow-up), with the feed's real validators. Replaces only what is still stored
+    /// unfinished ([`UNFINISHED_HASH`]), and never the feed's health or refresh time: a refresh
+    /// in between has recorded the feed's own state and completed the teasers itself.
+    Completed {
+        feed_id: FeedId,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        body_hash: String,
+        items: Vec<NewArticle>,
+    },
     /// The refresh of this feed failed; everything stored stays as it was.
     Failed {
         feed_id: FeedId,
@@ -177,6 +188,11 @@ pub enum FeedUpdate {
         at: DateTime<Utc>,
     },
 }
+
+/// The hash of a feed body or an item still to be completed (no real hash is empty): a new
+/// subscription's teasers are stored with it until the follow-up completes them, and a refresh
+/// that finds it reads the feed and the items again.
+pub const UNFINISHED_HASH: &str = "";
 
 /// What applying one feed's update changed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
