@@ -503,6 +503,9 @@ async fn screenshots() {
             let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
             let mut settings = lib.settings().await.unwrap();
             settings.theme = theme.into();
+            // Each picture starts from the list of everything, not where the last one was left.
+            settings.last_source = "all".into();
+            settings.last_article = 0;
             lib.save_settings(settings).await.unwrap();
         }
         let s = Session::start(&driver, library.path()).await;
