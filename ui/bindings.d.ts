@@ -106,7 +106,12 @@ html: string,
 /**
  * Plain text of the story.
  */
-text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, id: number, 
+text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, 
+/**
+ * The story's language as a BCP 47-looking tag (its feed's declared language), for the
+ * story frame's `lang`; `None` when unknown.
+ */
+language: string | null, id: number, 
 /**
  * `None` for a page opened on its own, outside any feed.
  */
@@ -132,7 +137,12 @@ html: string,
 /**
  * Plain text of the story.
  */
-text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, id: number, 
+text: string, site_name: string | null, lead_image: string | null, related: Array<RelatedLink>, images: Array<ArticleImage>, 
+/**
+ * The story's language as a BCP 47-looking tag (its feed's declared language), for the
+ * story frame's `lang`; `None` when unknown.
+ */
+language: string | null, id: number, 
 /**
  * `None` for a page opened on its own, outside any feed.
  */

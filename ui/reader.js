@@ -163,7 +163,7 @@ export class Reader {
       if (this.view !== view || fresh.html === view.html || reading()) return;
       // The read and bookmark state are the window's (it may have changed them meanwhile).
       this.view = { ...fresh, read: view.read, bookmarked: view.bookmarked };
-      this.frame.srcdoc = frameDocument(fresh.html, this.appearance);
+      this.frame.srcdoc = frameDocument(fresh.html, fresh.language, this.appearance);
     } catch {
       // The story stays as it is; the pictures show the next time it is opened.
     }
@@ -174,7 +174,11 @@ export class Reader {
     this.view = view;
     const source = view.feed_title ?? view.site_name ?? hostOf(view.url) ?? '';
     byId('story-source', HTMLElement).textContent = source;
-    byId('story-title', HTMLElement).textContent = view.title || 'Untitled';
+    const title = byId('story-title', HTMLElement);
+    title.textContent = view.title || 'Untitled';
+    // The title is in the story's language; the source and the date line are the window's.
+    if (view.language) title.lang = view.language;
+    else title.removeAttribute('lang');
     const meta = [];
     if (view.author) meta.push(view.author);
     const when = longTime(view.published);
@@ -198,7 +202,7 @@ export class Reader {
     ])));
 
     this.frame.classList.add('is-loading');
-    this.frame.srcdoc = frameDocument(view.html, this.appearance);
+    this.frame.srcdoc = frameDocument(view.html, view.language, this.appearance);
     this.empty.hidden = true;
     this.scroll.hidden = false;
     this.scroll.scrollTop = 0;
@@ -315,12 +319,24 @@ export class Reader {
 /**
  * The story's own document. Its only style is the app's reader-frame.css (the window's CSP
  * forbids inline styles here too); its HTML was sanitized by the engine before it was stored.
- * @param {string} html @param {Appearance} appearance @returns {string}
+ * `language` is the feed's declared language (a tag the engine checked), so hyphenation, quotes
+ * and screen readers follow the story rather than the window.
+ * @param {string} html @param {string|null} language @param {Appearance} appearance
+ * @returns {string}
  */
-function frameDocument(html, appearance) {
+function frameDocument(html, language, appearance) {
   const classes = [appearance.dark ? 'dark' : '', appearance.font === 'sans' ? 'sans' : ''].join(' ').trim();
-  return `<!doctype html><html class="${classes}"><head><meta charset="utf-8">`
+  const lang = language ? ` lang="${attribute(language)}"` : '';
+  return `<!doctype html><html class="${classes}"${lang}><head><meta charset="utf-8">`
     + '<meta name="referrer" content="no-referrer">'
     + '<link rel="stylesheet" href="reader-frame.css"></head>'
     + `<body><div class="story-body" dir="auto">${html}</div></body></html>`;
+}
+
+/**
+ * Text made safe inside a double-quoted attribute.
+ * @param {string} text @returns {string}
+ */
+function attribute(text) {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -99,6 +99,10 @@ pub struct Article {
     pub lead_image: Option<String>,
     pub related: Vec<RelatedLink>,
     pub images: Vec<ArticleImage>,
+    /// The story's language as a BCP 47-looking tag (its feed's declared language), for the
+    /// story frame's `lang`; `None` when unknown.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// An article as the window shows it: pictures point at the app's image scheme (those not in

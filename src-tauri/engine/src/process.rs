@@ -77,6 +77,7 @@ pub fn feed_meta(parsed: &ParsedFeed) -> FeedMeta {
         site_url: parsed.site_url.as_ref().map(Url::to_string),
         description: parsed.description.clone(),
         icon_url: parsed.icon_url.as_ref().map(Url::to_string),
+        language: parsed.language.clone(),
     }
 }
 
@@ -230,6 +231,7 @@ pub fn stored_article(id: ArticleId, new: NewArticle) -> Article {
         lead_image: new.lead_image,
         related: new.related,
         images: Vec::new(),
+        language: None,
     }
 }
 
@@ -350,6 +352,7 @@ mod tests {
                 site_url: Url::parse("https://news.example/").ok(),
                 description: None,
                 icon_url: None,
+                language: None,
                 items,
             },
             etag: None,

@@ -45,6 +45,7 @@ fn article(title: &str, html: &str) -> Article {
             },
         ],
         images: vec![],
+        language: None,
     }
 }
 

@@ -53,6 +53,9 @@ pub struct ParsedFeed {
     pub description: Option<String>,
     /// The feed's icon or logo (http(s) only).
     pub icon_url: Option<Url>,
+    /// The language the feed declares (RSS `<language>`, Atom `xml:lang`, JSON Feed
+    /// `language`), as a BCP 47-looking tag; `None` when absent or not a tag.
+    pub language: Option<String>,
     /// At most [`MAX_ITEMS_PER_FEED`] items, in document order.
     pub items: Vec<ParsedItem>,
 }
@@ -278,6 +281,7 @@ fn convert_feed(
         .as_ref()
         .map(text_of)
         .filter(|d| !d.is_empty());
+    let language = feed.language.as_deref().and_then(language_tag);
 
     let mut bases = item_bases.map(Vec::into_iter);
     let items = feed
@@ -295,8 +299,46 @@ fn convert_feed(
         site_url,
         description,
         icon_url,
+        language,
         items,
     }
+}
+
+/// Longest tag kept: BCP 47 tags in real use are far shorter, and a long one is not a tag.
+const MAX_LANGUAGE_TAG: usize = 35;
+
+/// A declared language as a BCP 47-looking tag (`en_US` → `en-US`, ` EN-gb ` → `en-GB`), or
+/// `None` when it is empty or not made of letters, digits and hyphens. Only the shape is
+/// checked: the tag ends up in a `lang` attribute, where an unknown one does no harm.
+pub(crate) fn language_tag(raw: &str) -> Option<String> {
+    let tag = raw.trim().replace('_', "-");
+    if tag.is_empty()
+        || tag.len() > MAX_LANGUAGE_TAG
+        || !tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return None;
+    }
+    let subtags: Vec<&str> = tag.split('-').collect();
+    if subtags.iter().any(|s| s.is_empty() || s.len() > 8)
+        || !subtags[0].chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    // The conventional casing: language lower, script title, region upper (RSS feed-rs lowercases).
+    let cased: Vec<String> = subtags
+        .iter()
+        .enumerate()
+        .map(|(i, s)| match (i, s.len()) {
+            (0, _) => s.to_ascii_lowercase(),
+            (_, 2) => s.to_ascii_uppercase(),
+            (_, 4) if s.chars().all(|c| c.is_ascii_alphabetic()) => {
+                let lower = s.to_ascii_lowercase();
+                lower[..1].to_ascii_uppercase() + &lower[1..]
+            }
+            _ => s.to_ascii_lowercase(),
+        })
+        .collect();
+    Some(cased.join("-"))
 }
 
 /// A person as a reader wants to see them. RSS `<author>` is "email (Name)" by the spec, and
@@ -497,5 +539,46 @@ mod person_tests {
         // Parentheses that are part of a name stay.
         assert_eq!(person_name("Jane Doe (Reuters)"), "Jane Doe (Reuters)");
         assert_eq!(person_name("desk@news.example"), "desk@news.example");
+    }
+}
+
+#[cfg(test)]
+mod language_tag_tests {
+    use super::language_tag;
+
+    // Java and gettext write locales with an underscore; `lang` wants a hyphen.
+    #[test]
+    fn en_us_with_an_underscore_becomes_a_hyphenated_tag() {
+        assert_eq!(language_tag("en_US").as_deref(), Some("en-US"));
+    }
+
+    // Feeds shout and pad: `<language>EN-gb </language>`.
+    #[test]
+    fn en_gb_shouted_and_padded_is_trimmed_and_cased() {
+        assert_eq!(language_tag("EN-gb ").as_deref(), Some("en-GB"));
+        assert_eq!(language_tag("zh-hant-tw").as_deref(), Some("zh-Hant-TW"));
+        assert_eq!(language_tag("fr").as_deref(), Some("fr"));
+    }
+
+    // Whatever is not letters, digits and hyphens never reaches a `lang` attribute.
+    #[test]
+    fn garbage_is_no_language() {
+        for garbage in [
+            "en\"><script>",
+            "English (US)",
+            "en--us",
+            "-en",
+            "12-US",
+            "fr;q=0.8",
+            "en-US-abcdefghijklmnopqrstuvwxyz-0123456789",
+        ] {
+            assert_eq!(language_tag(garbage), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn an_empty_language_is_no_language() {
+        assert_eq!(language_tag(""), None);
+        assert_eq!(language_tag("  \t"), None);
     }
 }

@@ -78,16 +78,27 @@ impl Store {
             let summary = query_articles_where(c, "a.id = ?1", &[&id], 1, 0)?
                 .pop()
                 .ok_or(StoreError::NoSuchArticle(id))?;
-            let (html, text, site_name, lead_image, related): (
+            let (html, text, site_name, lead_image, related, language): (
                 String,
                 String,
+                Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
             ) = c.query_row(
-                "SELECT html, text, site_name, lead_image, related FROM articles WHERE id = ?1",
+                "SELECT a.html, a.text, a.site_name, a.lead_image, a.related, f.language
+                 FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
             )?;
             let related: Vec<RelatedLink> = related
                 .and_then(|j| serde_json::from_str(&j).ok())
@@ -100,6 +111,7 @@ impl Store {
                 lead_image,
                 related,
                 images: Vec::<ArticleImage>::new(),
+                language,
             })
         })
     }
@@ -371,7 +383,8 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                 "UPDATE feeds SET title = ?2, site_url = coalesce(?3, site_url),
                         description = coalesce(?4, description), icon_url = coalesce(?5, icon_url),
                         etag = ?6, last_modified = ?7, body_hash = ?8, last_refreshed = ?9,
-                        retry_after = NULL, error_kind = NULL, error_message = NULL, error_at = NULL
+                        retry_after = NULL, error_kind = NULL, error_message = NULL, error_at = NULL,
+                        language = ?10
                  WHERE id = ?1",
                 params![
                     feed_id,
@@ -382,7 +395,8 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                     etag,
                     last_modified,
                     body_hash,
-                    at.timestamp()
+                    at.timestamp(),
+                    meta.language
                 ],
             )?;
             if n == 0 {

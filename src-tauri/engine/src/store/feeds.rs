@@ -29,8 +29,9 @@ impl Store {
                 None => None,
             };
             tx.execute(
-                "INSERT INTO feeds (url, title, site_url, description, icon_url, folder_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO feeds (url, title, site_url, description, icon_url, folder_id, created_at,
+                                    language)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 params![
                     new.url,
                     new.meta.title,
@@ -38,7 +39,8 @@ impl Store {
                     new.meta.description,
                     new.meta.icon_url,
                     folder_id,
-                    now.timestamp()
+                    now.timestamp(),
+                    new.meta.language
                 ],
             )?;
             Ok((tx.last_insert_rowid(), true))

@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_images.sql"),
     include_str!("migrations/0003_feed_icons.sql"),
+    include_str!("migrations/0004_language.sql"),
 ];
 
 /// The schema version this build writes.
@@ -82,6 +83,17 @@ mod tests {
                 .unwrap();
             assert_eq!(v, SCHEMA_VERSION);
             assert_eq!(store.integrity_check().unwrap(), ["ok"]);
+            // Schema 4: feeds keep the language they declare.
+            let language_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'language'",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(language_columns, 1, "from version {start}");
         }
     }
 }

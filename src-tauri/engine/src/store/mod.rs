@@ -115,6 +115,8 @@ pub struct FeedMeta {
     pub site_url: Option<String>,
     pub description: Option<String>,
     pub icon_url: Option<String>,
+    /// The language the feed declares, already checked to be a tag.
+    pub language: Option<String>,
 }
 
 /// An article ready to store: its HTML is already sanitized.
