@@ -115,27 +115,40 @@ export function addSubscription(folders, subscribed = []) {
  * @returns {Promise<boolean>}
  */
 export function confirmAction(ask) {
-  const dlg = dialog('dlg-confirm');
-  const ok = byId('confirm-ok', HTMLButtonElement);
-  const cancel = byId('confirm-cancel', HTMLButtonElement);
   byId('confirm-title', HTMLElement).textContent = ask.title;
   byId('confirm-text', HTMLElement).textContent = ask.text;
-  ok.textContent = ask.action;
+  byId('confirm-ok', HTMLButtonElement).textContent = ask.action;
+  return askInDialog('dlg-confirm', byId('confirm-cancel', HTMLButtonElement));
+}
+
+/**
+ * Shows one of the window's small dialogs and resolves true when its form is submitted, false
+ * when cancelled (its `data-cancel` button, Esc); the focus goes back where it was.
+ * @param {string} id @param {HTMLElement} focus what has the focus first
+ * @returns {Promise<boolean>}
+ */
+export function askInDialog(id, focus) {
+  const dlg = byId(id, HTMLDialogElement);
+  const form = /** @type {HTMLFormElement} */ (dlg.querySelector('form'));
+  const cancel = /** @type {HTMLButtonElement} */ (dlg.querySelector('[data-cancel]'));
+  const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
   return new Promise((resolve) => {
-    const finish = (/** @type {boolean} */ yes) => {
-      ok.removeEventListener('click', onOk);
+    const finish = (/** @type {boolean} */ ok) => {
+      form.removeEventListener('submit', onSubmit);
       cancel.removeEventListener('click', onCancel);
       dlg.removeEventListener('cancel', onCancel);
       if (dlg.open) dlg.close();
-      resolve(yes);
+      if (back?.isConnected) back.focus({ preventScroll: true });
+      resolve(ok);
     };
-    const onOk = () => finish(true);
+    const onSubmit = (/** @type {Event} */ e) => { e.preventDefault(); finish(true); };
     const onCancel = (/** @type {Event} */ e) => { e.preventDefault(); finish(false); };
-    ok.addEventListener('click', onOk);
+    form.addEventListener('submit', onSubmit);
     cancel.addEventListener('click', onCancel);
     dlg.addEventListener('cancel', onCancel);
     dlg.showModal();
-    cancel.focus();
+    focus.focus();
+    if (focus instanceof HTMLInputElement) focus.select();
   });
 }
 

@@ -7,6 +7,7 @@
 // (app.js's functions do, through the hooks).
 import * as api from './api.js';
 import { byId, copyText, errorDetail, errorText, h, monogram, replace } from './dom.js';
+import { askInDialog } from './dialogs.js';
 import { isMenuKey, openMenu } from './menu.js';
 import { offerUndo, showError, toast } from './toast.js';
 
@@ -337,7 +338,7 @@ export class Sidebar {
     const input = byId('folder-name', HTMLInputElement);
     input.value = name;
     byId('dlg-folder-rename-title', HTMLElement).textContent = `Rename the folder “${name}”`;
-    const answer = await ask('dlg-folder-rename', input);
+    const answer = await askInDialog('dlg-folder-rename', input);
     const to = input.value.trim();
     if (!answer || !to || to === name) return;
     try {
@@ -362,7 +363,7 @@ export class Sidebar {
     byId('folder-delete-text', HTMLElement).textContent = count === 1
       ? 'Its feed stays in your library, out of any folder. No stories are deleted.'
       : `Its ${count} feeds stay in your library, out of any folder. No stories are deleted.`;
-    if (!await ask('dlg-folder-delete', byId('folder-delete-cancel', HTMLButtonElement))) return;
+    if (!await askInDialog('dlg-folder-delete', byId('folder-delete-cancel', HTMLButtonElement))) return;
     try {
       const feeds = await api.deleteFolder(name);
       if (this.source.kind === 'folder' && this.source.name === name) this.select({ kind: 'all' });
@@ -485,37 +486,6 @@ export class Sidebar {
 function itemOf(target) {
   const item = target instanceof Element ? target.closest('[role="treeitem"]') : null;
   return item instanceof HTMLElement ? item : null;
-}
-
-/**
- * Shows one of the window's small dialogs and resolves true when its form is submitted, false
- * when cancelled (its Cancel button, Esc).
- * @param {string} id @param {HTMLElement} focus what has the focus first
- * @returns {Promise<boolean>}
- */
-function ask(id, focus) {
-  const dlg = byId(id, HTMLDialogElement);
-  const form = /** @type {HTMLFormElement} */ (dlg.querySelector('form'));
-  const cancel = /** @type {HTMLButtonElement} */ (dlg.querySelector('[data-cancel]'));
-  const back = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  return new Promise((resolve) => {
-    const finish = (/** @type {boolean} */ ok) => {
-      form.removeEventListener('submit', onSubmit);
-      cancel.removeEventListener('click', onCancel);
-      dlg.removeEventListener('cancel', onCancel);
-      if (dlg.open) dlg.close();
-      if (back?.isConnected) back.focus({ preventScroll: true });
-      resolve(ok);
-    };
-    const onSubmit = (/** @type {Event} */ e) => { e.preventDefault(); finish(true); };
-    const onCancel = (/** @type {Event} */ e) => { e.preventDefault(); finish(false); };
-    form.addEventListener('submit', onSubmit);
-    cancel.addEventListener('click', onCancel);
-    dlg.addEventListener('cancel', onCancel);
-    dlg.showModal();
-    focus.focus();
-    if (focus instanceof HTMLInputElement) focus.select();
-  });
 }
 
 /** Says whether a copy worked. @param {boolean} ok @param {string} what */
