@@ -5,7 +5,7 @@
 //!
 //! Pure and synchronous: it never touches the network, the database or the clock (times come
 //! in as arguments), so every rule here is unit-tested on values alone. It calls only
-//! `sanitize` for HTML and text.
+//! `sanitize` for HTML and text, and `hex` for hashes.
 
 use std::collections::HashSet;
 
