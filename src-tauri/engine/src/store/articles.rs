@@ -319,11 +319,7 @@ fn insert_article(
     a: &NewArticle,
     now: DateTime<Utc>,
 ) -> Result<ArticleId> {
-    let related = if a.related.is_empty() {
-        None
-    } else {
-        serde_json::to_string(&a.related).ok()
-    };
+    let related = related_json(&a.related);
     let mut stmt = tx.prepare_cached(
         "INSERT INTO articles (feed_id, key, url, title, author, published, updated, fetched_at,
                                html, text, excerpt, source_hash, site_name, lead_image, related,
@@ -357,6 +353,15 @@ fn insert_article(
     tx.prepare_cached("INSERT INTO article_state (article_id) VALUES (?1)")?
         .execute([id])?;
     Ok(id)
+}
+
+/// An article's related links as stored: JSON, or NULL for none.
+fn related_json(related: &[RelatedLink]) -> Option<String> {
+    if related.is_empty() {
+        None
+    } else {
+        serde_json::to_string(related).ok()
+    }
 }
 
 fn images_json(images: &[String]) -> Option<String> {
@@ -475,11 +480,7 @@ fn update_item(
     item: &NewArticle,
     only_unfinished: bool,
 ) -> Result<usize> {
-    let related = if item.related.is_empty() {
-        None
-    } else {
-        serde_json::to_string(&item.related).ok()
-    };
+    let related = related_json(&item.related);
     let changed = tx
         .prepare_cached(
             "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
