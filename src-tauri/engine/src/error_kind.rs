@@ -113,6 +113,13 @@ error_kinds! {
     Io = "io",
     /// A setting out of range or of the wrong kind.
     InvalidSetting = "invalid_setting",
+    // Sync accounts (engine::sync).
+    /// The server refused the account's user name or API password.
+    Auth = "auth",
+    /// The account's server could not be reached (no connection, no answer in time).
+    Unreachable = "unreachable",
+    /// The server answered with something that is not the protocol (an HTML page, `200 []`).
+    UnexpectedAnswer = "unexpected_answer",
     // The app.
     /// A link with a scheme the system browser is never handed (only http, https, mailto are).
     RefusedScheme = "refused_scheme",
