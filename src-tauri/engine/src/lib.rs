@@ -40,3 +40,4 @@ pub mod picture_rules;
 pub mod process;
 pub mod sanitize;
 pub mod store;
+pub mod sync;

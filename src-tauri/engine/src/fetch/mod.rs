@@ -644,7 +644,10 @@ fn header_text(response: &Response, name: reqwest::header::HeaderName) -> Option
 }
 
 /// Reads `Retry-After` as delay-seconds or an HTTP date (RFC 9110 section 10.2.3).
-fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+pub(crate) fn parse_retry_after(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -688,7 +691,7 @@ fn transport_error(error: &reqwest::Error, url: &Url) -> FetchError {
 }
 
 /// The messages of an error's sources, which say more than reqwest's own "error sending request".
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = Vec::new();
     let mut source = error.source();
     while let Some(current) = source {
