@@ -1,0 +1,108 @@
+//! A real Miniflux for the tests, started by `tests/support/miniflux/start` and stopped by PID
+//! when its guard is dropped (a panicking test included).
+//!
+//! Owns the ports, the throwaway state folder and the guard; the script owns the download,
+//! PostgreSQL and Miniflux's settings. When the download itself is refused (no network to the
+//! Debian mirror), [`Miniflux::start`] says why and gives `None`, and the test is skipped;
+//! anything that fails after the download is a test failure.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The API user and password the tests log in with (the Google Reader integration's own).
+pub const READER_USER: &str = "reader";
+/// The Google Reader API password of [`READER_USER`].
+pub const READER_PASSWORD: &str = "api-password-for-tests";
+
+/// The script's exit status when the mirror refuses the download.
+const DOWNLOAD_REFUSED: i32 = 3;
+/// Download (first run only), initdb and start together; the first run here took about 30 s.
+const START_LIMIT: Duration = Duration::from_secs(240);
+
+/// A running Miniflux; dropping it stops Miniflux and PostgreSQL and deletes their data.
+pub struct Miniflux {
+    /// Its address, `http://127.0.0.1:PORT`.
+    pub url: String,
+    state: tempfile::TempDir,
+}
+
+fn script(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/support/miniflux")
+        .join(name)
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+    listener.local_addr().expect("a bound address").port()
+}
+
+impl Miniflux {
+    /// Starts one, or gives `None` (having said why) when the package cannot be downloaded.
+    pub fn start() -> Option<Miniflux> {
+        let state = tempfile::tempdir().expect("a state folder");
+        let (pg_port, mf_port) = (free_port().to_string(), free_port().to_string());
+        let mut child = Command::new("bash")
+            .arg(script("start"))
+            .arg(state.path())
+            .args([&pg_port, &mf_port, "admin", "admin-password-for-tests"])
+            .args([READER_USER, READER_PASSWORD])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("bash runs the start script");
+        // From here on the guard exists, so whatever started is stopped, even on a panic.
+        let mut miniflux = Miniflux {
+            url: String::new(),
+            state,
+        };
+        let began = Instant::now();
+        let status = loop {
+            if let Some(status) = child
+                .try_wait()
+                .expect("the start script can be waited for")
+            {
+                break status;
+            }
+            if began.elapsed() > START_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "Miniflux did not start in {START_LIMIT:?}; logs in {:?}",
+                    miniflux.state.path()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let mut stderr = String::new();
+        if let Some(mut pipe) = child.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
+        }
+        if status.code() == Some(DOWNLOAD_REFUSED) {
+            eprintln!("skipped: {}", stderr.trim());
+            return None;
+        }
+        assert!(
+            status.success(),
+            "Miniflux did not start: {}",
+            stderr.trim()
+        );
+        let url = std::fs::read_to_string(miniflux.state.path().join("url"))
+            .expect("the start script writes the address");
+        eprintln!("Miniflux up at {} in {:?}", url.trim(), began.elapsed());
+        miniflux.url = url.trim().to_owned();
+        Some(miniflux)
+    }
+}
+
+impl Drop for Miniflux {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(script("stop"))
+            .arg(self.state.path())
+            .status();
+    }
+}
