@@ -60,6 +60,14 @@ async fn wait_for_items(client: &GReaderClient, count: usize) -> Vec<ItemId> {
     }
 }
 
+/// The ids of the unread items.
+async fn unread_ids(client: &GReaderClient) -> Vec<ItemId> {
+    client
+        .item_ids(READING_LIST, Some(StateTag::Read))
+        .await
+        .unwrap()
+}
+
 fn titles(items: &[broadsheet_engine::sync::greader::Item]) -> BTreeSet<String> {
     items.iter().filter_map(|i| i.title.clone()).collect()
 }
@@ -157,10 +165,7 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
         .set_state(starred, StateTag::Starred, true)
         .await
         .unwrap();
-    let unread = client
-        .item_ids(READING_LIST, Some(StateTag::Read))
-        .await
-        .unwrap();
+    let unread = unread_ids(&client).await;
     assert_eq!(unread.len(), 28);
     assert!(read.iter().all(|id| !unread.contains(id)));
     let starred_ids = client
@@ -183,14 +188,7 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
         .set_state(starred, StateTag::Starred, false)
         .await
         .unwrap();
-    assert_eq!(
-        client
-            .item_ids(READING_LIST, Some(StateTag::Read))
-            .await
-            .unwrap()
-            .len(),
-        29
-    );
+    assert_eq!(unread_ids(&client).await.len(), 29);
     assert!(client
         .item_ids(StateTag::Starred.stream_id(), None)
         .await
@@ -220,19 +218,13 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
         .await
         .unwrap_err();
     assert_eq!(error.kind(), "unexpected_answer", "{error}");
-    let unread = client
-        .item_ids(READING_LIST, Some(StateTag::Read))
-        .await
-        .unwrap();
+    let unread = unread_ids(&client).await;
     assert_eq!(unread.len(), 29, "nothing was marked by the refused call");
     client
         .set_state(&news_ids, StateTag::Read, true)
         .await
         .unwrap();
-    let unread = client
-        .item_ids(READING_LIST, Some(StateTag::Read))
-        .await
-        .unwrap();
+    let unread = unread_ids(&client).await;
     assert_eq!(
         unread.len(),
         3,
@@ -284,14 +276,7 @@ async fn an_expired_edit_token_is_fetched_afresh_once_and_the_edit_goes_through(
             Reply::status(401).header("X-Reader-Google-Bad-Token", "true")
         }
     });
-    let client = GReaderClient::login(
-        &FetchConfig::default(),
-        &server.url("/"),
-        "reader",
-        &Secret::new("pw"),
-    )
-    .await
-    .unwrap();
+    let client = login(&server.url("/"), "pw").await.unwrap();
     client
         .set_state(&[ItemId(1)], StateTag::Read, false)
         .await
@@ -330,14 +315,7 @@ async fn a_token_refused_twice_is_an_auth_error_not_a_loop() {
     let server = mock_server().await;
     server.route("/reader/api/0/token", Reply::ok("text/plain", "token"));
     server.route("/reader/api/0/edit-tag", Reply::status(401));
-    let client = GReaderClient::login(
-        &FetchConfig::default(),
-        &server.url("/"),
-        "reader",
-        &Secret::new("pw"),
-    )
-    .await
-    .unwrap();
+    let client = login(&server.url("/"), "pw").await.unwrap();
     let error = client
         .set_state(&[ItemId(1)], StateTag::Starred, false)
         .await
@@ -360,14 +338,7 @@ async fn a_freshrss_address_typed_without_its_api_path_finds_it() {
         Reply::ok("application/json", r#"{"tags":[{"id":"user/-/state/com.google/starred"},{"id":"user/-/label/Tech","type":"folder"}]}"#),
     );
     let typed = format!("{}/freshrss", server.url("").trim_end_matches('/'));
-    let client = GReaderClient::login(
-        &FetchConfig::default(),
-        &typed,
-        "reader",
-        &Secret::new("pw"),
-    )
-    .await
-    .unwrap();
+    let client = login(&typed, "pw").await.unwrap();
     assert!(client
         .base()
         .as_str()
@@ -391,14 +362,7 @@ async fn an_unknown_path_answering_200_empty_list_is_not_taken_for_an_empty_acco
         "/reader/api/0/subscription/edit",
         Reply::ok("application/json", "[]"),
     );
-    let client = GReaderClient::login(
-        &FetchConfig::default(),
-        &server.url("/"),
-        "reader",
-        &Secret::new("pw"),
-    )
-    .await
-    .unwrap();
+    let client = login(&server.url("/"), "pw").await.unwrap();
     let error = client.subscriptions().await.unwrap_err();
     assert_eq!(error.kind(), "unexpected_answer", "{error}");
     let error = client.unsubscribe("feed/1").await.unwrap_err();
@@ -412,14 +376,7 @@ async fn a_rate_limited_answer_says_when_to_come_back() {
         "/reader/api/0/tag/list",
         Reply::status(429).header("Retry-After", "120"),
     );
-    let client = GReaderClient::login(
-        &FetchConfig::default(),
-        &server.url("/"),
-        "reader",
-        &Secret::new("pw"),
-    )
-    .await
-    .unwrap();
+    let client = login(&server.url("/"), "pw").await.unwrap();
     let error = client.folders().await.unwrap_err();
     assert_eq!(error.kind(), "rate_limited");
     assert!(matches!(
@@ -431,14 +388,7 @@ async fn a_rate_limited_answer_says_when_to_come_back() {
 #[tokio::test]
 async fn the_password_travels_in_the_login_body_only_and_a_wrong_one_is_an_auth_error() {
     let server = mock_server().await;
-    let error = GReaderClient::login(
-        &FetchConfig::default(),
-        &server.url("/"),
-        "reader",
-        &Secret::new("hunter2"),
-    )
-    .await
-    .unwrap_err();
+    let error = login(&server.url("/"), "hunter2").await.unwrap_err();
     assert_eq!(error.kind(), "auth");
     assert!(!format!("{error} {error:?}").contains("hunter2"));
     let login = &server.requests()[0];

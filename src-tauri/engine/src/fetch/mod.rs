@@ -294,7 +294,7 @@ fn status_reason(status: u16) -> &'static str {
         .unwrap_or("")
 }
 
-fn retry_note(retry_after: Option<Duration>) -> String {
+pub(crate) fn retry_note(retry_after: Option<Duration>) -> String {
     retry_after.map_or(String::new(), |d| {
         format!(" (retry after {}s)", d.as_secs())
     })

@@ -28,7 +28,7 @@ use tokio::sync::Mutex;
 use url::Url;
 
 use crate::error_kind::ErrorKind;
-use crate::fetch::{error_chain, parse_retry_after, FetchConfig};
+use crate::fetch::{error_chain, parse_retry_after, retry_note, FetchConfig};
 
 pub use address::api_bases;
 pub use ids::{label_name, label_stream, ItemId, StateTag, READING_LIST};
@@ -112,12 +112,6 @@ impl GReaderError {
             GReaderError::Client { .. } => ErrorKind::Client,
         }
     }
-}
-
-fn retry_note(retry_after: Option<Duration>) -> String {
-    retry_after.map_or(String::new(), |d| {
-        format!(" (retry after {}s)", d.as_secs())
-    })
 }
 
 /// How many ids, items and edits go in one request.
