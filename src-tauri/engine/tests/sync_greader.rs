@@ -2,7 +2,7 @@
 //! throwaway PostgreSQL, loopback only) subscribed to feeds of the test's own loopback server,
 //! and against mocks in the fixture server for what Miniflux does not show: an edit token that
 //! expires, FreshRSS's API path, `200 []` for an unknown path, rate limiting, a server that is
-//! down. When the Miniflux package cannot be downloaded the real-server test says why and is
+//! down, paging that repeats an id or never ends. When the Miniflux package cannot be downloaded the real-server test says why and is
 //! skipped.
 
 mod miniflux;
@@ -81,6 +81,10 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
     feeds.route(
         "/news.xml",
         Reply::ok("application/rss+xml", rss(&feeds, "news", 30)),
+    );
+    feeds.route(
+        "/third.xml",
+        Reply::ok("application/rss+xml", rss(&feeds, "third", 1)),
     );
     feeds.route(
         "/other.xml",
@@ -231,8 +235,25 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
         "only the other feed's items are left unread"
     );
 
+    // Subscribe straight into a folder, under a name of our own.
+    client
+        .subscribe_into(&feeds.url("/third.xml"), Some("Third"), "Later")
+        .await
+        .unwrap();
+    let subscriptions = client.subscriptions().await.unwrap();
+    let third = subscriptions
+        .iter()
+        .find(|s| s.feed_url.as_deref() == Some(feeds.url("/third.xml").as_str()))
+        .unwrap();
+    assert_eq!(
+        (third.title.as_str(), third.folders.as_slice()),
+        ("Third", &["Later".to_owned()][..])
+    );
+    let third = third.id.clone();
+
     // Unsubscribe.
     client.unsubscribe(&other).await.unwrap();
+    client.unsubscribe(&third).await.unwrap();
     let subscriptions = client.subscriptions().await.unwrap();
     assert_eq!(
         subscriptions
@@ -409,4 +430,37 @@ async fn a_server_that_is_down_is_unreachable() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), "unreachable", "{error}");
+}
+
+#[tokio::test]
+async fn an_item_arriving_while_ids_are_paged_is_listed_once() {
+    let server = mock_server().await;
+    // Miniflux's continuation is an offset: a new item pushes "2" onto the second page too.
+    server.route_fn("/reader/api/0/stream/items/ids", |req| {
+        let body = if req.path.contains("&c=2") {
+            r#"{"itemRefs":[{"id":"2"},{"id":"3"}]}"#
+        } else {
+            r#"{"itemRefs":[{"id":"1"},{"id":"2"}],"continuation":"2"}"#
+        };
+        Reply::ok("application/json", body)
+    });
+    let client = login(&server.url("/"), "pw").await.unwrap();
+    let ids = client.item_ids(READING_LIST, None).await.unwrap();
+    assert_eq!(ids, [ItemId(1), ItemId(2), ItemId(3)]);
+}
+
+#[tokio::test]
+async fn a_continuation_that_never_moves_ends_the_listing() {
+    let server = mock_server().await;
+    server.route(
+        "/reader/api/0/stream/items/ids",
+        Reply::ok(
+            "application/json",
+            r#"{"itemRefs":[{"id":"7"}],"continuation":"same"}"#,
+        ),
+    );
+    let client = login(&server.url("/"), "pw").await.unwrap();
+    let ids = client.item_ids(READING_LIST, None).await.unwrap();
+    assert_eq!(ids, [ItemId(7)]);
+    assert_eq!(server.hits("/reader/api/0/stream/items/ids"), 2);
 }

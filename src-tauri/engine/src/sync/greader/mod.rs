@@ -366,6 +366,26 @@ impl GReaderClient {
         }
     }
 
+    /// Subscribes to `feed_url` straight into `folder`, named `title` if given
+    /// (`subscription/edit`, `ac=subscribe`): one request where [`GReaderClient::subscribe`]
+    /// and a move take two. The answer holds no id: [`GReaderClient::subscriptions`] has it.
+    pub async fn subscribe_into(
+        &self,
+        feed_url: &str,
+        title: Option<&str>,
+        folder: &str,
+    ) -> Result<(), GReaderError> {
+        let mut form: Pairs = vec![
+            ("ac", "subscribe".into()),
+            ("s", format!("feed/{feed_url}")),
+            ("a", label_stream(folder)),
+        ];
+        if let Some(title) = title {
+            form.push(("t", title.into()));
+        }
+        self.edit_subscription(form).await
+    }
+
     /// Unsubscribes from a subscription (`subscription/edit`, `ac=unsubscribe`).
     pub async fn unsubscribe(&self, subscription_id: &str) -> Result<(), GReaderError> {
         self.edit_subscription(vec![
@@ -428,6 +448,9 @@ impl GReaderClient {
         }
         let endpoint = "reader/api/0/stream/items/ids";
         let mut ids = Vec::new();
+        // Miniflux's continuation is an offset: an item arriving while we page shifts the
+        // rest by one, so an id can come twice. Keep the first.
+        let mut seen = HashSet::new();
         let mut continuation: Option<String> = None;
         for _ in 0..self.limits.max_pages {
             let mut query: Pairs = vec![
@@ -445,9 +468,12 @@ impl GReaderClient {
             let page_len = refs.len();
             for item in refs {
                 let id = scalar_text(&item.id).and_then(|text| ItemId::parse(&text));
-                ids.push(id.ok_or_else(|| {
+                let id = id.ok_or_else(|| {
                     self.unexpected(endpoint, &format!("an item id reads {}", item.id))
-                })?);
+                })?;
+                if seen.insert(id) {
+                    ids.push(id);
+                }
             }
             let next = page.continuation.as_ref().and_then(scalar_text);
             // An empty page or a continuation that does not move ends the stream.
