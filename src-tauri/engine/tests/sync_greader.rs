@@ -364,6 +364,7 @@ async fn a_freshrss_address_typed_without_its_api_path_finds_it() {
         .base()
         .as_str()
         .ends_with("/freshrss/api/greader.php/"));
+    assert_eq!(client.requests_made(), 2, "both bases tried count");
     let folders = client.folders().await.unwrap();
     assert_eq!(
         folders.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),

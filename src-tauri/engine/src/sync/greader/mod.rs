@@ -230,6 +230,8 @@ impl GReaderClient {
                 detail: error_chain(&e),
             })?;
         let mut first_miss = None;
+        // Counted across the bases tried, so the session's count includes every attempt.
+        let mut made = 0;
         for base in api_bases(address)? {
             let mut client = GReaderClient {
                 http: http.clone(),
@@ -238,7 +240,7 @@ impl GReaderClient {
                 edit_token: Mutex::new(None),
                 body_cap: config.caps.feed,
                 limits: Limits::default(),
-                requests: AtomicUsize::new(0),
+                requests: AtomicUsize::new(made),
             };
             let form = vec![
                 ("Email", user.to_owned()),
@@ -248,6 +250,7 @@ impl GReaderClient {
             let answer = client
                 .send(Method::POST, endpoint, Vec::new(), Some(form))
                 .await;
+            made = client.requests_made();
             let error = match answer.map(|body| auth_line(&body)) {
                 Ok(Some(auth)) => {
                     client.auth = auth;
