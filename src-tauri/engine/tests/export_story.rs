@@ -65,6 +65,17 @@ fn nothing_cached(_: &str) -> Option<(String, Vec<u8>)> {
     None
 }
 
+/// The only policy an export has: pictures from `data:` URIs, nothing from the web.
+const STRICT_CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
+/// The Content-Security-Policy an exported page declares.
+fn csp_of(doc: &Document) -> String {
+    doc.select("meta[http-equiv]")
+        .attr("content")
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn markdown_of_a_small_story_is_exact() {
     let a = article(
@@ -257,15 +268,7 @@ fn html_inlines_a_cached_picture_and_gives_an_uncached_one_its_alt_text() {
     assert!(doc.select(r#"img[alt="Parade"]"#).is_empty());
     assert!(!html.contains("cdn.example/uncached"), "{html}");
     assert!(doc.select("article").text().contains("Parade"));
-    let csp = doc
-        .select("meta[http-equiv]")
-        .attr("content")
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        csp,
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    );
+    assert_eq!(csp_of(&doc), STRICT_CSP);
 }
 
 /// A story whose pictures the engine refused to fetch (a cloud metadata address, a private
@@ -295,12 +298,7 @@ fn html_leaves_out_pictures_the_library_does_not_have_and_allows_nothing_remote(
         assert!(!html.contains(trace), "{trace} in {html}");
     }
     assert_eq!(doc.select("img").length(), 1);
-    let csp = doc
-        .select("meta[http-equiv]")
-        .attr("content")
-        .unwrap()
-        .to_string();
-    for directive in csp.split(';') {
+    for directive in csp_of(&doc).split(';') {
         assert!(
             !directive.contains("http") && !directive.contains('*'),
             "{directive} allows a remote source"
@@ -328,15 +326,7 @@ fn html_with_every_picture_cached_allows_only_data_pictures() {
         img.attr("srcset").is_none(),
         "a srcset would win over the inlined picture"
     );
-    let csp = doc
-        .select("meta[http-equiv]")
-        .attr("content")
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        csp,
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    );
+    assert_eq!(csp_of(&doc), STRICT_CSP);
 }
 
 #[test]
