@@ -4,12 +4,13 @@
 //! `--json` the output on stdout is machine-readable; errors always go to stderr, with a
 //! non-zero exit code and nothing on stdout.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use broadsheet_engine::error_kind::ErrorKind;
-use broadsheet_engine::library::{ExportFormat, Library, LibraryConfig, LibraryError};
+use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryConfig, LibraryError};
 use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -158,7 +159,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout.write_all(out.as_bytes());
+            let _ = stdout.write_all(terminal_text(&out).as_bytes());
             let _ = stdout.flush();
             ExitCode::SUCCESS
         }
@@ -167,6 +168,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
 }
 
 fn fail(json: bool, kind: ErrorKind, message: String) -> ExitCode {
+    let message = terminal_text(&message).into_owned();
     if json {
         let out = serde_json::to_string(&ErrorOut { kind, message })
             .unwrap_or_else(|_| String::from("{\"kind\":\"internal\"}"));
@@ -177,13 +179,41 @@ fn fail(json: bool, kind: ErrorKind, message: String) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Whether a terminal may act on `c` instead of showing it: C0 controls (ESC among them, so
+/// CSI and OSC sequences such as OSC 52, which writes the clipboard), DEL and the C1 controls
+/// (U+0080 to U+009F, which some terminals read as CSI and OSC too).
+fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+}
+
+/// Text as it may reach a terminal: every control character a feed could use to clear the
+/// screen, move the cursor or write the clipboard removed, newline and tab kept for the layout.
+/// Everything the command line prints passes through here, whatever the command.
+fn terminal_text(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| is_terminal_control(c) && c != '\n' && c != '\t';
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|&c| !unsafe_char(c)).collect())
+}
+
+/// `value` as pretty JSON. serde escapes C0 controls in strings; DEL and C1 controls are
+/// escaped here too (`\u009b`), so the data survives [`terminal_text`] intact.
 fn to_json<T: Serialize>(value: &T) -> Result<String, LibraryError> {
-    serde_json::to_string_pretty(value)
-        .map(|mut s| {
-            s.push('\n');
-            s
-        })
-        .map_err(|e| LibraryError::Internal(e.to_string()))
+    let json =
+        serde_json::to_string_pretty(value).map_err(|e| LibraryError::Internal(e.to_string()))?;
+    let mut out = String::with_capacity(json.len() + 1);
+    for c in json.chars() {
+        if is_terminal_control(c) && c != '\n' {
+            // Outside strings serde writes only ASCII punctuation, spaces and newlines, so a
+            // control here is inside a string, where an escape means the same character.
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    Ok(out)
 }
 
 async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, LibraryError> {
@@ -330,7 +360,8 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             Ok(format!("Unsubscribed from feed {feed_id}\n"))
         }
         Command::ImportOpml { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|source| LibraryError::Io {
+            let text = std::fs::read_to_string(&file).map_err(|source| LibraryError::File {
+                action: FileAction::Read,
                 path: file.clone(),
                 source,
             })?;
@@ -436,7 +467,8 @@ async fn feed_out(lib: &Library, id: i64, json: bool) -> Result<String, LibraryE
 
 /// Writes `text` to `path`, answering as the command line does for a written file.
 fn write_file(path: PathBuf, text: String, json: bool) -> Result<String, LibraryError> {
-    std::fs::write(&path, text).map_err(|source| LibraryError::Io {
+    std::fs::write(&path, text).map_err(|source| LibraryError::File {
+        action: FileAction::Write,
         path: path.clone(),
         source,
     })?;

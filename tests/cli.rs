@@ -765,3 +765,124 @@ async fn a_damaged_library_is_reported_and_never_replaced() {
         "the file was touched"
     );
 }
+
+// What the command line prints when a feed is hostile or a file cannot be written (issue 10,
+// items 6 and 8). A feed's title, an item's title, author and text reach the terminal of
+// whoever runs the command: none of their control characters may (ESC starts CSI sequences
+// that clear the screen and OSC 52, which writes the clipboard; C1 controls do the same on
+// some terminals).
+
+/// OSC 52 (write "pwned" to the clipboard), CSI 2J (clear the screen), an 8-bit CSI and DEL.
+const CLIPBOARD: &str = "\\u001b]52;c;cHduZWQ=\\u0007";
+const CLEAR: &str = "\\u001b[2J";
+const C1_CSI: &str = "\\u009b31m";
+const DEL: &str = "\\u007f";
+
+/// A JSON Feed (whose strings may carry any control character as an escape) with escape
+/// sequences in its title, an item's title, its author and its text.
+fn escaping_feed() -> String {
+    format!(
+        r#"{{"version": "https://jsonfeed.org/version/1.1",
+  "title": "Escapes{CLIPBOARD} Daily{CLEAR}",
+  "home_page_url": "/",
+  "items": [{{
+    "id": "one",
+    "url": "/one.html",
+    "title": "Harbour{CLEAR} cranes{C1_CSI} move{DEL} again{CLIPBOARD}",
+    "authors": [{{"name": "Mallory{CLIPBOARD}"}}],
+    "content_html": "<p>The cranes{CLEAR} at the harbour{CLIPBOARD} started moving again on Sunday.</p>",
+    "date_published": "2025-09-01T08:00:00Z"
+  }}]}}"#
+    )
+}
+
+/// Bytes a terminal acts on rather than shows.
+fn terminal_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_control() && *c != '\n' && *c != '\t')
+        .collect()
+}
+
+fn assert_printable(what: &str, run: &Run) {
+    assert_eq!(run.code, 0, "{what}: {}", run.stderr);
+    for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        let found = terminal_controls(text);
+        assert!(
+            found.is_empty(),
+            "{what} printed {found:?} on {stream}: {text:?}"
+        );
+    }
+}
+
+/// A new library subscribed to [`escaping_feed`], with what `subscribe` printed.
+async fn subscribed_to_escaping_feed() -> (FixtureServer, tempfile::TempDir, Run) {
+    let server = FixtureServer::start().await.unwrap();
+    server.route(
+        "/feed.json",
+        Reply::ok("application/feed+json", escaping_feed()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let subscribed = broadsheet(dir.path(), &["subscribe", &server.url("/feed.json")]).await;
+    (server, dir, subscribed)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn escape_sequences_in_a_feed_never_reach_the_terminal() {
+    let (_server, dir, subscribed) = subscribed_to_escaping_feed().await;
+    assert_printable("subscribe", &subscribed);
+    assert!(
+        subscribed.stdout.contains("Escapes"),
+        "{}",
+        subscribed.stdout
+    );
+
+    let feeds = broadsheet(dir.path(), &["feeds"]).await;
+    assert_printable("feeds", &feeds);
+    assert!(feeds.stdout.contains("Daily"), "{}", feeds.stdout);
+
+    let articles = broadsheet(dir.path(), &["articles"]).await;
+    assert_printable("articles", &articles);
+    assert!(articles.stdout.contains("cranes"), "{}", articles.stdout);
+
+    let found = broadsheet(dir.path(), &["articles", "--search", "Sunday"]).await;
+    assert_printable("search", &found);
+    assert!(found.stdout.contains("cranes"), "{}", found.stdout);
+
+    let list = broadsheet(dir.path(), &["articles", "--json"]).await;
+    assert_printable("articles --json", &list);
+    let list = list.json();
+    // The JSON keeps the data whole, every control escaped.
+    let title = list[0]["title"].as_str().unwrap();
+    assert!(title.contains('\u{1b}') && title.contains('\u{9b}') && title.contains('\u{7f}'));
+    let id = list[0]["id"].to_string();
+
+    let shown = broadsheet(dir.path(), &["show", &id]).await;
+    assert_printable("show", &shown);
+    for words in ["Harbour", "Mallory", "started moving again"] {
+        assert!(shown.stdout.contains(words), "{words}: {}", shown.stdout);
+    }
+
+    let refreshed = broadsheet(dir.path(), &["refresh"]).await;
+    assert_printable("refresh", &refreshed);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_that_cannot_be_written_names_the_file_not_the_library() {
+    let (_server, dir, subscribed) = subscribed_to_escaping_feed().await;
+    assert_eq!(subscribed.code, 0, "{}", subscribed.stderr);
+    let list = broadsheet(dir.path(), &["articles", "--json"]).await.json();
+    let id = list[0]["id"].to_string();
+
+    let target = dir.path().join("no such folder").join("story.html");
+    let target = target.to_str().unwrap();
+    let export = broadsheet(dir.path(), &["export", &id, "--output", target]).await;
+    assert_ne!(export.code, 0);
+    assert!(export.stderr.contains(target), "{}", export.stderr);
+    assert!(export.stderr.contains("cannot write"), "{}", export.stderr);
+    assert!(
+        !export.stderr.contains("library folder"),
+        "{}",
+        export.stderr
+    );
+    assert!(export.stdout.is_empty());
+}

@@ -11,25 +11,21 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use base64::Engine as _;
-use dom_query::Document;
+use dom_query::{Document, NodeRef};
 use tracing::{debug, warn};
 
 use crate::fetch::is_web_url;
 use crate::model::Article;
 use crate::picture_rules::parse_srcset;
-use crate::sanitize::{collapse_whitespace, escape_html};
+use crate::sanitize::{collapse_whitespace, escape_html, parse_stored_fragment};
 
 /// A picture from the library's cache: its MIME type and its bytes.
 pub type CachedPicture = (String, Vec<u8>);
 
-/// Scripts, frames, forms, remote styles and fonts are all refused; pictures may only be the
-/// inlined ones. A browser opening the exported file enforces this even if a sanitizer missed
-/// something.
-const CSP_STRICT: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
-/// Used when some picture was not cached: the issue wants those to keep loading from their
-/// original address when the file is opened in a browser, which the strict policy would block.
-const CSP_REMOTE_PICTURES: &str =
-    "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'";
+/// Scripts, frames, forms, remote styles, fonts and media are all refused; pictures may only be
+/// the inlined ones. Opening the exported file loads nothing from the web (a picture the library
+/// does not have is left out), and a browser enforces this even if a sanitizer missed something.
+const CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
 
 /// Inlined pictures stop at this many bytes of `data:` URIs: a story can show one cached
 /// picture thousands of times, and every copy would grow the file and the memory building it.
@@ -51,15 +47,12 @@ hr, .related { border: 0; border-top: 1px solid var(--rule); margin-top: 2em; }
 
 /// A complete HTML document for `article`, its cached pictures inlined as `data:` URIs.
 ///
-/// `images` resolves a picture's URL to `(mime, bytes)` when it is in the library; pictures
-/// it does not know keep their original absolute URL.
+/// `images` resolves a picture's URL to `(mime, bytes)` when it is in the library; a picture
+/// it does not know (never cached, or refused, as addresses on private networks are) is
+/// replaced by its alt text, so the file never reaches for it.
 pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPicture>) -> String {
-    let (body, all_inlined) = inline_pictures(&article.html, images);
-    let csp = if all_inlined {
-        CSP_STRICT
-    } else {
-        CSP_REMOTE_PICTURES
-    };
+    let body = inline_pictures(&article.html, images);
+    let csp = CSP;
     let title = escape_html(&article.summary.title);
 
     let mut out = String::with_capacity(body.len() + STYLESHEET.len() + 1024);
@@ -150,14 +143,15 @@ pub fn export_markdown(article: &Article) -> String {
     out
 }
 
-/// The story's HTML with every cached picture as a `data:` URI, and whether all pictures were.
-fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> (String, bool) {
-    let doc = Document::fragment(html);
+/// The story's HTML with every cached picture as a `data:` URI; every other picture replaced
+/// by its alt text, and media (`<picture>` sources, audio, video) without their remote sources,
+/// so that nothing in it points a browser at the web.
+fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> String {
+    let doc = parse_stored_fragment(html);
     // A story may show one picture many times: look each URL up and encode it once.
     let mut data_uris: HashMap<String, Option<Rc<str>>> = HashMap::new();
     let mut budget = INLINE_BUDGET_BYTES;
     let mut over_budget = 0usize;
-    let mut all_inlined = true;
     for img in doc.select("img").nodes() {
         // The cache may hold the plain `src` or one of the `srcset` candidates.
         let mut candidates: Vec<String> =
@@ -171,35 +165,47 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
                 .or_insert_with(|| data_uri(url, images))
                 .clone()
         });
-        let Some(uri) = found else {
-            all_inlined &= candidates.is_empty();
-            continue;
-        };
-        if uri.len() > budget {
-            over_budget += 1;
-            all_inlined = false;
-            continue;
-        }
-        budget -= uri.len();
-        img.set_attr("src", &uri);
-        // Left in place, a `srcset` or a `<picture>` source would win over the inlined picture.
-        img.remove_attr("srcset");
-        if let Some(picture) = img.parent().filter(|p| p.has_name("picture")) {
-            for source in picture.children().iter().filter(|c| c.has_name("source")) {
-                source.remove_from_parent();
+        match found {
+            Some(uri) if uri.len() <= budget => {
+                budget -= uri.len();
+                img.set_attr("src", &uri);
+                // Left in place, a `srcset` would win over the inlined picture.
+                img.remove_attr("srcset");
             }
+            Some(_) => {
+                over_budget += 1;
+                replace_by_alt_text(&doc, img);
+            }
+            None => replace_by_alt_text(&doc, img),
         }
     }
     if over_budget > 0 {
         warn!(
             pictures = over_budget,
             budget_bytes = INLINE_BUDGET_BYTES,
-            "export: inlined pictures reached the budget; the rest keep their original URL"
+            "export: inlined pictures reached the budget; the rest are left out"
         );
     }
-    // `<picture>` sources left beside an uncached picture still point at the web.
-    all_inlined &= doc.select("picture source").nodes().is_empty();
-    (doc.html_root().inner_html().to_string(), all_inlined)
+    // Every `<source>` points at the web (a `<picture>`'s would win over the inlined picture),
+    // and so do audio, video and their tracks: only their controls and fallback text stay.
+    for source in doc.select("source").nodes() {
+        source.remove_from_parent();
+    }
+    for media in doc.select("video, audio, track").nodes() {
+        for attribute in ["src", "poster"] {
+            media.remove_attr(attribute);
+        }
+    }
+    doc.html_root().inner_html().to_string()
+}
+
+/// A picture the file cannot carry gives way to its alt text, if it has any.
+fn replace_by_alt_text(doc: &Document, img: &NodeRef) {
+    let alt = img.attr("alt").map(|a| collapse_whitespace(&a));
+    if let Some(alt) = alt.filter(|a| !a.is_empty()) {
+        img.insert_before(&doc.tree.new_text(alt));
+    }
+    img.remove_from_parent();
 }
 
 /// `url`'s cached picture as a `data:` URI, if the cache has it and it is an image.
@@ -220,7 +226,7 @@ fn data_uri(url: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> Option
             .into(),
         ),
         _ => {
-            debug!(%url, %mime, "export: cached file is not a picture; keeping its URL");
+            debug!(%url, %mime, "export: cached file is not a picture; left out");
             None
         }
     }
@@ -228,7 +234,7 @@ fn data_uri(url: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -> Option
 
 /// The story's HTML as CommonMark, through dom_query's converter after reshaping what it reads poorly.
 fn story_markdown(html: &str) -> String {
-    let doc = Document::fragment(html);
+    let doc = parse_stored_fragment(html);
     // A caption is a paragraph of its own, not text glued to the picture before it.
     for caption in doc.select("figcaption").nodes() {
         caption.rename("p");

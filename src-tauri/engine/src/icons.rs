@@ -11,7 +11,6 @@ use crate::error_kind::ErrorKind;
 use std::collections::HashSet;
 use std::time::Duration;
 
-use dom_query::Document;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 use url::Url;
@@ -22,6 +21,7 @@ use crate::fetch::{is_web_url, BodyKind, FetchError, FetchOutcome, FetchRequest,
 use crate::hex;
 use crate::images::{describe_non_image, image_token, sniff_image};
 use crate::model::FeedId;
+use crate::sanitize::parse_page;
 
 /// Longest one feed's whole search may take; a slow site keeps its monogram instead.
 pub const LOOKUP_DEADLINE: Duration = Duration::from_secs(10);
@@ -190,10 +190,12 @@ async fn home_page_icons(fetcher: &Fetcher, home: &Url, reach: Reach) -> Vec<Url
         ..FetchRequest::new(home, BodyKind::Page)
     };
     match fetcher.fetch(request).await {
-        Ok(FetchOutcome::Fetched(page)) => {
-            let html = String::from_utf8_lossy(&page.body);
-            icon_links(&html, &page.final_url)
-        }
+        // Parsing a page is CPU work on outside input: off the async threads.
+        Ok(FetchOutcome::Fetched(page)) => tokio::task::spawn_blocking(move || {
+            icon_links(&String::from_utf8_lossy(&page.body), &page.final_url)
+        })
+        .await
+        .unwrap_or_default(),
         Ok(FetchOutcome::NotModified { .. }) => Vec::new(),
         Err(error) => {
             tracing::debug!(url = %home, %error, "icon: home page not fetched");
@@ -238,9 +240,15 @@ async fn fetch_icon(fetcher: &Fetcher, url: &Url, reach: Reach) -> Result<FoundI
 /// The icons a page links to (`rel="icon"`, `"shortcut icon"`, then `apple-touch-icon`),
 /// absolute http(s) URLs without SVG, best first: the smallest size of at least 32 pixels
 /// (a 16-pixel icon on a 2x screen), then unsized ones, then smaller ones; document order
-/// among equals. Only the page's `<head>` is parsed.
+/// among equals. Only the page's `<head>` is parsed, and none that the complexity guard refuses.
 pub fn icon_links(html: &str, page_url: &Url) -> Vec<Url> {
-    let document = Document::from(head_of(html));
+    let document = match parse_page(head_of(html)) {
+        Ok(document) => document,
+        Err(error) => {
+            tracing::debug!(url = %page_url, %error, "icon: page refused");
+            return Vec::new();
+        }
+    };
     let base = base_url(&document, page_url);
 
     // (is a touch icon, size rank, url)

@@ -57,7 +57,12 @@ pub fn prepare_update(fetched: FetchedFeed, known: &KnownItems) -> FeedUpdate {
         if known.hashes.get(&item.key) == Some(&source_hash) {
             continue;
         }
-        items.push(prepare_article(item, source_hash));
+        let mut article = prepare_article(item, source_hash);
+        article.published = not_after(article.published, fetched.at);
+        article.updated = article
+            .updated
+            .map(|updated| not_after(updated, fetched.at));
+        items.push(article);
     }
     FeedUpdate::Fetched {
         feed_id: fetched.feed_id,
@@ -68,6 +73,12 @@ pub fn prepare_update(fetched: FetchedFeed, known: &KnownItems) -> FeedUpdate {
         items,
         at: fetched.at,
     }
+}
+
+/// A source's date, never later than `now` (the fetch): a story dated ahead would stay pinned
+/// above newer ones. The one rule for dates in the future, for feed items and pages alike.
+pub fn not_after(date: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    date.min(now)
 }
 
 /// What a feed says of itself, as the store keeps it.
@@ -189,7 +200,7 @@ pub fn page_article(story: ExtractedArticle, page_url: &Url, now: DateTime<Utc>)
         url: Some(page_url.to_string()),
         title: story.title.clone(),
         author: story.byline.clone(),
-        published: story.published.filter(|p| *p <= now).unwrap_or(now),
+        published: story.published.map_or(now, |p| not_after(p, now)),
         updated: None,
         html: String::new(),
         text: String::new(),
@@ -532,6 +543,29 @@ mod tests {
         let yesterday = now - chrono::Duration::days(1);
         past.published = Some(yesterday);
         assert_eq!(page_article(past, &page, now).published, yesterday);
+    }
+
+    /// An item dated a few hours ahead (a wrong time zone) or years ahead (a typo) would stay
+    /// pinned above every newer story: it is dated to the fetch, and so is its update.
+    #[test]
+    fn feed_items_dated_in_the_future_are_dated_to_the_fetch() {
+        let mut feed = fetched(vec![
+            keyed("soon", "<p>An hour ahead.</p>"),
+            keyed("typo", "<p>Years ahead.</p>"),
+            keyed("past", "<p>Yesterday.</p>"),
+        ]);
+        let at = feed.at;
+        let yesterday = at - chrono::Duration::days(1);
+        feed.parsed.items[0].published = at + chrono::Duration::hours(23);
+        feed.parsed.items[0].updated = Some(at + chrono::Duration::hours(23));
+        feed.parsed.items[1].published = at + chrono::Duration::days(3650);
+        feed.parsed.items[2].published = yesterday;
+        let update = prepare_update(feed, &KnownItems::default());
+        let dates: Vec<_> = stored(&update)
+            .iter()
+            .map(|a| (a.published, a.updated))
+            .collect();
+        assert_eq!(dates, vec![(at, Some(at)), (at, None), (yesterday, None)]);
     }
 
     #[test]

@@ -65,6 +65,17 @@ fn nothing_cached(_: &str) -> Option<(String, Vec<u8>)> {
     None
 }
 
+/// The only policy an export has: pictures from `data:` URIs, nothing from the web.
+const STRICT_CSP: &str = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+
+/// The Content-Security-Policy an exported page declares.
+fn csp_of(doc: &Document) -> String {
+    doc.select("meta[http-equiv]")
+        .attr("content")
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn markdown_of_a_small_story_is_exact() {
     let a = article(
@@ -245,7 +256,7 @@ fn html_is_a_complete_page_with_a_strict_policy_and_no_script() {
 }
 
 #[test]
-fn html_inlines_a_cached_picture_and_keeps_an_uncached_one() {
+fn html_inlines_a_cached_picture_and_gives_an_uncached_one_its_alt_text() {
     let html = export_html(&summit(), &only_summit_jpeg);
     let doc = Document::from(html.as_str());
     let expected = format!("data:image/jpeg;base64,{}", base64_encode(CACHED_JPEG));
@@ -253,20 +264,46 @@ fn html_inlines_a_cached_picture_and_keeps_an_uncached_one() {
     assert_eq!(summit_img.attr("src").unwrap().to_string(), expected);
     // The webp sources would be picked over the inlined picture and fetched from the web.
     assert!(doc.select("picture source").is_empty());
+    // An uncached picture would load from the web when the file is opened: its alt text stays.
+    assert!(doc.select(r#"img[alt="Parade"]"#).is_empty());
+    assert!(!html.contains("cdn.example/uncached"), "{html}");
+    assert!(doc.select("article").text().contains("Parade"));
+    assert_eq!(csp_of(&doc), STRICT_CSP);
+}
+
+/// A story whose pictures the engine refused to fetch (a cloud metadata address, a private
+/// network's) still names them: the export must neither keep them nor let the file reach them.
+#[test]
+fn html_leaves_out_pictures_the_library_does_not_have_and_allows_nothing_remote() {
+    let a = article(
+        "t",
+        concat!(
+            r#"<p><img src="https://news.example/img/summit.jpg" alt="Summit"></p>"#,
+            r#"<p><img src="http://169.254.169.254/x.png"></p>"#,
+            r#"<picture><source srcset="http://10.0.0.1/x.webp"><img src="http://10.0.0.1/x.png" alt="Private"></picture>"#,
+            r#"<video src="http://10.0.0.1/v.mp4" poster="http://10.0.0.1/p.png" controls></video>"#,
+        ),
+    );
+    let html = export_html(&a, &only_summit_jpeg);
+    let expected = format!("data:image/jpeg;base64,{}", base64_encode(CACHED_JPEG));
+    let doc = Document::from(html.as_str());
     assert_eq!(
-        doc.select(r#"img[alt="Parade"]"#)
+        doc.select(r#"img[alt="Summit"]"#)
             .attr("src")
             .unwrap()
             .to_string(),
-        "https://cdn.example/uncached/parade.jpg"
+        expected
     );
-    // An uncached picture must still load when the file is opened, so the policy allows the web.
-    let csp = doc
-        .select("meta[http-equiv]")
-        .attr("content")
-        .unwrap()
-        .to_string();
-    assert!(csp.contains("img-src data: https: http:"), "{csp}");
+    for trace in ["169.254.169.254", "10.0.0.1"] {
+        assert!(!html.contains(trace), "{trace} in {html}");
+    }
+    assert_eq!(doc.select("img").length(), 1);
+    for directive in csp_of(&doc).split(';') {
+        assert!(
+            !directive.contains("http") && !directive.contains('*'),
+            "{directive} allows a remote source"
+        );
+    }
 }
 
 #[test]
@@ -289,15 +326,7 @@ fn html_with_every_picture_cached_allows_only_data_pictures() {
         img.attr("srcset").is_none(),
         "a srcset would win over the inlined picture"
     );
-    let csp = doc
-        .select("meta[http-equiv]")
-        .attr("content")
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        csp,
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    );
+    assert_eq!(csp_of(&doc), STRICT_CSP);
 }
 
 #[test]
@@ -341,11 +370,8 @@ fn html_stops_inlining_at_the_budget_when_a_picture_repeats() {
             .length(),
         9
     );
-    assert_eq!(
-        doc.select(r#"img[src="https://news.example/big.jpg"]"#)
-            .length(),
-        31
-    );
+    assert_eq!(doc.select("img").length(), 9, "the rest are left out");
+    assert!(!out.contains("https://news.example/big.jpg"));
     assert!(out.len() < 65 * 1024 * 1024, "{} bytes", out.len());
     assert_eq!(lookups.get(), 1, "one cache lookup per URL");
 }
@@ -362,10 +388,7 @@ fn html_does_not_inline_a_cached_file_that_is_not_a_picture() {
         let a = article("t", r#"<img src="https://news.example/a.png">"#);
         let html = export_html(&a, &|_: &str| Some((mime.to_string(), b"foo".to_vec())));
         let doc = Document::from(html.as_str());
-        assert_eq!(
-            doc.select("img").attr("src").unwrap().to_string(),
-            "https://news.example/a.png",
-            "{mime}"
-        );
+        assert!(doc.select("img").is_empty(), "{mime}");
+        assert!(!html.contains("https://news.example/a.png"), "{mime}");
     }
 }

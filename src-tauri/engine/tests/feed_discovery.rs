@@ -18,7 +18,7 @@ fn rss_atom_and_json_alternates_keep_order_resolve_and_dedupe() {
         <link rel="ALTERNATE home" type="application/rss+xml" title="dup" href="https://blog.example/feed.xml">
         <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
         </head><body></body></html>"#;
-    let links = discover_feed_links(html, &page_url());
+    let links = discover_feed_links(html, &page_url()).unwrap();
     let got: Vec<(&str, Option<&str>, FeedFormat)> = links
         .iter()
         .map(|l| (l.url.as_str(), l.title.as_deref(), l.format))
@@ -45,7 +45,7 @@ fn rss_atom_and_json_alternates_keep_order_resolve_and_dedupe() {
 fn base_href_is_used_when_http() {
     let html = r#"<html><head><base href="https://cdn.example/site/">
         <link rel="alternate" type="application/atom+xml" href="atom.xml"></head></html>"#;
-    let links = discover_feed_links(html, &page_url());
+    let links = discover_feed_links(html, &page_url()).unwrap();
     assert_eq!(links[0].url.as_str(), "https://cdn.example/site/atom.xml");
 }
 
@@ -53,14 +53,14 @@ fn base_href_is_used_when_http() {
 fn non_http_base_href_is_ignored() {
     let html = r#"<html><head><base href="javascript:alert(1)//">
         <link rel="alternate" type="application/rss+xml" href="rss"></head></html>"#;
-    let links = discover_feed_links(html, &page_url());
+    let links = discover_feed_links(html, &page_url()).unwrap();
     assert_eq!(links[0].url.as_str(), "https://blog.example/posts/rss");
 }
 
 #[test]
 fn page_without_feed_links_gives_nothing() {
     let html = "<html><head><title>x</title><link rel=icon href=/f.ico></head><body><a href=/feed>feed</a></body></html>";
-    assert!(discover_feed_links(html, &page_url()).is_empty());
+    assert!(discover_feed_links(html, &page_url()).unwrap().is_empty());
 }
 
 #[test]

@@ -281,12 +281,16 @@ fn atom_html_title_becomes_plain_text_and_text_content_is_escaped() {
 }
 
 #[test]
-fn impossible_missing_and_future_dates_fall_back_to_fetch_time() {
+fn impossible_and_missing_dates_fall_back_to_fetch_time_and_future_ones_are_kept_for_process() {
     let feed = parse("rss-impossible-and-future-dates.xml");
     let date = |key: &str| feed.items.iter().find(|i| i.key == key).unwrap().published;
     assert_eq!(date("old"), fetched_at());
     assert_eq!(date("garbage"), fetched_at());
-    assert_eq!(date("far"), fetched_at());
+    // A date in the future is a date: `process` dates it to the fetch (the one rule for that).
+    assert_eq!(
+        date("far"),
+        Utc.with_ymd_and_hms(2999, 1, 1, 0, 0, 0).unwrap()
+    );
     assert_eq!(date("none"), fetched_at());
     assert_eq!(
         date("ok"),

@@ -4,7 +4,8 @@
 //! `<body>` is ever turned into the story; the `<head>` is read for metadata alone.
 //! It must never fetch anything, never sanitize (the caller runs the one allowlist in
 //! `sanitize` over `content_html`), and never parse HTML that
-//! [`crate::sanitize::check_complexity`] refused.
+//! [`crate::sanitize::check_complexity`] refused. Relative URLs in the story resolve as a
+//! browser resolves them: against the page's `<base href>` (http or https only), else the page.
 //!
 //! The extractor is dom_smoothie (a port of Mozilla's Readability), chosen by measuring it
 //! on Readability's own test pages: see `examples/extract_corpus.rs`.
@@ -19,9 +20,10 @@ use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
 use thiserror::Error;
 use url::Url;
 
+use crate::feed::base_url;
 use crate::fetch::{is_web_url, join_web_url};
 use crate::picture_rules::{is_tracking_pixel, reveal_lazy_picture, LazyLeftovers};
-use crate::sanitize::{check_complexity, collapse_whitespace, SanitizeError};
+use crate::sanitize::{collapse_whitespace, parse_page, SanitizeError};
 
 pub use charset::decode_html;
 pub use related::{related_links, RelatedLink};
@@ -44,7 +46,8 @@ pub struct ExtractedArticle {
     pub site_name: Option<String>,
     /// A short summary: the page's description, or the story's first paragraph.
     pub excerpt: Option<String>,
-    /// The story's HTML, NOT sanitized: the caller sanitizes it and resolves URLs against the page URL.
+    /// The story's HTML, NOT sanitized, its URLs already absolute (resolved against the page's
+    /// `<base href>` or address): the caller sanitizes it against the page URL.
     pub content_html: String,
     /// The story as plain text, paragraphs separated by blank lines.
     pub text: String,
@@ -105,11 +108,13 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
             url: page_url.to_string(),
         });
     }
-    check_complexity(html).map_err(|e| ExtractError::from_sanitize(e, page_url))?;
-
-    let doc = Document::from(html);
+    let doc = parse_page(html).map_err(|e| ExtractError::from_sanitize(e, page_url))?;
+    let base = base_url(&doc, page_url);
     // Related links are read from the page as published, before Readability rewrites it.
     let candidates = related::collect_candidates(&doc, page_url);
+    // Readability would resolve against any `<base>` (a `javascript:` one too): it gets the
+    // base checked above instead, and the element goes.
+    doc.select("base").remove();
     let body_published = published_from_body(&doc);
     reveal_lazy_images(&doc);
     remove_tracking_pixels(&doc);
@@ -123,7 +128,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     let no_content = || ExtractError::NoContent {
         url: page_url.to_string(),
     };
-    let mut readability = Readability::with_document(doc, Some(page_url.as_str()), Some(config))
+    let mut readability = Readability::with_document(doc, Some(base.as_str()), Some(config))
         .map_err(|_| ExtractError::UnsupportedUrl {
             url: page_url.to_string(),
         })?;
@@ -156,13 +161,13 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
         .nodes()
         .iter()
         .filter_map(|a| a.attr("href"))
-        .filter_map(|href| page_url.join(href.trim()).ok())
+        .filter_map(|href| base.join(href.trim()).ok())
         .collect::<Vec<_>>();
     let lead_image = article
         .image
         .as_deref()
-        .and_then(|src| join_web_url(page_url, src))
-        .or_else(|| first_story_image(&readability.doc, page_url));
+        .and_then(|src| join_web_url(&base, src))
+        .or_else(|| first_story_image(&readability.doc, &base));
     let published = article
         .published_time
         .as_deref()
@@ -396,6 +401,55 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.kind(), "no_content");
         assert!(error.to_string().contains("https://news.example/empty"));
+    }
+
+    /// A page that says `<base href>`: its relative links and pictures resolve against it, as
+    /// in a browser, and the base itself resolves against the page's address.
+    #[test]
+    fn relative_urls_resolve_against_the_pages_base_href() {
+        let url = Url::parse("https://news.example/2024/09/01/cranes.html").unwrap();
+        let page = LAZY_PAGE
+            .replace("<title>", r#"<base href="/static/story/"><title>"#)
+            .replace(
+                "<h1>Harbour",
+                r#"<p>See <a href="more.html">the earlier report on the cranes</a> for the background of this story and its beginnings.</p><h1>Harbour"#,
+            );
+        let page = page.replace(
+            "</article>",
+            r#"</article><aside class="related"><h2>Related</h2><a href="harbour-strike-ends-after-long-talks">Harbour strike ends after long talks</a></aside>"#,
+        );
+        let article = extract_article(&page, &url).unwrap();
+        let html = &article.content_html;
+        assert!(
+            html.contains("https://news.example/static/story/more.html"),
+            "{html}"
+        );
+        assert!(!html.contains("<base"), "{html}");
+        let related: Vec<String> = article.related.iter().map(|r| r.url.to_string()).collect();
+        assert_eq!(
+            related,
+            ["https://news.example/static/story/harbour-strike-ends-after-long-talks"]
+        );
+    }
+
+    /// A `<base>` that is not http(s) would turn every relative link into script or a file:
+    /// it is ignored, and links resolve against the page's own address.
+    #[test]
+    fn a_base_href_that_is_not_http_is_ignored() {
+        let url = Url::parse("https://news.example/2024/09/01/cranes.html").unwrap();
+        let page = LAZY_PAGE
+            .replace("<title>", r#"<base href="javascript:alert(1)//"><title>"#)
+            .replace(
+                "<h1>Harbour",
+                r#"<p>See <a href="more.html">the earlier report on the cranes</a> for the background of this story and its beginnings.</p><h1>Harbour"#,
+            );
+        let article = extract_article(&page, &url).unwrap();
+        let html = &article.content_html;
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(
+            html.contains("https://news.example/2024/09/01/more.html"),
+            "{html}"
+        );
     }
 
     #[test]

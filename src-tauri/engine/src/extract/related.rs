@@ -10,8 +10,9 @@ use std::collections::{HashMap, HashSet};
 use dom_query::{Document, NodeId, NodeRef};
 use url::Url;
 
+use crate::feed::base_url;
 use crate::fetch::is_web_url;
-use crate::sanitize::{check_complexity, collapse_whitespace};
+use crate::sanitize::{collapse_whitespace, parse_page};
 
 /// At most this many related links are kept: more is a site map, not a reading list.
 const MAX_RELATED: usize = 20;
@@ -38,11 +39,13 @@ pub(super) struct Candidate {
 
 /// Finds links to other stories in a page; a page that is too complex to parse has none.
 pub fn related_links(html: &str, page_url: &Url) -> Vec<RelatedLink> {
-    if let Err(error) = check_complexity(html) {
-        tracing::debug!(url = %page_url, %error, "not looking for related links");
-        return Vec::new();
-    }
-    let doc = Document::from(html);
+    let doc = match parse_page(html) {
+        Ok(doc) => doc,
+        Err(error) => {
+            tracing::debug!(url = %page_url, %error, "not looking for related links");
+            return Vec::new();
+        }
+    };
     finish(collect_candidates(&doc, page_url), page_url, &[])
 }
 
@@ -281,12 +284,14 @@ pub(super) fn collect_candidates(doc: &Document, page_url: &Url) -> Vec<Candidat
             in_block.insert(a.id);
         }
     }
-    let self_keys = self_keys(doc, page_url);
+    // Relative links resolve against the page's `<base href>`, as a browser resolves them.
+    let base = base_url(doc, page_url);
+    let self_keys = self_keys(doc, page_url, &base);
 
     let mut candidates = Vec::new();
     for a in doc.select("body a[href]").nodes() {
         let Some(href) = a.attr("href") else { continue };
-        let Some(url) = story_url(page_url, &href) else {
+        let Some(url) = story_url(page_url, &base, &href) else {
             continue;
         };
         if self_keys.contains(&identity(&url)) || is_junk_placement(a) {
@@ -568,13 +573,14 @@ fn headline_text(node: &NodeRef, out: &mut String) {
     }
 }
 
-/// The link's absolute URL if it may be a story of the same site, cleaned of fragment and tracking.
-fn story_url(page_url: &Url, href: &str) -> Option<Url> {
+/// The link's absolute URL (resolved against `base`) if it may be a story of the same site as
+/// the page, cleaned of fragment and tracking.
+fn story_url(page_url: &Url, base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.starts_with('#') {
         return None;
     }
-    let mut url = page_url.join(href).ok()?;
+    let mut url = base.join(href).ok()?;
     if !is_web_url(&url) || !same_site(page_url, &url) {
         return None;
     }
@@ -657,7 +663,7 @@ fn identity(url: &Url) -> String {
 }
 
 /// The story's own identities: the page URL and the canonical and `og:url` it declares.
-fn self_keys(doc: &Document, page_url: &Url) -> HashSet<String> {
+fn self_keys(doc: &Document, page_url: &Url, base: &Url) -> HashSet<String> {
     let mut keys = HashSet::from([identity(page_url)]);
     let declared = doc
         .select("head link[rel=canonical]")
@@ -670,7 +676,7 @@ fn self_keys(doc: &Document, page_url: &Url) -> HashSet<String> {
                 .iter()
                 .filter_map(|n| n.attr("content")),
         )
-        .filter_map(|href| page_url.join(href.trim()).ok())
+        .filter_map(|href| base.join(href.trim()).ok())
         .collect::<Vec<_>>();
     keys.extend(declared.iter().map(identity));
     keys
@@ -718,7 +724,7 @@ mod tests {
     fn story_url_refuses_other_sites_schemes_and_non_story_paths() {
         let page = url("https://news.example/2024/09/02/story.html");
         assert_eq!(
-            story_url(&page, "/2024/b.html?utm_medium=rss#x").map(|u| u.to_string()),
+            story_url(&page, &page, "/2024/b.html?utm_medium=rss#x").map(|u| u.to_string()),
             Some("https://news.example/2024/b.html".into())
         );
         for href in [
@@ -734,7 +740,7 @@ mod tests {
             "/img/lead.jpg",
             "/",
         ] {
-            assert_eq!(story_url(&page, href), None, "{href}");
+            assert_eq!(story_url(&page, &page, href), None, "{href}");
         }
     }
 

@@ -1,11 +1,14 @@
 //! Feed discovery: the `<link rel="alternate">` feeds a web page advertises.
 //!
-//! It must never fetch anything; trying [`super::COMMON_FEED_PATHS`] is the caller's job.
+//! It must never fetch anything; trying [`super::COMMON_FEED_PATHS`] is the caller's job. It
+//! never parses a page the complexity guard refuses.
 
 use dom_query::Document;
 use url::Url;
 
+use super::FeedError;
 use crate::fetch::join_web_url;
+use crate::sanitize::parse_page;
 
 /// The format a page claims for a feed link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +46,15 @@ pub(crate) fn base_url(document: &Document, page_url: &Url) -> Url {
         .unwrap_or_else(|| page_url.clone())
 }
 
-/// Feed links of a page, resolved against `<base href>` or `page_url`, deduplicated, in document order.
-pub fn discover_feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
-    let document = Document::from(html);
+/// Feed links of a page, resolved against `<base href>` or `page_url`, deduplicated, in
+/// document order; a page too large or too deeply nested to parse quickly is refused.
+pub fn discover_feed_links(html: &str, page_url: &Url) -> Result<Vec<FeedLink>, FeedError> {
+    let document = parse_page(html).map_err(|error| {
+        tracing::debug!(url = %page_url, %error, "discovery: page refused");
+        FeedError::PageTooComplex {
+            url: page_url.to_string(),
+        }
+    })?;
     let base = base_url(&document, page_url);
 
     let mut links: Vec<FeedLink> = Vec::new();
@@ -76,7 +85,7 @@ pub fn discover_feed_links(html: &str, page_url: &Url) -> Vec<FeedLink> {
             .filter(|t| !t.is_empty());
         links.push(FeedLink { url, title, format });
     }
-    links
+    Ok(links)
 }
 
 /// Maps a link `type` to a feed format; `None` for types that are not feeds.

@@ -14,14 +14,14 @@ mod parse;
 use crate::error_kind::ErrorKind;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use feed_rs::model::{self, FeedType};
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::fetch::{is_web_url, join_web_url};
 use crate::hex;
-use crate::sanitize::escape_html;
+use crate::sanitize::{escape_html, parse_fragment, text_without_tags};
 
 pub(crate) use discover::base_url;
 pub use discover::{discover_feed_links, FeedFormat, FeedLink};
@@ -71,7 +71,8 @@ pub struct ParsedItem {
     pub title: String,
     /// The first author's name (or email).
     pub author: Option<String>,
-    /// Item date; missing, before 1970 or more than a day after the fetch → the fetch time.
+    /// Item date; missing or before 1970 → the fetch time. A date after the fetch is kept here
+    /// and clamped by `process` (the one rule for dates in the future).
     pub published: DateTime<Utc>,
     /// Last update, when the feed gives a plausible one.
     pub updated: Option<DateTime<Utc>>,
@@ -114,6 +115,9 @@ pub enum FeedError {
     /// feed-rs panicked; caught so one feed cannot take the refresh down.
     #[error("feed parser crashed on {url}")]
     ParserPanic { url: String },
+    /// A site's page to look for feed links in is too large or too deeply nested to parse.
+    #[error("the page at {url} is too large or too deeply nested to look for feeds in")]
+    PageTooComplex { url: String },
 }
 
 impl FeedError {
@@ -125,6 +129,7 @@ impl FeedError {
             FeedError::UnsupportedEncoding { .. } => ErrorKind::UnsupportedEncoding,
             FeedError::TooDeep { .. } => ErrorKind::FeedTooDeep,
             FeedError::ParserPanic { .. } => ErrorKind::FeedParserPanic,
+            FeedError::PageTooComplex { .. } => ErrorKind::TooComplex,
         }
     }
 }
@@ -410,8 +415,7 @@ fn convert_item(
         })
         .map(person_name);
 
-    let latest_plausible = fetched_at + TimeDelta::days(1);
-    let plausible = |date: DateTime<Utc>| date.timestamp() >= 0 && date <= latest_plausible;
+    let plausible = |date: DateTime<Utc>| date.timestamp() >= 0;
     let updated = entry.updated.filter(|d| plausible(*d));
     let published = entry
         .published
@@ -489,9 +493,12 @@ fn text_of(text: &model::Text) -> String {
     let content = text.content.trim();
     let is_markup = essence == "text/html" || essence == "application/xhtml+xml";
     if is_markup && (content.contains('<') || content.contains('&')) {
-        let fragment = dom_query::Document::fragment(content);
-        let plain = fragment.text();
-        plain.trim().to_owned()
+        match parse_fragment(content) {
+            Ok(fragment) => fragment.text().trim().to_owned(),
+            // Markup nested too deep to parse quickly (quadratic in html5ever) is still a
+            // title: flattened without parsing.
+            Err(_) => text_without_tags(content).trim().to_owned(),
+        }
     } else {
         content.to_owned()
     }

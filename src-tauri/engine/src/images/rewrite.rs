@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use dom_query::Document;
 use url::Url;
 
+use crate::sanitize::parse_stored_fragment;
+
 use crate::image_scheme::image_src;
 use crate::picture_rules::parse_srcset;
 
@@ -19,7 +21,7 @@ use crate::picture_rules::parse_srcset;
 /// remote `src` for the same reason. Pure function over sanitized HTML.
 pub fn rewrite_image_urls(html: &str, tokens: &HashMap<String, String>) -> String {
     let local = |url: &str| lookup(tokens, url).map(image_src);
-    let doc = Document::fragment(html);
+    let doc = parse_stored_fragment(html);
     for node in doc.select("img, source, video, audio, track").nodes() {
         let is_picture = node.has_name("img") || node.has_name("source");
         if let Some(src) = node.attr("src") {

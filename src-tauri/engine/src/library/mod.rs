@@ -81,6 +81,14 @@ pub enum LibraryError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A file the person named (an export, an OPML file) could not be read or written: the
+    /// message names that file, never the library folder.
+    #[error("cannot {action} {path}: {source}")]
+    File {
+        action: FileAction,
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("invalid setting: {message}")]
     InvalidSetting { message: String },
     #[error("internal error: {0}")]
@@ -99,10 +107,26 @@ impl LibraryError {
             LibraryError::Images(e) => e.kind(),
             LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
             LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
-            LibraryError::Io { .. } => ErrorKind::Io,
+            LibraryError::Io { .. } | LibraryError::File { .. } => ErrorKind::Io,
             LibraryError::InvalidSetting { .. } => ErrorKind::InvalidSetting,
             LibraryError::Internal(_) => ErrorKind::Internal,
         }
+    }
+}
+
+/// What was being done to a file named in [`LibraryError::File`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileAction {
+    Read,
+    Write,
+}
+
+impl std::fmt::Display for FileAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FileAction::Read => "read",
+            FileAction::Write => "write",
+        })
     }
 }
 

@@ -27,6 +27,10 @@ const REFRESH_TASKS: usize = 32;
 /// Feeds whose updates are written in one transaction.
 const WRITE_BATCH: usize = 32;
 
+/// Longest a finished feed's update waits for others to share its transaction: a slow feed
+/// (a hostile one, a slow server) never holds back the stories of the feeds done before it.
+const BATCH_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// Whether a feed's failure says only that its server could not be reached (when every feed of
 /// a refresh fails so, the network is down).
 fn unreachable(update: &FeedUpdate) -> bool {
@@ -62,6 +66,7 @@ impl Library {
         let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
         let mut task_feed = HashMap::new();
         let mut batch: Vec<FeedUpdate> = Vec::new();
+        let mut batch_deadline = tokio::time::Instant::now();
         // Held back until the end: recorded only if some feed did reach its server.
         let mut unreached: Vec<FeedUpdate> = Vec::new();
         let mut tried = 0usize;
@@ -90,7 +95,19 @@ impl Library {
                 let handle = tasks.spawn(async move { job.refresh_feed(state).await });
                 task_feed.insert(handle.id(), feed_id);
             }
-            let Some(joined) = tasks.join_next_with_id().await else {
+            let next = if batch.is_empty() {
+                tasks.join_next_with_id().await
+            } else {
+                match tokio::time::timeout_at(batch_deadline, tasks.join_next_with_id()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        self.write_batch(std::mem::take(&mut batch), &mut report)
+                            .await?;
+                        continue;
+                    }
+                }
+            };
+            let Some(joined) = next else {
                 break;
             };
             let update = match joined {
@@ -122,6 +139,9 @@ impl Library {
             if unreachable(&update) {
                 unreached.push(update);
             } else {
+                if batch.is_empty() {
+                    batch_deadline = tokio::time::Instant::now() + BATCH_WAIT;
+                }
                 batch.push(update);
             }
             done += 1;

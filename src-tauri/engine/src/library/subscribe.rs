@@ -212,7 +212,7 @@ impl Library {
         let page = self.fetch_document(&url, reach).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             let url = page.final_url.to_string();
-            let title = match found_feed(page, Utc::now()) {
+            let title = match found_feed(page, Utc::now()).await {
                 Ok(found) => {
                     let title = found.parsed.title.clone();
                     self.handoffs.keep_discovered(found);
@@ -222,8 +222,11 @@ impl Library {
             };
             return Ok(vec![FeedCandidate { url, title }]);
         }
-        let html = String::from_utf8_lossy(&page.body);
-        let mut found: Vec<FeedCandidate> = feed::discover_feed_links(&html, &page.final_url)
+        let links = page_links(page).await?;
+        let refused = links.feeds.is_err();
+        let mut found: Vec<FeedCandidate> = links
+            .feeds
+            .unwrap_or_default()
             .into_iter()
             .map(|l| FeedCandidate {
                 url: l.url.to_string(),
@@ -231,12 +234,17 @@ impl Library {
             })
             .collect();
         if found.is_empty() {
-            if let Ok(f) = self.find_feed(&url).await {
-                found.push(FeedCandidate {
-                    url: f.url.to_string(),
-                    title: Some(f.parsed.title.clone()),
-                });
-                self.handoffs.keep_discovered(f);
+            match self.find_feed(&url).await {
+                Ok(f) => {
+                    found.push(FeedCandidate {
+                        url: f.url.to_string(),
+                        title: Some(f.parsed.title.clone()),
+                    });
+                    self.handoffs.keep_discovered(f);
+                }
+                // A page too complex to read is said so, not taken for a site without feeds.
+                Err(error) if refused => return Err(error),
+                Err(_) => {}
             }
         }
         Ok(found)
@@ -276,23 +284,25 @@ impl Library {
         let page = self.fetch_document(url, reach).await?;
         let now = Utc::now();
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
-            return found_feed(page, now);
+            return found_feed(page, now).await;
         }
-        let html = String::from_utf8_lossy(&page.body);
-        let mut candidates: Vec<Url> = feed::discover_feed_links(&html, &page.final_url)
-            .into_iter()
-            .map(|l| l.url)
-            .collect();
+        let page_url = page.final_url.clone();
+        let links = page_links(page).await?;
+        // A page refused as too complex has no links to offer; the usual paths may still answer.
+        let (mut candidates, refusal): (Vec<Url>, _) = match links.feeds {
+            Ok(feeds) => (feeds.into_iter().map(|l| l.url).collect(), None),
+            Err(refusal) => (Vec::new(), Some(refusal)),
+        };
         // The page is at hand: its icon links spare a second fetch of it for the feed's icon.
-        let page_icons = icons::icon_links(&html, &page.final_url);
+        let page_icons = links.icons;
         for path in feed::COMMON_FEED_PATHS {
-            if let Ok(u) = page.final_url.join(path) {
+            if let Ok(u) = page_url.join(path) {
                 candidates.push(u);
             }
         }
         let mut seen = HashSet::new();
         for candidate in candidates {
-            if !seen.insert(candidate.clone()) || candidate == page.final_url {
+            if !seen.insert(candidate.clone()) || candidate == page_url {
                 continue;
             }
             if !crate::fetch::is_web_url(&candidate) {
@@ -301,7 +311,7 @@ impl Library {
             // Candidates found in the page are content: they may reach only where the site is.
             match self.fetch_document(&candidate, reach).await {
                 Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
-                    if let Ok(mut found) = found_feed(body, now) {
+                    if let Ok(mut found) = found_feed(body, now).await {
                         found.page_icons = Some(page_icons);
                         return Ok(found);
                     }
@@ -310,14 +320,46 @@ impl Library {
                 Err(e) => tracing::debug!(url = %candidate, error = %e, "feed candidate failed"),
             }
         }
-        Err(LibraryError::NoFeedFound {
-            url: url.to_string(),
+        Err(match refusal {
+            Some(source) => LibraryError::Feed {
+                url: url.to_string(),
+                source,
+            },
+            None => LibraryError::NoFeedFound {
+                url: url.to_string(),
+            },
         })
     }
 }
 
-/// A fetched feed document, parsed.
-fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
+/// What a site's page offers: its feed links (or why it was not read) and its icon links.
+struct PageLinks {
+    feeds: std::result::Result<Vec<feed::FeedLink>, feed::FeedError>,
+    icons: Vec<Url>,
+}
+
+/// Reads a fetched page's feed and icon links: parsing outside HTML is CPU work, done off the
+/// async threads so that a hostile page never holds up other feeds.
+async fn page_links(page: FetchedBody) -> Result<PageLinks> {
+    tokio::task::spawn_blocking(move || {
+        let html = String::from_utf8_lossy(&page.body);
+        PageLinks {
+            feeds: feed::discover_feed_links(&html, &page.final_url),
+            icons: icons::icon_links(&html, &page.final_url),
+        }
+    })
+    .await
+    .map_err(|e| LibraryError::Internal(e.to_string()))
+}
+
+/// A fetched feed document, parsed (off the async threads: parsing is CPU work).
+async fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
+    tokio::task::spawn_blocking(move || parse_found_feed(body, now))
+        .await
+        .map_err(|e| LibraryError::Internal(e.to_string()))?
+}
+
+fn parse_found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
     let parsed = feed::parse_feed(
         &body.body,
         body.content_type.as_deref(),

@@ -2,10 +2,14 @@
 //! attribute floods, oversized input) before anything parses it, in one linear scan of the
 //! bytes.
 //!
-//! Every stage that parses untrusted HTML (the sanitizer, the extractor, the text views) asks
-//! here first. The scan models html5ever's stack of open elements closely enough to err only
+//! Every parse of outside HTML (the sanitizer, the extractor, discovery, icons, feed titles,
+//! the text views) goes through [`parse_page`] or [`parse_fragment`] here, which ask the guard
+//! first: nothing else in the engine calls html5ever on such input (`tests/html_parse_shape.rs`
+//! checks it). The scan models html5ever's stack of open elements closely enough to err only
 //! toward refusing; it must never build a tree, allocate per byte, or accept input it cannot
 //! bound.
+
+use dom_query::Document;
 
 use super::SanitizeError;
 
@@ -32,6 +36,33 @@ pub fn check_complexity(html: &str) -> Result<(), SanitizeError> {
         tracing::debug!(bytes = html.len(), "sanitize: refused as too complex");
     }
     outcome
+}
+
+/// A whole page from outside (discovery, icons, extraction) as a tree, if the complexity guard
+/// lets it through: the one way such a page reaches html5ever.
+pub fn parse_page(html: &str) -> Result<Document, SanitizeError> {
+    check_complexity(html)?;
+    Ok(Document::from(html))
+}
+
+/// A fragment of HTML from outside (a feed's title, a summary) as a tree, if the complexity
+/// guard lets it through: the one way such a fragment reaches html5ever.
+pub fn parse_fragment(html: &str) -> Result<Document, SanitizeError> {
+    check_complexity(html)?;
+    Ok(Document::fragment(html))
+}
+
+/// A stored story's HTML (the sanitizer's own output) as a tree, for the views made from it
+/// (the window's, the exports). It passed the guard before it was stored; should it not now,
+/// its text alone is parsed, so nothing pathological ever reaches html5ever.
+pub fn parse_stored_fragment(html: &str) -> Document {
+    match parse_fragment(html) {
+        Ok(document) => document,
+        Err(error) => {
+            tracing::warn!(%error, "stored story refused by the complexity guard: its text alone is kept");
+            Document::fragment(super::escape_html(&super::text_without_tags(html)))
+        }
+    }
 }
 
 /// An approximate model of html5ever's stack of open elements and its list of

@@ -29,8 +29,11 @@ use crate::picture_rules::{
     LAZY_SRC_ATTRIBUTES,
 };
 
-pub use complexity::{check_complexity, MAX_ATTRIBUTES_PER_TAG, MAX_HTML_BYTES, MAX_OPEN_ELEMENTS};
-pub use text::{collapse_whitespace, escape_html, excerpt, html_to_text};
+pub use complexity::{
+    check_complexity, parse_fragment, parse_page, parse_stored_fragment, MAX_ATTRIBUTES_PER_TAG,
+    MAX_HTML_BYTES, MAX_OPEN_ELEMENTS,
+};
+pub use text::{collapse_whitespace, escape_html, excerpt, html_to_text, text_without_tags};
 
 /// Why a piece of HTML was refused before parsing.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]

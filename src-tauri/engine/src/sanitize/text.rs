@@ -5,19 +5,21 @@
 //! is text made safe to put in HTML). They must never parse input the complexity guard
 //! refuses.
 
-use dom_query::{Document, NodeRef};
+use dom_query::NodeRef;
 
-use super::{check_complexity, CONTENT_DROPPED_TAGS};
+use super::{parse_fragment, CONTENT_DROPPED_TAGS};
 
 /// Plain text of HTML, whitespace collapsed, block elements separated by newlines: for search
 /// and excerpts. Any HTML will do (the output is text, never markup): the content of scripts,
 /// styles and the like is dropped, and input that fails the complexity guard gives "".
 pub fn html_to_text(html: &str) -> String {
-    if let Err(error) = check_complexity(html) {
-        tracing::warn!(%error, "html_to_text: refused input");
-        return String::new();
-    }
-    let doc = Document::fragment(html);
+    let doc = match parse_fragment(html) {
+        Ok(doc) => doc,
+        Err(error) => {
+            tracing::warn!(%error, "html_to_text: refused input");
+            return String::new();
+        }
+    };
     let mut text = TextBuilder::default();
     // An explicit stack, not recursion: the input may nest up to the guard's limit.
     let mut stack: Vec<(NodeRef, bool)> = vec![(doc.html_root(), false)];
@@ -172,6 +174,23 @@ pub fn escape_html(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Markup flattened to its text without parsing it, in one linear pass: what is between `<`
+/// and `>` goes, entities stay as written. For HTML the complexity guard refused, where a
+/// title or a note still needs words to show.
+pub fn text_without_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len().min(4096));
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
         }
     }
     out
