@@ -170,17 +170,23 @@ struct PersonalState {
     read: BTreeSet<ArticleId>,
 }
 
-/// Bookmarks every third story of the first fetch and marks every second one read (some are
-/// both), as a person would between refreshes.
-async fn set_personal_state(dir: &Path) -> PersonalState {
-    let library = Library::open(dir, LibraryConfig::default()).unwrap();
-    let stories = library
+/// The newest stories, as many as one list query returns (the engine caps a page): every story
+/// of a library that has had one refresh of the farm.
+async fn first_page(library: &Library) -> Vec<broadsheet_engine::model::ArticleSummary> {
+    library
         .articles(ArticleQuery {
             limit: Some(10_000),
             ..ArticleQuery::default()
         })
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Bookmarks every third story of the first fetch and marks every second one read (some are
+/// both), as a person would between refreshes.
+async fn set_personal_state(dir: &Path) -> PersonalState {
+    let library = Library::open(dir, LibraryConfig::default()).unwrap();
+    let stories = first_page(&library).await;
     assert_eq!(
         stories.len(),
         FEEDS * ITEMS,
@@ -387,13 +393,7 @@ async fn the_window_killed_during_its_refresh_starts_again_on_a_sound_library_wi
     )
     .await;
     let after = Library::open(dir, LibraryConfig::default()).unwrap();
-    let stories = after
-        .articles(ArticleQuery {
-            limit: Some(10_000),
-            ..ArticleQuery::default()
-        })
-        .await
-        .unwrap();
+    let stories = first_page(&after).await;
     let stored = stories.len();
     let mut pictures = 0;
     for story in &stories {
