@@ -190,7 +190,8 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     .await;
     let offered = undo_offered(&s).await;
     assert!(
-        offered.contains("Unsubscribed from Harbour Ledger"),
+        // The feed's name is isolated for bidirectional text (FSI … PDI).
+        offered.contains("Unsubscribed from \u{2068}Harbour Ledger\u{2069}"),
         "{offered}"
     );
     s.click("#toasts .toast-action").await;
