@@ -6,7 +6,9 @@
 //! refresh it starts by itself, and started again (a window test: tauri-driver under Xvfb, as
 //! tests/window.rs; without those tools it prints a note and passes, unless `BROADSHEET_E2E=1`).
 //! Nothing here touches the internet.
-#![cfg(unix)] // SIGKILL (`Child::kill` sends it on Unix)
+// SIGKILL (`Child::kill` sends it on Unix), and the farm on 127.0.3.x: all of 127/8 is loopback
+// on Linux only.
+#![cfg(target_os = "linux")]
 
 #[path = "e2e/webdriver.rs"]
 mod webdriver;
