@@ -1,5 +1,7 @@
 //! Declares every app command, so each one needs an explicit grant in a capability file
 //! (src-tauri/capabilities/), and generates the Tauri context from tauri.conf.json.
+//! The test-only `__canary` command and its grant (src-tauri/capabilities-debug/) exist only
+//! in builds with debug assertions: a release build neither declares nor grants it.
 
 /// The commands the window may call; `ui/api.js` is their other side.
 const COMMANDS: &[&str] = &[
@@ -24,7 +26,6 @@ const COMMANDS: &[&str] = &[
     "export_article",
     "get_settings",
     "save_settings",
-    "__canary",
     "mark_query_read",
     "set_read_many",
     "settings_limits",
@@ -34,11 +35,26 @@ const COMMANDS: &[&str] = &[
     "restore_folder",
 ];
 
+/// The hostile-article test's command (commands.rs), for builds with debug assertions only.
+const TEST_COMMANDS: &[&str] = &["__canary"];
+
 fn main() {
+    // The build script's own `cfg!(debug_assertions)` is the host profile's; Cargo tells it the
+    // app's in CARGO_CFG_DEBUG_ASSERTIONS, the same switch that compiles `__canary` in or out.
+    let debug = std::env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_some();
+    let mut commands = COMMANDS.to_vec();
+    // `capabilities*` takes in src-tauri/capabilities-debug/, which grants `__canary`.
+    let capabilities = if debug {
+        commands.extend_from_slice(TEST_COMMANDS);
+        "src-tauri/capabilities*/**/*"
+    } else {
+        "src-tauri/capabilities/**/*"
+    };
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .capabilities_path_pattern("src-tauri/capabilities/**/*")
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .capabilities_path_pattern(capabilities)
+            // The manifest keeps its list for the whole build: leaked once, in a short-lived program.
+            .app_manifest(tauri_build::AppManifest::new().commands(commands.leak())),
     )
     .expect("failed to run tauri-build");
 }

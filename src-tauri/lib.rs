@@ -289,6 +289,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         export_article,
         get_settings,
         save_settings,
+        #[cfg(debug_assertions)]
         __canary,
         mark_query_read,
         set_read_many,

@@ -190,7 +190,8 @@ async fn unsubscribing_asks_first_cancelling_keeps_the_feed_and_undo_brings_it_b
     .await;
     let offered = undo_offered(&s).await;
     assert!(
-        offered.contains("Unsubscribed from Harbour Ledger"),
+        // The feed's name is isolated for bidirectional text (FSI … PDI).
+        offered.contains("Unsubscribed from \u{2068}Harbour Ledger\u{2069}"),
         "{offered}"
     );
     s.click("#toasts .toast-action").await;
@@ -626,4 +627,208 @@ async fn the_feed_picker_marks_the_feeds_already_followed_and_picks_a_new_one() 
     );
     s.press(ESCAPE).await;
     s.quit().await;
+}
+
+/// JS: for every element of the window whose own text holds `text`, its id or class, computed
+/// `direction`, whether it is isolated (`dir="auto"`, or `unicode-bidi` isolate or plaintext),
+/// and whether its text has `text` between the isolates FSI and PDI (a name inside one of the
+/// window's sentences).
+fn bidi_of(text: &str) -> String {
+    format!(
+        "const t = {}; \
+         return [...document.querySelectorAll('body *')] \
+           .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.data.includes(t))) \
+           .map(e => {{ const c = getComputedStyle(e); \
+             return [e.id || e.className, c.direction, \
+               e.getAttribute('dir') === 'auto' || /isolate|plaintext/.test(c.unicodeBidi), \
+               e.textContent.includes('\\u2068' + t + '\\u2069')]; }})",
+        serde_json::to_string(text).unwrap()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn right_to_left_names_ending_in_punctuation_are_isolated_wherever_the_window_shows_them() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    // Arabic and Hebrew names that end with "!" or a number: without isolation the "!" and the
+    // number land on the wrong side, and a name inside a sentence reorders the sentence.
+    let feed_name = "حصاد الأخبار 24!";
+    let title = "الأسواق تنتظر!";
+    let author = "سارة 7";
+    let related = "שלום עולם 2!";
+    let library = tempfile::tempdir().unwrap();
+    let now = chrono::Utc::now();
+    let feed = add_feed(
+        library.path(),
+        feed_name,
+        vec![NewArticle {
+            author: Some(author.into()),
+            related: vec![broadsheet_engine::model::RelatedLink {
+                title: related.into(),
+                url: "https://news.example/other.html".into(),
+            }],
+            ..story("rtl", title, "نص القصة.", now)
+        }],
+    );
+    let s = Session::start(&driver, library.path()).await;
+    click_row(&s, title).await;
+    s.wait_for(&title_is(title), "the story in the reader")
+        .await;
+
+    // Elements holding nothing but a name take their direction from it (dir="auto").
+    for name in [feed_name, title, related] {
+        let shown = s.exec(&bidi_of(name)).await;
+        let shown = shown.as_array().unwrap();
+        assert!(!shown.is_empty(), "{name} is shown");
+        for el in shown {
+            assert_eq!(el[1], "rtl", "{name} in {el}");
+            assert_eq!(el[2], true, "{name} isolated in {el}");
+        }
+    }
+    // The author sits in the window's own line (date, reading time): isolated inside it, the
+    // line itself keeping the window's direction.
+    let byline = s.exec(&bidi_of(author)).await;
+    assert_eq!(byline[0][0], "story-meta", "{byline}");
+    assert_eq!(byline[0][1], "ltr", "{byline}");
+    assert_eq!(byline[0][3], true, "{byline}");
+    // A feed's name inside a question is isolated too.
+    open_details(&s, feed).await;
+    dialog_is(&s, "dlg-feed", true).await;
+    s.click("#feed-delete").await;
+    let (asked, _) = question(&s).await;
+    assert!(
+        asked.contains(&format!("\u{2068}{feed_name}\u{2069}")),
+        "{asked:?}"
+    );
+    s.click("#confirm-cancel").await;
+    s.quit().await;
+}
+
+#[cfg(unix)] // the stand-in opener is a shell script
+/// Starts the tools with a stand-in `xdg-open` (and `gio`) first on the app's PATH: it writes
+/// what it was asked to open into `opened`, so a test sees whether any link left the window.
+fn driver_with_recording_opener(bin: &std::path::Path, opened: &std::path::Path) -> Option<Driver> {
+    use std::os::unix::fs::PermissionsExt;
+    for name in ["xdg-open", "gio", "gnome-open", "kde-open", "wslview"] {
+        let script = bin.join(name);
+        std::fs::write(
+            &script,
+            format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Driver::start_with(|c| {
+        c.env("PATH", path);
+    })
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_link_dialog_shows_a_homographs_punycode_host_and_mail_links_ask_before_the_mail_program(
+) {
+    let tools = tempfile::tempdir().unwrap();
+    let opened = tools.path().join("opened");
+    let Some(driver) = driver_with_recording_opener(tools.path(), &opened) else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let now = chrono::Utc::now();
+        // "аpple.com" with a Cyrillic "а": it reads as apple.com, and its real name is
+        // xn--pple-43d.com. The link text claims the real site.
+        let page = NewArticle {
+            html: "<p>Sign in at <a id=\"idn\" href=\"https://\u{0430}pple.com/login\">https://apple.com/login</a> \
+                   or write to <a id=\"mail\" href=\"mailto:desk@news.example?subject=Hello\">the desk</a>.</p>"
+                .into(),
+            ..story("links", "Two links", "Sign in or write to the desk.", now)
+        };
+        lib.store().add_page_article(&page, now).unwrap();
+        let settings = lib.settings().await.unwrap();
+        lib.save_settings(broadsheet_engine::model::Settings {
+            link_open: "ask".into(),
+            ..settings
+        })
+        .await
+        .unwrap();
+    }
+    let s = Session::start(&driver, library.path()).await;
+    click_row(&s, "Two links").await;
+    s.wait_for(
+        &format!("return {FRAME_TEXT}.includes('write to the desk')"),
+        "the story",
+    )
+    .await;
+    let dialog = "const d = document.getElementById('dlg-link'); \
+                  return d.open && [document.getElementById('link-host').textContent, \
+                    document.getElementById('link-here').hidden, \
+                    document.getElementById('link-browser').textContent]";
+
+    s.frame(Some("#story-frame")).await;
+    s.click("#idn").await;
+    s.frame(None).await;
+    let shown = s.wait_for(dialog, "the link dialog").await;
+    assert_eq!(
+        shown,
+        serde_json::json!(["xn--pple-43d.com", false, "Open in browser"]),
+        "{shown}"
+    );
+    s.click("#link-cancel").await;
+    dialog_is(&s, "dlg-link", false).await;
+
+    // A mail link asks too (it used to start the mail program at once), naming the address.
+    s.frame(Some("#story-frame")).await;
+    s.click("#mail").await;
+    s.frame(None).await;
+    let shown = s
+        .wait_for(dialog, "the link dialog for the mail link")
+        .await;
+    assert_eq!(
+        shown,
+        serde_json::json!(["desk@news.example", true, "Open mail program"]),
+        "{shown}"
+    );
+    assert!(
+        !opened.exists(),
+        "the mail program was started before asking"
+    );
+    s.click("#link-cancel").await;
+    dialog_is(&s, "dlg-link", false).await;
+    s.quit().await;
+    assert!(
+        !opened.exists(),
+        "something was opened: {:?}",
+        std::fs::read_to_string(&opened)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_canary_the_hostile_story_test_watches_answers_the_window_itself_in_test_builds() {
+    // The positive control of tests/window.rs's hostile story: `__canary` exists and is granted
+    // only in builds with debug assertions (build.rs, src-tauri/capabilities-debug/), so a
+    // story that reached the IPC bridge would leave its mark there.
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    let s = Session::start(&driver, library.path()).await;
+    s.exec("window.__TAURI__.core.invoke('__canary'); return 0")
+        .await;
+    let canary = library.path().join("canary-called");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !canary.exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    s.quit().await;
+    assert!(
+        canary.exists(),
+        "the window's own call to __canary left no mark"
+    );
 }

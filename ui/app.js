@@ -2,7 +2,7 @@
 // modules (sidebar.js, list.js, reader.js); this file connects them to each other and to
 // the engine through api.js. Every call is awaited in a try/catch and errors become toasts.
 import * as api from './api.js';
-import { byId, errorText, searchWords } from './dom.js';
+import { byId, errorText, isolate, searchWords } from './dom.js';
 import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confirmUnsubscribe, editFeed, showShortcuts } from './dialogs.js';
 import { keyHandler } from './keyboard.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
@@ -254,7 +254,7 @@ async function linkActivated(url, how) {
   try {
     absolute = new URL(url, reader.view?.url ?? undefined).href;
   } catch {
-    toast(`Broadsheet cannot open “${url}”.`, 'error');
+    toast(`Broadsheet cannot open “${isolate(url)}”.`, 'error');
     return;
   }
   // Only web and mail links go anywhere; javascript:, file: and the like are inert.
@@ -262,12 +262,11 @@ async function linkActivated(url, how) {
     toast(`Broadsheet does not open ${absolute.split(':')[0]}: links.`, 'error');
     return;
   }
-  if (absolute.startsWith('mailto:')) {
-    await api.openExternal(absolute).catch(showError);
-    return;
-  }
-  const choice = how === 'browser' ? 'browser' : await linkChoice(absolute, how);
-  if (choice === 'here') await reader.follow(absolute);
+  // A mail link always asks first, whatever the click or the setting: it starts another program.
+  const mail = absolute.toLowerCase().startsWith('mailto:');
+  const choice = mail ? await chooseLinkAction(absolute)
+    : how === 'browser' ? 'browser' : await linkChoice(absolute, how);
+  if (choice === 'here' && !mail) await reader.follow(absolute);
   if (choice === 'browser') await api.openExternal(absolute).catch(showError);
 }
 
@@ -378,7 +377,7 @@ async function addFeed() {
   if (anyDialogOpen()) return;
   const sub = await addSubscription(state.folders, state.feeds.map((f) => f.url));
   if (!sub) return;
-  toast(sub.created ? `Subscribed to ${sub.title}.` : `You already follow ${sub.title}.`);
+  toast(sub.created ? `Subscribed to ${isolate(sub.title)}.` : `You already follow ${isolate(sub.title)}.`);
   await loadFeeds();
   sidebar.select({ kind: 'feed', id: sub.id });
   byId('welcome', HTMLElement).hidden = true;
@@ -414,7 +413,7 @@ async function unsubscribe(feed) {
   state.hiddenFeeds.add(feed.id);
   await loadFeeds();
   if (sidebar.source.kind === 'feed' && sidebar.source.id === feed.id) sidebar.select({ kind: 'all' });
-  offerUndo(`Unsubscribed from ${feed.title}.`, {
+  offerUndo(`Unsubscribed from ${isolate(feed.title)}.`, {
     undo: async () => {
       state.hiddenFeeds.delete(feed.id);
       await loadFeeds();
@@ -495,8 +494,8 @@ async function refreshFeed(feed) {
   try {
     const report = await api.refresh(feed.id, () => {});
     const error = report.errors[0];
-    if (error) toast(`${feed.title} could not be refreshed: ${error.message}`, 'error');
-    else toast(`${feed.title} is up to date.`);
+    if (error) toast(`${isolate(feed.title)} could not be refreshed: ${error.message}`, 'error');
+    else toast(`${isolate(feed.title)} is up to date.`);
   } catch (err) {
     showError(err);
   }

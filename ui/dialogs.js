@@ -3,7 +3,7 @@
 // in-window confirmation every destructive or bulk action asks first. `window.confirm` is never
 // used: it goes to a dialog plugin the window is not granted, which answers yes.
 import * as api from './api.js';
-import { byId, errorText, h, replace } from './dom.js';
+import { byId, errorText, h, isolate, linkTarget, replace } from './dom.js';
 import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').Feed} Feed */
@@ -78,7 +78,7 @@ export function addSubscription(folders, subscribed = []) {
             replace(candidateList, found.map((c, i) => h('label', { class: 'check candidate' }, [
               h('input', { type: 'radio', name: 'candidate', value: c.url, checked: i === first }),
               h('span', {}, [
-                h('span', { class: 'candidate-title' }, [c.title ?? c.url]),
+                h('span', { class: 'candidate-title', dir: 'auto' }, [c.title ?? c.url]),
                 h('span', { class: 'candidate-url' }, [c.url]),
                 ...(subscribed.includes(c.url)
                   ? [h('span', { class: 'candidate-subscribed' }, ['Already subscribed'])] : []),
@@ -158,7 +158,7 @@ export function askInDialog(id, focus) {
  */
 export function confirmUnsubscribe(feed) {
   return confirmAction({
-    title: `Unsubscribe from “${feed.title}”?`,
+    title: `Unsubscribe from “${isolate(feed.title)}”?`,
     text: `Its ${feed.unread > 0 ? `stories (${feed.unread} unread)` : 'stories'} leave your library; `
       + 'your bookmarked stories from it are kept.',
     action: 'Unsubscribe',
@@ -254,12 +254,21 @@ export function editFeed(feed, folders) {
 }
 
 /**
- * Asks what to do with a link from a story.
- * @param {string} url @returns {Promise<'here'|'browser'|null>}
+ * Asks what to do with a link from a story, showing first where it really goes (linkTarget:
+ * the host in punycode, or a mail link's address). A `mailto:` link can only go to the mail
+ * program, so "Read here" is hidden for it and `browser` stands for opening the mail program.
+ * @param {string} url absolute @returns {Promise<'here'|'browser'|null>}
  */
 export function chooseLinkAction(url) {
   const dlg = dialog('dlg-link');
+  const target = linkTarget(url);
+  const mail = target?.mail ?? false;
+  byId('dlg-link-title', HTMLElement).textContent = mail ? 'Write an email?' : 'Open this link?';
+  byId('link-target-label', HTMLElement).textContent = mail ? 'To' : 'It goes to';
+  byId('link-host', HTMLElement).textContent = target?.where ?? url;
   byId('link-url', HTMLElement).textContent = url;
+  byId('link-browser', HTMLButtonElement).textContent = mail ? 'Open mail program' : 'Open in browser';
+  byId('link-here', HTMLButtonElement).hidden = mail;
   return new Promise((resolve) => {
     /** @type {[HTMLButtonElement, 'here'|'browser'|null][]} */
     const buttons = [
@@ -283,7 +292,8 @@ export function chooseLinkAction(url) {
     }
     dlg.addEventListener('cancel', onCancel);
     dlg.showModal();
-    byId('link-here', HTMLButtonElement).focus();
+    // A mail link starts on Cancel: Enter alone never opens another program.
+    byId(mail ? 'link-cancel' : 'link-here', HTMLButtonElement).focus();
   });
 }
 

@@ -155,6 +155,57 @@ export function hostOf(url) {
   }
 }
 
+/**
+ * A name from outside (a feed's, a story's, a folder's, an author's) inside one of the window's
+ * own sentences, isolated for bidirectional text (Unicode FSI … PDI): an Arabic or Hebrew name
+ * ending in "!" or a number keeps its own direction and never reorders the sentence around it.
+ * Elements that hold nothing but a name get `dir="auto"` instead.
+ * @param {string} name @returns {string}
+ */
+export function isolate(name) {
+  return `\u2068${name}\u2069`;
+}
+
+/**
+ * Where a link really goes, as the link dialog shows it before opening it: for a web link its
+ * host as the WHATWG parser gives it (ASCII: an internationalized name in punycode, so
+ * `аpple.com` in Cyrillic shows as `xn--pple-43d.com`), with any port; for a `mailto:` link the
+ * address, its domain in punycode too. Null when the address does not parse.
+ * @param {string} url absolute
+ * @returns {{mail: boolean, where: string}|null}
+ */
+export function linkTarget(url) {
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'mailto:') return parsed.host ? { mail: false, where: parsed.host } : null;
+  let addresses;
+  try {
+    addresses = decodeURIComponent(parsed.pathname);
+  } catch {
+    addresses = parsed.pathname;
+  }
+  // Format and control characters (a right-to-left override) could make one address look like another.
+  addresses = addresses.replace(/[\p{Cc}\p{Cf}]/gu, '');
+  return { mail: true, where: addresses.split(',').map((one) => asciiMailDomain(one.trim())).join(', ') };
+}
+
+/** A mail address with its domain as the WHATWG parser writes hosts (punycode); as written
+ * when its domain is not a plain host name. @param {string} address @returns {string} */
+function asciiMailDomain(address) {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  if (at < 1 || !/^[^/?#\\\s@:]+$/u.test(domain)) return address;
+  try {
+    return `${address.slice(0, at + 1)}${new URL(`http://${domain}`).hostname}`;
+  } catch {
+    return address;
+  }
+}
+
 /** The first words of a text, for an item that has no title (a micro-blog post).
  * @param {string} text @param {number} [max] characters at most @returns {string} */
 export function firstWords(text, max = 160) {

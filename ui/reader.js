@@ -4,7 +4,7 @@
 // resolves clicks on its links and selection from the window. Titles, bylines and related
 // links are set as text, never as markup.
 import * as api from './api.js';
-import { byId, h, hostOf, longTime, replace } from './dom.js';
+import { byId, h, hostOf, isolate, longTime, replace } from './dom.js';
 import { copySelection, wireStoryPointer } from './story-frame.js';
 import { showError } from './toast.js';
 
@@ -180,7 +180,7 @@ export class Reader {
     if (view.language) title.lang = view.language;
     else title.removeAttribute('lang');
     const meta = [];
-    if (view.author) meta.push(view.author);
+    if (view.author) meta.push(isolate(view.author));
     const when = longTime(view.published);
     if (when) meta.push(when);
     meta.push(`${view.reading_minutes} min read`);
@@ -196,7 +196,7 @@ export class Reader {
           this.hooks.onLink(link.url, turned ? 'other' : 'related');
         },
       }, [
-        h('span', { class: 'related-link-title' }, [link.title || link.url]),
+        h('span', { class: 'related-link-title', dir: 'auto' }, [link.title || link.url]),
         h('span', { class: 'related-link-host' }, [hostOf(link.url) ?? '']),
       ]),
     ])));

@@ -6,7 +6,7 @@
 // Feed and folder names are text, never markup; it never unsubscribes or marks read itself
 // (app.js's functions do, through the hooks).
 import * as api from './api.js';
-import { byId, copyText, errorDetail, errorText, h, monogram, replace } from './dom.js';
+import { byId, copyText, errorDetail, errorText, h, isolate, monogram, replace } from './dom.js';
 import { askInDialog } from './dialogs.js';
 import { isMenuKey, openMenu } from './menu.js';
 import { offerUndo, showError, toast } from './toast.js';
@@ -337,7 +337,7 @@ export class Sidebar {
   async renameFolder(name) {
     const input = byId('folder-name', HTMLInputElement);
     input.value = name;
-    byId('dlg-folder-rename-title', HTMLElement).textContent = `Rename the folder “${name}”`;
+    byId('dlg-folder-rename-title', HTMLElement).textContent = `Rename the folder “${isolate(name)}”`;
     const answer = await askInDialog('dlg-folder-rename', input);
     const to = input.value.trim();
     if (!answer || !to || to === name) return;
@@ -347,7 +347,7 @@ export class Sidebar {
       if (this.closed.delete(name)) this.closed.add(to);
       if (this.active === `folder:${name}`) this.active = `folder:${to}`;
       await this.hooks.onChanged?.();
-      toast(`Folder renamed to “${to}”.`);
+      toast(`Folder renamed to “${isolate(to)}”.`);
     } catch (err) {
       showError(err);
     }
@@ -359,7 +359,7 @@ export class Sidebar {
    */
   async deleteFolder(name) {
     const count = this.feeds.filter((f) => f.folder === name).length;
-    byId('dlg-folder-delete-title', HTMLElement).textContent = `Delete the folder “${name}”?`;
+    byId('dlg-folder-delete-title', HTMLElement).textContent = `Delete the folder “${isolate(name)}”?`;
     byId('folder-delete-text', HTMLElement).textContent = count === 1
       ? 'Its feed stays in your library, out of any folder. No stories are deleted.'
       : `Its ${count} feeds stay in your library, out of any folder. No stories are deleted.`;
@@ -368,7 +368,7 @@ export class Sidebar {
       const feeds = await api.deleteFolder(name);
       if (this.source.kind === 'folder' && this.source.name === name) this.select({ kind: 'all' });
       await this.hooks.onChanged?.();
-      offerUndo(`Folder “${name}” deleted; its feeds are kept.`, {
+      offerUndo(`Folder “${isolate(name)}” deleted; its feeds are kept.`, {
         undo: async () => {
           await api.restoreFolder(name, feeds);
           await this.hooks.onChanged?.();
@@ -439,7 +439,7 @@ export class Sidebar {
         try {
           await api.moveFeed(feed.id, folder);
           await this.hooks.onChanged?.();
-          offerUndo(folder ? `Moved “${feed.title}” to “${folder}”.` : `Moved “${feed.title}” out of its folder.`, {
+          offerUndo(folder ? `Moved “${isolate(feed.title)}” to “${isolate(folder)}”.` : `Moved “${isolate(feed.title)}” out of its folder.`, {
             undo: async () => {
               await api.moveFeed(feed.id, feed.folder);
               await this.hooks.onChanged?.();
