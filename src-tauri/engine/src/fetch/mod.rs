@@ -59,6 +59,9 @@ pub struct FetchConfig {
     /// Names answered with these addresses instead of DNS, for tests that need a name on
     /// loopback; the reach filter applies to them as to any DNS answer. Empty in the app.
     pub pinned_hosts: Vec<(String, IpAddr)>,
+    /// Certificates (PEM) trusted besides the system's, for tests' loopback https servers.
+    /// Empty in the app.
+    pub extra_root_certificates: Vec<String>,
 }
 
 impl Default for FetchConfig {
@@ -72,6 +75,7 @@ impl Default for FetchConfig {
             user_agent: USER_AGENT.to_owned(),
             caps: BodyCaps::default(),
             pinned_hosts: Vec::new(),
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -421,6 +425,15 @@ impl Fetcher {
             return Ok(client.clone());
         }
         let config = &self.inner.config;
+        let client_error = |e: reqwest::Error| FetchError::Client {
+            detail: error_chain(&e),
+        };
+        let extra_roots = config
+            .extra_root_certificates
+            .iter()
+            .map(|pem| reqwest::Certificate::from_pem(pem.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(client_error)?;
         let client = Client::builder()
             .user_agent(config.user_agent.as_str())
             .connect_timeout(config.connect_timeout)
@@ -431,10 +444,9 @@ impl Fetcher {
                 reach,
                 pinned: config.pinned_hosts.clone(),
             }))
+            .tls_certs_merge(extra_roots)
             .build()
-            .map_err(|e| FetchError::Client {
-                detail: error_chain(&e),
-            })?;
+            .map_err(client_error)?;
         clients.insert(reach, client.clone());
         Ok(client)
     }
