@@ -218,8 +218,9 @@ impl fmt::Display for BlockedAddress {
         } else if self.is_local_network_name() {
             write!(
                 f,
-                "{} resolves to {}, a {class} address: it is on your local network; subscribe \
-                 with --local-network or allow the local network in the feed's details",
+                "{} resolves to {}, a {class} address: it is on your local network; to read it, \
+                 allow the feed your local network (subscribe with --local-network, or tick \
+                 “May reach my local network” when subscribing or in the feed's details)",
                 self.host, self.addr
             )
         } else {
