@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "move_feed",
     "unsubscribe",
     "set_full_story",
+    "set_local_network",
     "open_link",
     "open_external",
     "import_opml",

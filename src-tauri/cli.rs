@@ -39,9 +39,17 @@ pub enum Command {
         /// Put the feed in this folder.
         #[arg(long, value_name = "NAME")]
         folder: Option<String>,
+        /// Let the feed reach your local network by name (a NAS, a local bridge).
+        #[arg(long)]
+        local_network: bool,
     },
     /// List the feeds a site offers, without subscribing.
-    Discover { url: String },
+    Discover {
+        url: String,
+        /// Look on your local network by name too.
+        #[arg(long)]
+        local_network: bool,
+    },
     /// Fetch new stories from every feed, or from one.
     Refresh { feed_id: Option<i64> },
     /// List the feeds.
@@ -97,6 +105,12 @@ pub enum Command {
     },
     /// Always fetch the full story from each item's page for this feed (on), or only for teasers (off).
     FullStory {
+        feed_id: i64,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Let a feed reach your local network by name (on), or only the internet (off).
+    FeedLocalNetwork {
         feed_id: i64,
         #[arg(value_parser = ["on", "off"])]
         state: String,
@@ -218,8 +232,14 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, LibraryError> {
 
 async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, LibraryError> {
     match command {
-        Command::Subscribe { url, folder } => {
-            let mut sub = lib.subscribe(&url, folder.as_deref()).await?;
+        Command::Subscribe {
+            url,
+            folder,
+            local_network,
+        } => {
+            let mut sub = lib
+                .subscribe_with(&url, folder.as_deref(), local_network)
+                .await?;
             // The full stories, icon and pictures follow the subscription; the command line
             // waits for them, and shows the feed as they left it.
             lib.follow_up(&|_| {}).await?;
@@ -239,8 +259,8 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 sub.feed.title, sub.feed.id, sub.feed.unread, sub.feed.url
             ))
         }
-        Command::Discover { url } => {
-            let found = lib.discover(&url).await?;
+        Command::Discover { url, local_network } => {
+            let found = lib.discover_with(&url, local_network).await?;
             if json {
                 return to_json(&found);
             }
@@ -350,6 +370,10 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
         }
         Command::FullStory { feed_id, state } => {
             lib.set_full_story(feed_id, state == "on").await?;
+            feed_out(lib, feed_id, json).await
+        }
+        Command::FeedLocalNetwork { feed_id, state } => {
+            lib.set_local_network(feed_id, state == "on").await?;
             feed_out(lib, feed_id, json).await
         }
         Command::Unsubscribe { feed_id } => {

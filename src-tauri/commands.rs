@@ -154,8 +154,13 @@ pub async fn set_bookmarked(state: State<'_, AppState>, id: i64, bookmarked: boo
 }
 
 #[tauri::command]
-pub async fn discover_feeds(state: State<'_, AppState>, url: String) -> Result<Vec<FeedCandidate>> {
-    Ok(state.library.discover(&url).await?)
+pub async fn discover_feeds(
+    state: State<'_, AppState>,
+    url: String,
+    local_network: Option<bool>,
+) -> Result<Vec<FeedCandidate>> {
+    let local_network = local_network.unwrap_or(false);
+    Ok(state.library.discover_with(&url, local_network).await?)
 }
 
 #[tauri::command]
@@ -163,8 +168,13 @@ pub async fn subscribe(
     state: State<'_, AppState>,
     url: String,
     folder: Option<String>,
+    local_network: Option<bool>,
 ) -> Result<Subscription> {
-    let sub = state.library.subscribe(&url, folder.as_deref()).await?;
+    let local_network = local_network.unwrap_or(false);
+    let sub = state
+        .library
+        .subscribe_with(&url, folder.as_deref(), local_network)
+        .await?;
     // The list can show the new stories now; their full stories, icon and pictures follow.
     state.background.notify_one();
     Ok(sub)
@@ -205,6 +215,12 @@ pub async fn unsubscribe(state: State<'_, AppState>, id: i64) -> Result<()> {
 #[tauri::command]
 pub async fn set_full_story(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
     Ok(state.library.set_full_story(id, on).await?)
+}
+
+/// Whether a feed may reach the local network by name (the feed details' setting).
+#[tauri::command]
+pub async fn set_local_network(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    Ok(state.library.set_local_network(id, on).await?)
 }
 
 #[tauri::command]

@@ -282,6 +282,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         move_feed,
         unsubscribe,
         set_full_story,
+        set_local_network,
         open_link,
         open_external,
         import_opml,

@@ -113,6 +113,32 @@ async fn subscribe_by_feed_url_then_again_keeps_one_feed() {
     }
 }
 
+// A feed on the person's NAS is reached by name: the setting is given at subscribe time and
+// changed later with `feed-local-network`.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_local_network_setting_is_set_by_subscribe_and_feed_local_network() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/feed.xml", Reply::ok("application/rss+xml", two_stories()));
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/feed.xml");
+    let sub = broadsheet(
+        dir.path(),
+        &["subscribe", "--local-network", &url, "--json"],
+    )
+    .await
+    .json();
+    assert_eq!(sub["local_network"], true, "{sub}");
+    let id = sub["id"].to_string();
+    let off = broadsheet(dir.path(), &["feed-local-network", &id, "off", "--json"])
+        .await
+        .json();
+    assert_eq!(off["local_network"], false, "{off}");
+    let on = broadsheet(dir.path(), &["feed-local-network", &id, "on", "--json"])
+        .await
+        .json();
+    assert_eq!(on["local_network"], true, "{on}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn subscribe_by_site_address_finds_the_linked_feed() {
     let server = FixtureServer::start().await.unwrap();

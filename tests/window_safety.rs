@@ -116,6 +116,12 @@ async fn open_details(s: &Session, feed: FeedId) {
     s.click(&format!("[data-details='{feed}']")).await;
 }
 
+/// The feeds of the library in `dir`, as the window left them.
+async fn feeds_of(dir: &std::path::Path) -> Vec<broadsheet_engine::model::Feed> {
+    let library = Library::open(dir, LibraryConfig::default()).unwrap();
+    library.feeds().await.unwrap()
+}
+
 /// JS: whether the feed `id` is in the sidebar.
 fn in_sidebar(id: FeedId) -> String {
     format!("!!document.querySelector(\"[data-source='feed:{id}']\")")
@@ -577,6 +583,40 @@ async fn a_failing_feed_is_given_a_new_address_and_retried_from_its_details() {
         .unwrap();
     assert_eq!(feeds[0].url, server.url("/feed.xml"));
     assert!(feeds[0].error.is_none(), "{:?}", feeds[0].error);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_feed_is_allowed_the_local_network_from_its_details_or_when_subscribing() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let library = tempfile::tempdir().unwrap();
+    let feed = add_feed(library.path(), "NAS feed", vec![]);
+    let s = Session::start(&driver, library.path()).await;
+    open_details(&s, feed).await;
+    let checked = s
+        .wait_for(
+            "return document.getElementById('dlg-feed').open && \
+             [document.getElementById('feed-local').checked]",
+            "the details, the local network not allowed",
+        )
+        .await;
+    assert_eq!(checked, serde_json::json!([false]));
+    s.click("#feed-local").await;
+    s.click("#feed-save").await;
+    dialog_is(&s, "dlg-feed", false).await;
+
+    // Subscribing with the box ticked gives the new feed the setting.
+    let server = news_site::news_site().await;
+    s.click("#btn-add").await;
+    s.type_into("#add-url", &server.url("/feed.xml")).await;
+    s.click("#add-local").await;
+    s.click("#add-submit").await;
+    dialog_is(&s, "dlg-add", false).await;
+    s.quit().await;
+    let feeds = feeds_of(library.path()).await;
+    assert_eq!(feeds.len(), 2, "{feeds:?}");
+    assert!(feeds.iter().all(|f| f.local_network), "{feeds:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -89,10 +89,13 @@ export const markQueryRead = (query) => call('mark_query_read', { query });
 /** Marks exactly these stories read or unread (an undo of markQueryRead).
  * @param {number[]} ids @param {boolean} read @returns {Promise<number>} how many changed */
 export const setReadMany = (ids, read) => call('set_read_many', { ids, read });
-/** @param {string} url @returns {Promise<FeedCandidate[]>} */
-export const discoverFeeds = (url) => call('discover_feeds', { url });
-/** @param {string} url @param {string|null} folder @returns {Promise<Subscription>} */
-export const subscribe = (url, folder) => call('subscribe', { url, folder });
+/** @param {string} url @param {boolean} [localNetwork] look on the local network by name too
+ * @returns {Promise<FeedCandidate[]>} */
+export const discoverFeeds = (url, localNetwork = false) => call('discover_feeds', { url, localNetwork });
+/** @param {string} url @param {string|null} folder
+ * @param {boolean} [localNetwork] let the feed reach the local network by name
+ * @returns {Promise<Subscription>} */
+export const subscribe = (url, folder, localNetwork = false) => call('subscribe', { url, folder, localNetwork });
 /**
  * Refreshes every feed (feedId null) or one, reporting progress as it goes.
  * @param {number|null} feedId
@@ -112,6 +115,9 @@ export const moveFeed = (id, folder) => call('move_feed', { id, folder });
 export const unsubscribe = (id) => call('unsubscribe', { id });
 /** @param {number} id @param {boolean} on @returns {Promise<void>} */
 export const setFullStory = (id, on) => call('set_full_story', { id, on });
+/** Whether a feed may reach the local network by name. @param {number} id @param {boolean} on
+ * @returns {Promise<void>} */
+export const setLocalNetwork = (id, on) => call('set_local_network', { id, on });
 /**
  * Opens a link inside the reader: fetched, extracted, sanitized and kept by the engine.
  * @param {string} url @param {number|null} fromArticle the article whose link was followed

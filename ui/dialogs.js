@@ -28,6 +28,7 @@ export function addSubscription(folders, subscribed = []) {
   const form = byId('add-form', HTMLFormElement);
   const url = byId('add-url', HTMLInputElement);
   const folder = byId('add-folder', HTMLInputElement);
+  const local = byId('add-local', HTMLInputElement);
   const status = byId('add-status', HTMLElement);
   const candidates = byId('add-candidates', HTMLFieldSetElement);
   const candidateList = byId('add-candidate-list', HTMLElement);
@@ -35,6 +36,7 @@ export function addSubscription(folders, subscribed = []) {
   replace(byId('folder-names', HTMLDataListElement), folders.map((f) => h('option', { value: f })));
   url.value = '';
   folder.value = '';
+  local.checked = false;
   status.textContent = '';
   status.classList.remove('is-error');
   candidates.hidden = true;
@@ -69,7 +71,7 @@ export function addSubscription(folders, subscribed = []) {
           target = chosen.value;
         } else {
           status.textContent = 'Looking for feeds…';
-          const found = await api.discoverFeeds(input);
+          const found = await api.discoverFeeds(input, local.checked);
           if (found.length > 1) {
             discoveredFor = input;
             candidates.hidden = false;
@@ -91,7 +93,7 @@ export function addSubscription(folders, subscribed = []) {
           if (found.length === 1) target = found[0].url;
         }
         status.textContent = 'Subscribing…';
-        const sub = await api.subscribe(target, folder.value.trim() || null);
+        const sub = await api.subscribe(target, folder.value.trim() || null, local.checked);
         finish(sub);
       } catch (err) {
         status.textContent = errorText(err);
@@ -178,6 +180,7 @@ export function editFeed(feed, folders) {
   const name = byId('feed-name', HTMLInputElement);
   const folder = byId('feed-folder', HTMLInputElement);
   const full = byId('feed-full', HTMLInputElement);
+  const local = byId('feed-local', HTMLInputElement);
   const error = byId('feed-error', HTMLElement);
   replace(byId('folder-names', HTMLDataListElement), folders.map((f) => h('option', { value: f })));
   byId('dlg-feed-title', HTMLElement).textContent = feed.title;
@@ -187,6 +190,7 @@ export function editFeed(feed, folders) {
   name.value = feed.title;
   folder.value = feed.folder ?? '';
   full.checked = feed.full_story;
+  local.checked = feed.local_network;
   const address = byId('feed-address', HTMLInputElement);
   const addressField = byId('feed-address-field', HTMLElement);
   const editUrl = byId('feed-edit-url', HTMLButtonElement);
@@ -219,6 +223,7 @@ export function editFeed(feed, folders) {
         const newFolder = folder.value.trim() || null;
         if (newFolder !== feed.folder) await api.moveFeed(feed.id, newFolder);
         if (full.checked !== feed.full_story) await api.setFullStory(feed.id, full.checked);
+        if (local.checked !== feed.local_network) await api.setLocalNetwork(feed.id, local.checked);
         return true;
       } catch (err) {
         showError(err);

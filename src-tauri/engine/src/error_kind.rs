@@ -62,6 +62,12 @@ error_kinds! {
     Body = "body",
     /// The HTTP client could not be set up.
     Client = "client",
+    /// A name on the local network, which the feed was not allowed to reach (its details can).
+    LocalNetwork = "local_network",
+    /// A redirect from https to plain http, refused.
+    InsecureRedirect = "insecure_redirect",
+    /// The server sent a type this fetch does not read (a picture as a feed, a PDF as a page).
+    UnexpectedContentType = "unexpected_content_type",
     // Feeds (engine::feed).
     /// The document is not a feed.
     NotAFeed = "not_a_feed",

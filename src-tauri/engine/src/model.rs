@@ -49,6 +49,9 @@ pub struct Feed {
     /// The feed's icon as the window loads it (`broadsheet-img:` URL), `None` until one is found.
     #[serde(default)]
     pub icon: Option<String>,
+    /// Whether the person allowed this feed to reach their local network by name.
+    #[serde(default)]
+    pub local_network: bool,
 }
 
 /// One line of an article list.

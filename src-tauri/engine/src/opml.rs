@@ -167,6 +167,7 @@ mod tests {
             last_refreshed: None,
             error: None,
             icon: None,
+            local_network: false,
         }
     }
 

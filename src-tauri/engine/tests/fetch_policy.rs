@@ -401,13 +401,13 @@ async fn unanswered_connect_hits_the_connect_timeout() {
     );
 }
 
-// The origin's own class is what a subscription opts into.
+// The typed loopback address is what a subscription opts into.
 #[tokio::test]
-async fn origin_reach_lets_a_loopback_feed_through() {
+async fn a_subscription_typed_as_a_loopback_address_reaches_it() {
     let server = FixtureServer::start().await.unwrap();
     server.route("/feed.xml", Reply::ok("application/xml", "<rss/>"));
     let url = Url::parse(&server.url("/feed.xml")).unwrap();
-    let reach = Reach::of_origin(&url).await;
+    let reach = Reach::of_subscription(&url, false);
     assert_eq!(reach, LOOPBACK);
     let outcome = fetcher()
         .fetch(FetchRequest {

@@ -72,28 +72,42 @@ impl Reach {
         self
     }
 
-    /// The classes the URL's own host is in: a user who subscribes to
-    /// `http://10.0.0.5/feed` opted into `private` for that feed.
-    ///
-    /// Looks at IP literals, `localhost`/`*.localhost`, or else the DNS answers;
-    /// a name that does not resolve gives [`Reach::PUBLIC`].
-    pub async fn of_origin(url: &Url) -> Reach {
-        match url.host() {
+    /// What "may reach the local network" adds for a feed the person marked so (a NAS or a
+    /// feed bridge reached by name): loopback and private ranges. Link-local (cloud metadata)
+    /// is never granted by a name, only by typing such an address.
+    pub const LOCAL_NETWORK: Reach = Reach {
+        loopback: true,
+        private: true,
+        link_local: false,
+    };
+
+    /// The reach of a subscription, decided only from what the person typed and chose: the
+    /// class of an IP-literal host, loopback for `localhost`/`*.localhost`, plus
+    /// [`Reach::LOCAL_NETWORK`] when the feed was allowed the local network. A host name never
+    /// widens it, whatever DNS answers: one extra record from a feed's publisher must not open
+    /// the person's network to that feed's content.
+    pub fn of_subscription(url: &Url, local_network: bool) -> Reach {
+        let typed = match url.host() {
             Some(Host::Ipv4(ip)) => Reach::PUBLIC.including(address_class(IpAddr::V4(ip))),
             Some(Host::Ipv6(ip)) => Reach::PUBLIC.including(address_class(IpAddr::V6(ip))),
             Some(Host::Domain(name)) if is_localhost(name) => {
                 Reach::PUBLIC.including(AddressClass::Loopback)
             }
-            Some(Host::Domain(name)) => match tokio::net::lookup_host((name, 0)).await {
-                Ok(addrs) => addrs.fold(Reach::PUBLIC, |reach, addr| {
-                    reach.including(address_class(addr.ip()))
-                }),
-                Err(error) => {
-                    tracing::debug!(%url, %error, "origin host does not resolve; assuming public reach");
-                    Reach::PUBLIC
-                }
-            },
-            None => Reach::PUBLIC,
+            Some(Host::Domain(_)) | None => Reach::PUBLIC,
+        };
+        if local_network {
+            typed.union(Reach::LOCAL_NETWORK)
+        } else {
+            typed
+        }
+    }
+
+    /// Every class either reach allows.
+    fn union(self, other: Reach) -> Reach {
+        Reach {
+            loopback: self.loopback || other.loopback,
+            private: self.private || other.private,
+            link_local: self.link_local || other.link_local,
         }
     }
 }
@@ -201,6 +215,14 @@ impl fmt::Display for BlockedAddress {
         };
         if self.host == self.addr.to_string() {
             write!(f, "{} is a {class} address", self.addr)
+        } else if self.is_local_network_name() {
+            write!(
+                f,
+                "{} resolves to {}, a {class} address: it is on your local network; to read it, \
+                 allow the feed your local network (subscribe with --local-network, or tick \
+                 “May reach my local network” when subscribing or in the feed's details)",
+                self.host, self.addr
+            )
         } else {
             write!(
                 f,
@@ -208,6 +230,17 @@ impl fmt::Display for BlockedAddress {
                 self.host, self.addr
             )
         }
+    }
+}
+
+impl BlockedAddress {
+    /// A name (not an address, nor `localhost`, which counts as one) that resolves into the
+    /// classes the per-feed "may reach the local network" setting grants: the refusal the person
+    /// can lift, so the message says how.
+    pub fn is_local_network_name(&self) -> bool {
+        self.host != self.addr.to_string()
+            && !is_localhost(&self.host)
+            && matches!(self.class, AddressClass::Loopback | AddressClass::Private)
     }
 }
 
@@ -235,14 +268,25 @@ pub(crate) fn check_literal(host: &Host<&str>, reach: Reach) -> Result<(), Block
 /// The resolver of one client: resolves with the system, then keeps only the addresses `reach` allows.
 pub(crate) struct ReachResolver {
     pub reach: Reach,
+    /// Names answered with a fixed address instead of DNS (tests pin a name to loopback); what
+    /// they answer goes through the same filter as any DNS answer.
+    pub pinned: Vec<(String, IpAddr)>,
 }
 
 impl Resolve for ReachResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let reach = self.reach;
         let host = name.as_str().to_owned();
+        let pinned: Vec<SocketAddr> = self
+            .pinned
+            .iter()
+            .filter(|(pinned, _)| pinned.eq_ignore_ascii_case(&host))
+            .map(|(_, ip)| SocketAddr::new(*ip, 0))
+            .collect();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = if is_localhost(&host) {
+            let found: Vec<SocketAddr> = if !pinned.is_empty() {
+                pinned
+            } else if is_localhost(&host) {
                 vec![SocketAddr::from((Ipv4Addr::LOCALHOST, 0))]
             } else {
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect()
@@ -336,11 +380,11 @@ mod tests {
         assert!(!is_localhost("notlocalhost"));
     }
 
-    #[tokio::test]
-    async fn origin_reach_opts_into_the_feed_hosts_own_class() {
-        let of = |s: &str| Url::parse(s).unwrap();
+    #[test]
+    fn a_subscriptions_reach_comes_from_the_typed_host_only() {
+        let of = |s: &str| Reach::of_subscription(&Url::parse(s).unwrap(), false);
         assert_eq!(
-            Reach::of_origin(&of("http://10.0.0.5/feed")).await,
+            of("http://10.0.0.5/feed"),
             Reach {
                 private: true,
                 ..Reach::PUBLIC
@@ -350,18 +394,27 @@ mod tests {
             loopback: true,
             ..Reach::PUBLIC
         };
+        assert_eq!(of("http://feed7.localhost:8080/"), loopback);
+        assert_eq!(of("http://[::1]/"), loopback);
+        assert_eq!(of("http://0.0.0.0/"), Reach::PUBLIC);
+        assert_eq!(of("http://93.184.216.34/"), Reach::PUBLIC);
+        // "localhost.example" may resolve to 127.0.0.1, but a name never widens the reach.
+        assert_eq!(of("http://localhost.example/feed"), Reach::PUBLIC);
+        assert_eq!(of("http://nas.lan/feed"), Reach::PUBLIC);
+    }
+
+    #[test]
+    fn the_local_network_flag_adds_loopback_and_private_but_never_link_local() {
+        let of = |s: &str| Reach::of_subscription(&Url::parse(s).unwrap(), true);
+        assert_eq!(of("http://nas.lan/feed"), Reach::LOCAL_NETWORK);
+        assert!(!of("http://nas.lan/feed").link_local);
+        // A typed link-local literal keeps its own class beside the flag's.
         assert_eq!(
-            Reach::of_origin(&of("http://feed7.localhost:8080/")).await,
-            loopback
-        );
-        assert_eq!(Reach::of_origin(&of("http://[::1]/")).await, loopback);
-        assert_eq!(
-            Reach::of_origin(&of("http://0.0.0.0/")).await,
-            Reach::PUBLIC
-        );
-        assert_eq!(
-            Reach::of_origin(&of("http://93.184.216.34/")).await,
-            Reach::PUBLIC
+            of("http://169.254.1.2/feed"),
+            Reach {
+                link_local: true,
+                ..Reach::LOCAL_NETWORK
+            }
         );
     }
 }

@@ -4,14 +4,17 @@
 //! and images. It owns the connection limits (global and per host), the total deadline,
 //! the body caps (counted after decompression), redirect following (http/https only, a
 //! bounded number of hops, the address policy re-checked on each hop), conditional GET
-//! and the reading of 429/503 `Retry-After`. It must never send cookies or a Referer,
-//! never use a system proxy (the address check would then be meaningless), and never
-//! reach a loopback, private or link-local address the request's [`Reach`] does not allow.
+//! and the reading of 429/503 `Retry-After`, and which Content-Types a feed or a page is
+//! accepted under. It must never send cookies or a Referer, never use a system proxy (the
+//! address check would then be meaningless), never follow a redirect from https to http, and
+//! never reach a loopback, private or link-local address the request's [`Reach`] does not allow.
 
 mod address;
+mod content_type;
 
 use crate::error_kind::ErrorKind;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -22,6 +25,7 @@ use url::Url;
 
 pub use address::{address_class, AddressClass, Reach};
 use address::{check_literal, BlockedAddress, ReachResolver};
+use content_type::{feed_verdict, media_type, page_verdict, sniffs_as_markup_or_json, TypeVerdict};
 
 /// The User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!(
@@ -52,6 +56,12 @@ pub struct FetchConfig {
     pub user_agent: String,
     /// Body size caps by kind.
     pub caps: BodyCaps,
+    /// Names answered with these addresses instead of DNS, for tests that need a name on
+    /// loopback; the reach filter applies to them as to any DNS answer. Empty in the app.
+    pub pinned_hosts: Vec<(String, IpAddr)>,
+    /// Certificates (PEM) trusted besides the system's, for tests' loopback https servers.
+    /// Empty in the app.
+    pub extra_root_certificates: Vec<String>,
 }
 
 impl Default for FetchConfig {
@@ -64,6 +74,8 @@ impl Default for FetchConfig {
             max_redirects: 5,
             user_agent: USER_AGENT.to_owned(),
             caps: BodyCaps::default(),
+            pinned_hosts: Vec::new(),
+            extra_root_certificates: Vec::new(),
         }
     }
 }
@@ -115,6 +127,15 @@ pub enum BodyKind {
 }
 
 impl BodyKind {
+    /// What a body of this kind is, for an error about a body that is something else.
+    fn expected(self) -> &'static str {
+        match self {
+            BodyKind::Feed => "a feed (XML or JSON) or a web page",
+            BodyKind::Page => "a web page (text/html)",
+            BodyKind::Image | BodyKind::Icon => "a picture",
+        }
+    }
+
     fn accept(self) -> &'static str {
         match self {
             BodyKind::Feed => "application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5",
@@ -221,6 +242,10 @@ pub enum FetchError {
     /// The address policy refused the host or what it resolves to.
     #[error("fetch: blocked {url}: {reason}")]
     Blocked { url: String, reason: String },
+    /// A name resolves to the local network, which this feed was not allowed to reach (the
+    /// reason says how to allow it).
+    #[error("fetch: blocked {url}: {reason}")]
+    LocalNetwork { url: String, reason: String },
     /// The connection or the whole fetch took too long.
     #[error("fetch: timed out fetching {url}")]
     Timeout { url: String },
@@ -236,6 +261,19 @@ pub enum FetchError {
         url: String,
         location: String,
         reason: String,
+    },
+    /// A redirect from https to http: the feed would be read over plain text from then on.
+    #[error(
+        "fetch: refused the redirect from {url} to {location}: it leaves https for plain http"
+    )]
+    InsecureRedirect { url: String, location: String },
+    /// The server says the body is something this fetch does not read (a picture as a feed,
+    /// a PDF as a page).
+    #[error("fetch: {url} is served as {content_type}, not {expected}")]
+    UnexpectedContentType {
+        url: String,
+        content_type: String,
+        expected: &'static str,
     },
     /// The body is bigger than the cap for its kind.
     #[error("fetch: response too large (over {}) from {url}", human_size(*limit))]
@@ -264,6 +302,9 @@ impl FetchError {
             FetchError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
             FetchError::UnsupportedScheme { .. } => ErrorKind::UnsupportedScheme,
             FetchError::Blocked { .. } => ErrorKind::Blocked,
+            FetchError::LocalNetwork { .. } => ErrorKind::LocalNetwork,
+            FetchError::InsecureRedirect { .. } => ErrorKind::InsecureRedirect,
+            FetchError::UnexpectedContentType { .. } => ErrorKind::UnexpectedContentType,
             FetchError::Timeout { .. } => ErrorKind::Timeout,
             FetchError::Connect { .. } => ErrorKind::Connect,
             FetchError::TooManyRedirects { .. } => ErrorKind::TooManyRedirects,
@@ -384,17 +425,28 @@ impl Fetcher {
             return Ok(client.clone());
         }
         let config = &self.inner.config;
+        let client_error = |e: reqwest::Error| FetchError::Client {
+            detail: error_chain(&e),
+        };
+        let extra_roots = config
+            .extra_root_certificates
+            .iter()
+            .map(|pem| reqwest::Certificate::from_pem(pem.as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(client_error)?;
         let client = Client::builder()
             .user_agent(config.user_agent.as_str())
             .connect_timeout(config.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .referer(false)
             .no_proxy()
-            .dns_resolver(Arc::new(ReachResolver { reach }))
+            .dns_resolver(Arc::new(ReachResolver {
+                reach,
+                pinned: config.pinned_hosts.clone(),
+            }))
+            .tls_certs_merge(extra_roots)
             .build()
-            .map_err(|e| FetchError::Client {
-                detail: error_chain(&e),
-            })?;
+            .map_err(client_error)?;
         clients.insert(reach, client.clone());
         Ok(client)
     }
@@ -537,19 +589,42 @@ fn redirect_target(current: &Url, response: &Response) -> Result<Url, FetchError
     let location = location
         .to_str()
         .map_err(|_| bad("", "Location is not ASCII".to_owned()))?;
+    next_hop(current, location)
+}
+
+/// Where a redirect from `current` to `location` leads, if it may be followed: a web address
+/// that does not leave https for http (every hop, so http→https→http is refused too).
+fn next_hop(current: &Url, location: &str) -> Result<Url, FetchError> {
     let next = current
         .join(location)
-        .map_err(|e| bad(location, e.to_string()))?;
+        .map_err(|e| FetchError::BadRedirect {
+            url: current.to_string(),
+            location: location.to_owned(),
+            reason: e.to_string(),
+        })?;
     if !is_web_url(&next) {
-        return Err(bad(
-            location,
-            format!(
+        return Err(FetchError::BadRedirect {
+            url: current.to_string(),
+            location: location.to_owned(),
+            reason: format!(
                 "unsupported scheme {:?} (only http and https are fetched)",
                 next.scheme()
             ),
-        ));
+        });
+    }
+    if is_downgrade(current, &next) {
+        return Err(FetchError::InsecureRedirect {
+            url: current.to_string(),
+            location: next.to_string(),
+        });
     }
     Ok(next)
+}
+
+/// Whether going from `from` to `to` leaves https for plain http. Redirects never do it, and a
+/// feed found from an https address is never stored as an http one.
+pub fn is_downgrade(from: &Url, to: &Url) -> bool {
+    from.scheme() == "https" && to.scheme() == "http"
 }
 
 async fn send(client: &Client, url: &Url, req: &FetchRequest<'_>) -> Result<Response, FetchError> {
@@ -609,6 +684,19 @@ async fn read_outcome(
         return Err(FetchError::TooLarge { url, limit });
     }
     let content_type = header_text(&response, reqwest::header::CONTENT_TYPE);
+    let verdict = type_verdict(req.kind, content_type.as_deref());
+    let wrong_type = || FetchError::UnexpectedContentType {
+        url: url.clone(),
+        content_type: match content_type.as_deref().map(media_type) {
+            Some(media) if !media.is_empty() => media,
+            _ => "no Content-Type".to_owned(),
+        },
+        expected: req.kind.expected(),
+    };
+    if verdict == TypeVerdict::Refused {
+        tracing::debug!(%url, ?content_type, "refusing the body's type");
+        return Err(wrong_type());
+    }
     let etag = header_text(&response, reqwest::header::ETAG);
     let last_modified = header_text(&response, reqwest::header::LAST_MODIFIED);
     let initial = announced.unwrap_or(64 * 1024).min(limit);
@@ -625,6 +713,10 @@ async fn read_outcome(
         }
         body.extend_from_slice(&chunk);
     }
+    if verdict == TypeVerdict::Sniff && !sniffs_as_markup_or_json(&body) {
+        tracing::debug!(%url, ?content_type, "untyped body does not look like a document");
+        return Err(wrong_type());
+    }
     Ok(FetchOutcome::Fetched(FetchedBody {
         final_url,
         status: status.as_u16(),
@@ -633,6 +725,16 @@ async fn read_outcome(
         last_modified,
         body,
     }))
+}
+
+/// What the Content-Type makes of a body of this kind. Pictures and icons are not judged
+/// here: their bytes are checked where they are decoded.
+fn type_verdict(kind: BodyKind, content_type: Option<&str>) -> TypeVerdict {
+    match kind {
+        BodyKind::Feed => feed_verdict(content_type),
+        BodyKind::Page => page_verdict(content_type),
+        BodyKind::Image | BodyKind::Icon => TypeVerdict::Accepted,
+    }
 }
 
 fn header_text(response: &Response, name: reqwest::header::HeaderName) -> Option<String> {
@@ -667,9 +769,17 @@ fn transport_error(error: &reqwest::Error, url: &Url) -> FetchError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(current) = source {
         if let Some(blocked) = current.downcast_ref::<BlockedAddress>() {
-            return FetchError::Blocked {
-                url: url_text,
-                reason: blocked.to_string(),
+            let reason = blocked.to_string();
+            return if blocked.is_local_network_name() {
+                FetchError::LocalNetwork {
+                    url: url_text,
+                    reason,
+                }
+            } else {
+                FetchError::Blocked {
+                    url: url_text,
+                    reason,
+                }
             };
         }
         source = current.source();
@@ -776,6 +886,41 @@ mod tests {
             "fetch: 403 Forbidden from https://news.example/feed"
         );
         assert_eq!(forbidden.kind(), "http_status");
+    }
+
+    #[test]
+    fn a_redirect_from_https_to_http_is_refused_on_every_hop() {
+        let https = Url::parse("https://news.example/feed").unwrap();
+        let error = next_hop(&https, "http://news.example/feed").unwrap_err();
+        assert_eq!(error.kind(), "insecure_redirect");
+        assert_eq!(
+            error.to_string(),
+            "fetch: refused the redirect from https://news.example/feed to \
+             http://news.example/feed: it leaves https for plain http"
+        );
+        // A scheme-relative Location keeps https; an upgrade and http to http are followed.
+        assert_eq!(
+            next_hop(&https, "//mirror.example/feed").unwrap().as_str(),
+            "https://mirror.example/feed"
+        );
+        let http = Url::parse("http://news.example/feed").unwrap();
+        assert_eq!(
+            next_hop(&http, "https://news.example/feed")
+                .unwrap()
+                .scheme(),
+            "https"
+        );
+        assert_eq!(next_hop(&http, "/other").unwrap().scheme(), "http");
+        // The second hop of http -> https -> http is a downgrade like any other.
+        let upgraded = next_hop(&http, "https://news.example/feed").unwrap();
+        assert_eq!(
+            next_hop(&upgraded, "http://news.example/feed")
+                .unwrap_err()
+                .kind(),
+            "insecure_redirect"
+        );
+        assert!(is_downgrade(&https, &http));
+        assert!(!is_downgrade(&http, &https));
     }
 
     #[test]

@@ -258,6 +258,13 @@ impl Library {
         self.blocking(move |s| s.set_full_story(id, on)).await
     }
 
+    /// Sets whether a feed may reach the local network (loopback and private addresses) by
+    /// name: for a feed on the person's NAS or a local bridge. What its stories link to and
+    /// show reaches as far as the feed does.
+    pub async fn set_local_network(&self, id: FeedId, on: bool) -> Result<()> {
+        self.blocking(move |s| s.set_local_network(id, on)).await
+    }
+
     /// Unsubscribes; bookmarked articles stay in the library.
     pub async fn unsubscribe(&self, id: FeedId) -> Result<()> {
         self.blocking(move |s| s.delete_feed(id)).await

@@ -43,11 +43,10 @@ impl Library {
         if let Some(id) = self.stored_article_for(page_url.as_str()).await? {
             return self.article(id).await;
         }
-        let origin = match from {
-            Some(id) => self.article_origin(id).await?,
-            None => page_url.clone(),
+        let reach = match from {
+            Some(id) => self.article_reach(id).await?,
+            None => Reach::of_subscription(&page_url, false),
         };
-        let reach = Reach::of_origin(&origin).await;
         let body = steps::fetch_page(&self.fetcher, &page_url, reach).await?;
         let mut final_url = body.final_url.clone();
         final_url.set_fragment(None);
@@ -89,16 +88,21 @@ impl Library {
         self.blocking(move |s| s.article_id_by_url(&url)).await
     }
 
-    /// Where an article came from: its feed's address, else its own.
-    async fn article_origin(&self, id: ArticleId) -> Result<Url> {
+    /// How far pages opened from an article may reach: as far as its feed's stored address
+    /// and setting allow, else (a page of no feed) as far as its own address.
+    async fn article_reach(&self, id: ArticleId) -> Result<Reach> {
         let article = self.article(id).await?;
-        let feed_url = match article.summary.feed_id {
-            Some(feed) => Some(self.blocking(move |s| s.feed(feed)).await?.url),
+        let feed = match article.summary.feed_id {
+            Some(feed) => Some(self.blocking(move |s| s.feed(feed)).await?),
             None => None,
         };
-        feed_url
-            .or(article.summary.url)
+        let (origin, local_network) = match feed {
+            Some(feed) => (Some(feed.url), feed.local_network),
+            None => (article.summary.url, false),
+        };
+        origin
             .and_then(|u| Url::parse(&u).ok())
+            .map(|origin| Reach::of_subscription(&origin, local_network))
             .ok_or_else(|| LibraryError::InvalidUrl {
                 input: format!("article {id} has no address"),
             })

@@ -215,7 +215,7 @@ pub(super) async fn look_for_icon(
         page_icons,
     };
     // The feed named these addresses: they may reach only where the feed itself lives.
-    let reach = Reach::of_origin(&feed_url).await;
+    let reach = Reach::of_subscription(&feed_url, due.local_network);
     let feed_id = due.feed_id;
     let lookup = match icons::find_icon(&fetcher, &sources, reach).await {
         Ok(found) => IconLookup::Found {
@@ -264,7 +264,7 @@ async fn cache_pictures_of(
     let mut added = 0;
     if !urls.is_empty() {
         let reach = match pending.origin.as_deref().and_then(|o| Url::parse(o).ok()) {
-            Some(origin) => Reach::of_origin(&origin).await,
+            Some(origin) => Reach::of_subscription(&origin, pending.local_network),
             None => Reach::PUBLIC,
         };
         match images

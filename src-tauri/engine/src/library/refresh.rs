@@ -198,7 +198,7 @@ impl RefreshJob {
             Ok(u) => u,
             Err(e) => return failed(ErrorKind::InvalidUrl, format!("{}: {e}", state.url), None),
         };
-        let reach = Reach::of_origin(&url).await;
+        let reach = Reach::of_subscription(&url, state.local_network);
         let req = FetchRequest {
             url: &url,
             kind: BodyKind::Feed,

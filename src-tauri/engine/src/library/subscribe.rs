@@ -106,23 +106,32 @@ impl Library {
     /// Subscribes to a feed, given its address or a site's address (whose feed is found).
     /// Subscribing again to a feed already in the library returns it unchanged.
     pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
+        self.subscribe_with(input, folder, false).await
+    }
+
+    /// [`Library::subscribe`], with the feed allowed the local network by name when
+    /// `local_network` (a feed on the person's NAS); subscribing so to a feed already in the
+    /// library turns the setting on for it.
+    pub async fn subscribe_with(
+        &self,
+        input: &str,
+        folder: Option<&str>,
+        local_network: bool,
+    ) -> Result<Subscription> {
         let url = parse_user_url(input)?;
         if let Some(feed) = self.existing_feed(url.as_str()).await? {
-            return Ok(Subscription {
-                feed,
-                created: false,
-            });
+            return self.already_subscribed(feed, local_network).await;
         }
         // The window discovers first, then subscribes to what it found: no second download.
         let found = match self.handoffs.take_discovered(&url) {
             Some(found) => found,
-            None => self.find_feed(&url).await?,
+            None => {
+                self.find_feed(&url, Reach::of_subscription(&url, local_network))
+                    .await?
+            }
         };
         if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
-            return Ok(Subscription {
-                feed,
-                created: false,
-            });
+            return self.already_subscribed(feed, local_network).await;
         }
         let now = Utc::now();
         let new = NewFeed {
@@ -133,9 +142,13 @@ impl Library {
         // Where the icon search starts, once the feed is stored.
         let (site_url, icon_url) = (new.meta.site_url.clone(), new.meta.icon_url.clone());
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
+        if local_network {
+            self.blocking(move |s| s.set_local_network(feed_id, true))
+                .await?;
+        }
         if created {
             // The first fetch already has the items: store them now, so the new feed is not empty.
-            let reach = Reach::of_origin(&found.url).await;
+            let reach = Reach::of_subscription(&found.url, local_network);
             let fetched = FetchedFeed {
                 feed_id,
                 parsed: found.parsed,
@@ -156,6 +169,7 @@ impl Library {
                 feed_url: found.url.to_string(),
                 site_url,
                 icon_url,
+                local_network,
             };
             self.handoffs
                 .unfinished
@@ -207,8 +221,17 @@ impl Library {
 
     /// The feeds a site offers (or the feed itself when given a feed's address), without subscribing.
     pub async fn discover(&self, input: &str) -> Result<Vec<FeedCandidate>> {
+        self.discover_with(input, false).await
+    }
+
+    /// [`Library::discover`] on the local network by name when `local_network`.
+    pub async fn discover_with(
+        &self,
+        input: &str,
+        local_network: bool,
+    ) -> Result<Vec<FeedCandidate>> {
         let url = parse_user_url(input)?;
-        let reach = Reach::of_origin(&url).await;
+        let reach = Reach::of_subscription(&url, local_network);
         let page = self.fetch_document(&url, reach).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             let url = page.final_url.to_string();
@@ -234,7 +257,7 @@ impl Library {
             })
             .collect();
         if found.is_empty() {
-            match self.find_feed(&url).await {
+            match self.find_feed(&url, reach).await {
                 Ok(f) => {
                     found.push(FeedCandidate {
                         url: f.url.to_string(),
@@ -248,6 +271,24 @@ impl Library {
             }
         }
         Ok(found)
+    }
+
+    /// A feed already in the library, given the local network if this subscription asks for it.
+    async fn already_subscribed(&self, feed: Feed, local_network: bool) -> Result<Subscription> {
+        let feed = if local_network && !feed.local_network {
+            let id = feed.id;
+            self.blocking(move |s| {
+                s.set_local_network(id, true)?;
+                s.feed(id)
+            })
+            .await?
+        } else {
+            feed
+        };
+        Ok(Subscription {
+            feed,
+            created: false,
+        })
     }
 
     async fn existing_feed(&self, url: &str) -> Result<Option<Feed>> {
@@ -278,9 +319,8 @@ impl Library {
     }
 
     /// Finds the feed behind a user's address: the address itself, the page's alternate
-    /// links, then the usual paths.
-    async fn find_feed(&self, url: &Url) -> Result<FoundFeed> {
-        let reach = Reach::of_origin(url).await;
+    /// links, then the usual paths, reaching as far as `reach` (the typed address's).
+    async fn find_feed(&self, url: &Url, reach: Reach) -> Result<FoundFeed> {
         let page = self.fetch_document(url, reach).await?;
         let now = Utc::now();
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
@@ -306,6 +346,11 @@ impl Library {
                 continue;
             }
             if !crate::fetch::is_web_url(&candidate) {
+                continue;
+            }
+            // An https site's page naming an http feed would make the subscription plain text.
+            if crate::fetch::is_downgrade(&page.final_url, &candidate) {
+                tracing::debug!(url = %candidate, "skipping an http feed named by an https page");
                 continue;
             }
             // Candidates found in the page are content: they may reach only where the site is.

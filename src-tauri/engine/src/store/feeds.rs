@@ -122,11 +122,19 @@ impl Store {
 
     /// Sets whether every item of the feed has its page fetched for the full story.
     pub fn set_full_story(&self, id: FeedId, on: bool) -> Result<()> {
+        self.set_feed_switch(id, "UPDATE feeds SET full_story = ?2 WHERE id = ?1", on)
+    }
+
+    /// Sets whether the feed may reach the local network (loopback and private addresses) by
+    /// name.
+    pub fn set_local_network(&self, id: FeedId, on: bool) -> Result<()> {
+        self.set_feed_switch(id, "UPDATE feeds SET local_network = ?2 WHERE id = ?1", on)
+    }
+
+    /// Runs `update` (`?1` the feed, `?2` the value) on one feed's setting; no such feed is an error.
+    fn set_feed_switch(&self, id: FeedId, update: &str, on: bool) -> Result<()> {
         self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE feeds SET full_story = ?2 WHERE id = ?1",
-                params![id, on],
-            )?;
+            let n = tx.execute(update, params![id, on])?;
             if n == 0 {
                 return Err(StoreError::NoSuchFeed(id));
             }
@@ -156,7 +164,8 @@ impl Store {
     pub fn feeds_to_refresh(&self, only: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story FROM feeds
+                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, local_network
+                 FROM feeds
                  WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
             )?;
             let rows = stmt
@@ -169,6 +178,7 @@ impl Store {
                         body_hash: r.get(4)?,
                         retry_after: opt_time(r.get(5)?),
                         full_story: r.get(6)?,
+                        local_network: r.get(7)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -206,7 +216,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
          SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
                 coalesce(u.n, 0),
                 f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at,
-                i.token
+                i.token, f.local_network
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
          LEFT JOIN unread u ON u.feed_id = f.id
          LEFT JOIN feed_icons i ON i.feed_id = f.id
@@ -239,6 +249,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
                 icon: r
                     .get::<_, Option<String>>(11)?
                     .map(|token| image_src(&token)),
+                local_network: r.get(12)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_images.sql"),
     include_str!("migrations/0003_feed_icons.sql"),
     include_str!("migrations/0004_language.sql"),
+    include_str!("migrations/0005_local_network.sql"),
 ];
 
 /// The schema version this build writes.
@@ -94,6 +95,18 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(language_columns, 1, "from version {start}");
+            // Schema 5: every feed starts without the local network.
+            let local_network_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM pragma_table_info('feeds')
+                         WHERE name = 'local_network' AND dflt_value = '0'",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(local_network_columns, 1, "from version {start}");
         }
     }
 }

@@ -97,6 +97,8 @@ pub struct FeedFetchState {
     pub body_hash: Option<String>,
     pub retry_after: Option<DateTime<Utc>>,
     pub full_story: bool,
+    /// Whether the person allowed this feed the local network by name.
+    pub local_network: bool,
 }
 
 /// A new subscription.
@@ -148,6 +150,8 @@ pub struct PendingImages {
     pub images: Vec<String>,
     /// Where the article came from: its feed's address, else its own.
     pub origin: Option<String>,
+    /// Whether its feed may reach the local network (never for a page of no feed).
+    pub local_network: bool,
 }
 
 /// What one feed's refresh brought, applied in one go by the writer.
@@ -220,6 +224,8 @@ pub struct IconDue {
     pub site_url: Option<String>,
     /// The icon or logo the feed names for itself.
     pub icon_url: Option<String>,
+    /// Whether the feed may reach the local network.
+    pub local_network: bool,
 }
 
 /// What one look for a feed's icon found, as the store records it.

@@ -314,7 +314,7 @@ impl Store {
     ) -> Result<Vec<IconDue>> {
         self.read(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT f.id, f.url, f.site_url, f.icon_url FROM feeds f
+                "SELECT f.id, f.url, f.site_url, f.icon_url, f.local_network FROM feeds f
                  LEFT JOIN feed_icons i ON i.feed_id = f.id
                  WHERE f.last_refreshed IS NOT NULL AND f.error_kind IS NULL
                    AND (i.feed_id IS NULL
@@ -331,6 +331,7 @@ impl Store {
                             feed_url: r.get(1)?,
                             site_url: r.get(2)?,
                             icon_url: r.get(3)?,
+                            local_network: r.get(4)?,
                         })
                     },
                 )?
@@ -406,7 +407,8 @@ fn next_use(tx: &Transaction) -> Result<i64> {
 
 /// The columns [`pending_images_row`] reads: an article, its pictures, and the address whose
 /// reach their fetches get (its feed's, else its own).
-const PENDING_IMAGES: &str = "SELECT a.id, a.images, coalesce(f.url, a.url) FROM articles a
+const PENDING_IMAGES: &str = "SELECT a.id, a.images, coalesce(f.url, a.url),
+            coalesce(f.local_network, 0) FROM articles a
      LEFT JOIN feeds f ON f.id = a.feed_id";
 
 fn pending_images_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingImages> {
@@ -417,5 +419,6 @@ fn pending_images_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingImages> 
             .and_then(|j| serde_json::from_str(&j).ok())
             .unwrap_or_default(),
         origin: r.get(2)?,
+        local_network: r.get(3)?,
     })
 }
