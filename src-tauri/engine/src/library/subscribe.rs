@@ -349,7 +349,7 @@ impl Library {
                 continue;
             }
             // An https site's page naming an http feed would make the subscription plain text.
-            if crate::fetch::is_downgrade(&page.final_url, &candidate) {
+            if crate::fetch::is_downgrade(&page_url, &candidate) {
                 tracing::debug!(url = %candidate, "skipping an http feed named by an https page");
                 continue;
             }
