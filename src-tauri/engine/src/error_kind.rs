@@ -113,6 +113,8 @@ error_kinds! {
     Io = "io",
     /// A setting out of range or of the wrong kind.
     InvalidSetting = "invalid_setting",
+    /// A password could not be kept in, or read from, the credential store.
+    Credentials = "credentials",
     // The app.
     /// A link with a scheme the system browser is never handed (only http, https, mailto are).
     RefusedScheme = "refused_scheme",
