@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{parse_user_url, pictures, steps, Library, LibraryError, Result};
+use crate::credentials::SiteCredential;
 use crate::feed::{self, ParsedFeed};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
@@ -53,6 +54,9 @@ pub struct FeedCandidate {
 pub(super) struct Handoffs {
     discovered: Mutex<Vec<(Instant, FoundFeed)>>,
     unfinished: Mutex<Vec<Unfinished>>,
+    /// Passwords typed into an address given to discovery, for the subscription that follows
+    /// (the window subscribes to the found feed's address, which has none).
+    logins: Mutex<Vec<(Instant, SiteCredential)>>,
 }
 
 impl Handoffs {
@@ -66,6 +70,19 @@ impl Handoffs {
             kept.remove(0);
         }
         kept.push((Instant::now(), found));
+    }
+
+    fn keep_login(&self, login: SiteCredential) {
+        let mut kept = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, l)| at.elapsed() < DISCOVERED_FOR && l.account() != login.account());
+        kept.push((Instant::now(), login));
+    }
+
+    fn take_login(&self, url: &Url) -> Option<SiteCredential> {
+        let mut kept = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, _)| at.elapsed() < DISCOVERED_FOR);
+        let index = kept.iter().position(|(_, l)| l.covers(url))?;
+        Some(kept.remove(index).1)
     }
 
     fn take_discovered(&self, url: &Url) -> Option<FoundFeed> {
@@ -105,24 +122,26 @@ struct FoundFeed {
 impl Library {
     /// Subscribes to a feed, given its address or a site's address (whose feed is found).
     /// Subscribing again to a feed already in the library returns it unchanged.
+    /// A password in the address (`https://user:password@host/feed`) is kept in the credential
+    /// store for the feed's origin, never in the library; given again, it replaces the old one.
     pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
-        let url = parse_user_url(input)?;
-        if let Some(feed) = self.existing_feed(url.as_str()).await? {
-            return Ok(Subscription {
-                feed,
-                created: false,
-            });
+        let (url, typed) = parse_user_url(input)?;
+        let login = typed.or_else(|| self.handoffs.take_login(&url));
+        if let Some(feed) = self.already_subscribed(&url, login.as_ref()).await? {
+            return Ok(feed);
         }
         // The window discovers first, then subscribes to what it found: no second download.
         let found = match self.handoffs.take_discovered(&url) {
             Some(found) => found,
-            None => self.find_feed(&url).await?,
+            None => self.find_feed(&url, login.as_ref()).await?,
         };
-        if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
-            return Ok(Subscription {
-                feed,
-                created: false,
-            });
+        // A password goes only to the origin it was given for, not to a feed found elsewhere.
+        let login = login.filter(|login| login.covers(&found.url));
+        if let Some(feed) = self.already_subscribed(&found.url, login.as_ref()).await? {
+            return Ok(feed);
+        }
+        if let Some(login) = &login {
+            self.keep_login(login).await?;
         }
         let now = Utc::now();
         let new = NewFeed {
@@ -133,6 +152,10 @@ impl Library {
         // Where the icon search starts, once the feed is stored.
         let (site_url, icon_url) = (new.meta.site_url.clone(), new.meta.icon_url.clone());
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
+        if login.is_some() {
+            self.blocking(move |s| s.set_feed_credentials(feed_id, true))
+                .await?;
+        }
         if created {
             // The first fetch already has the items: store them now, so the new feed is not empty.
             let reach = Reach::of_origin(&found.url).await;
@@ -207,9 +230,12 @@ impl Library {
 
     /// The feeds a site offers (or the feed itself when given a feed's address), without subscribing.
     pub async fn discover(&self, input: &str) -> Result<Vec<FeedCandidate>> {
-        let url = parse_user_url(input)?;
+        let (url, login) = parse_user_url(input)?;
+        if let Some(login) = &login {
+            self.handoffs.keep_login(login.clone());
+        }
         let reach = Reach::of_origin(&url).await;
-        let page = self.fetch_document(&url, reach).await?;
+        let page = self.fetch_document(&url, reach, login.as_ref()).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             let url = page.final_url.to_string();
             let title = match found_feed(page, Utc::now()) {
@@ -231,7 +257,7 @@ impl Library {
             })
             .collect();
         if found.is_empty() {
-            if let Ok(f) = self.find_feed(&url).await {
+            if let Ok(f) = self.find_feed(&url, login.as_ref()).await {
                 found.push(FeedCandidate {
                     url: f.url.to_string(),
                     title: Some(f.parsed.title.clone()),
@@ -240,6 +266,29 @@ impl Library {
             }
         }
         Ok(found)
+    }
+
+    /// The feed at `url` if the library has it, given `login` when one came with the address.
+    async fn already_subscribed(
+        &self,
+        url: &Url,
+        login: Option<&SiteCredential>,
+    ) -> Result<Option<Subscription>> {
+        let Some(feed) = self.existing_feed(url.as_str()).await? else {
+            return Ok(None);
+        };
+        let feed = match login {
+            Some(login) => {
+                self.give_feed_login(feed.id, login).await?;
+                let id = feed.id;
+                self.blocking(move |s| s.feed(id)).await?
+            }
+            None => feed,
+        };
+        Ok(Some(Subscription {
+            feed,
+            created: false,
+        }))
     }
 
     async fn existing_feed(&self, url: &str) -> Result<Option<Feed>> {
@@ -251,8 +300,14 @@ impl Library {
         .await
     }
 
-    /// Fetches an address that should be a feed (or a page naming one), without validators.
-    async fn fetch_document(&self, url: &Url, reach: Reach) -> Result<FetchedBody> {
+    /// Fetches an address that should be a feed (or a page naming one), without validators,
+    /// signed in with `login` where it covers the address.
+    async fn fetch_document(
+        &self,
+        url: &Url,
+        reach: Reach,
+        login: Option<&SiteCredential>,
+    ) -> Result<FetchedBody> {
         let req = FetchRequest {
             url,
             kind: BodyKind::Feed,
@@ -260,7 +315,7 @@ impl Library {
             etag: None,
             last_modified: None,
         };
-        match self.fetcher.fetch(req).await? {
+        match self.fetcher.fetch_signed_in(req, login).await? {
             FetchOutcome::Fetched(body) => Ok(body),
             // Without validators a server has no business answering 304.
             FetchOutcome::NotModified { .. } => Err(LibraryError::NoFeedFound {
@@ -271,9 +326,9 @@ impl Library {
 
     /// Finds the feed behind a user's address: the address itself, the page's alternate
     /// links, then the usual paths.
-    async fn find_feed(&self, url: &Url) -> Result<FoundFeed> {
+    async fn find_feed(&self, url: &Url, login: Option<&SiteCredential>) -> Result<FoundFeed> {
         let reach = Reach::of_origin(url).await;
-        let page = self.fetch_document(url, reach).await?;
+        let page = self.fetch_document(url, reach, login).await?;
         let now = Utc::now();
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             return found_feed(page, now);
@@ -299,7 +354,7 @@ impl Library {
                 continue;
             }
             // Candidates found in the page are content: they may reach only where the site is.
-            match self.fetch_document(&candidate, reach).await {
+            match self.fetch_document(&candidate, reach, login).await {
                 Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
                     if let Ok(mut found) = found_feed(body, now) {
                         found.page_icons = Some(page_icons);

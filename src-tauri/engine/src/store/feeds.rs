@@ -156,7 +156,8 @@ impl Store {
     pub fn feeds_to_refresh(&self, only: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story FROM feeds
+                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, has_credentials
+                 FROM feeds
                  WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
             )?;
             let rows = stmt
@@ -169,6 +170,7 @@ impl Store {
                         body_hash: r.get(4)?,
                         retry_after: opt_time(r.get(5)?),
                         full_story: r.get(6)?,
+                        has_credentials: r.get(7)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

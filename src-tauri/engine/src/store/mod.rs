@@ -15,6 +15,7 @@
 
 mod articles;
 mod feed_address;
+mod feed_credentials;
 mod feeds;
 mod folder_edits;
 mod marking;
@@ -97,6 +98,8 @@ pub struct FeedFetchState {
     pub body_hash: Option<String>,
     pub retry_after: Option<DateTime<Utc>>,
     pub full_story: bool,
+    /// Whether the credential store holds a password for the feed's origin.
+    pub has_credentials: bool,
 }
 
 /// A new subscription.
