@@ -157,6 +157,18 @@ pub fn write_opml(feeds: &[Feed], now: DateTime<Utc>) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_export_never_carries_a_password_from_an_address() {
+        let mut private = feed("Private", "https://ann:s3cret@news.example/feed", None);
+        private.site_url = Some("https://ann:s3cret@news.example/".into());
+        let out = write_opml(&[private], Utc::now());
+        assert!(!out.contains("s3cret"), "{out}");
+        assert!(
+            out.contains("xmlUrl=\"https://news.example/feed\""),
+            "{out}"
+        );
+    }
+
     fn feed(title: &str, url: &str, folder: Option<&str>) -> Feed {
         Feed {
             id: 1,

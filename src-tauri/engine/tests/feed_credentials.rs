@@ -303,3 +303,18 @@ async fn an_older_library_with_a_password_in_an_address_is_cleaned_at_open() {
     let report = library.refresh(None, &|_| {}).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_given_to_discovery_goes_to_the_subscription_that_follows() {
+    let server = private_server(Arc::new(AtomicU16::new(200))).await;
+    let folders = Folders::new();
+    let library = folders.open();
+    // The window's way: discover with what was typed, then subscribe to a found address.
+    let found = library.discover(&typed(&server)).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].url, server.url("/feed"));
+    library.subscribe(&found[0].url, None).await.unwrap();
+    let report = library.refresh(None, &|_| {}).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(!everything_shown(&library).await.contains(SECRET));
+}
