@@ -3,8 +3,8 @@
 //! password. The password goes to the file `BROADSHEET_CREDENTIALS_FILE` names, outside the
 //! library folder; nothing here touches the internet or the machine's own credential store.
 
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::Arc;
 
@@ -15,29 +15,17 @@ const SECRET: &str = "s3cret-word";
 /// `Basic base64("ann:s3cret-word")`.
 const AUTHORIZATION: &str = "Basic YW5uOnMzY3JldC13b3Jk";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+#[path = "support/command_line.rs"]
+mod command_line;
+use command_line::{broadsheet_with_env, Run};
 
-/// Runs `broadsheet --data-dir DIR ARGS…` with its passwords kept in `credentials`.
+/// Runs `broadsheet --data-dir DIR ARGS…` with its passwords kept in `credentials`, logging.
 async fn broadsheet(dir: &Path, credentials: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
-    cmd.arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .env("BROADSHEET_CREDENTIALS_FILE", credentials)
-        .env("BROADSHEET_LOG", "debug");
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .unwrap()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let env = [
+        ("BROADSHEET_CREDENTIALS_FILE", credentials.as_os_str()),
+        ("BROADSHEET_LOG", OsStr::new("debug")),
+    ];
+    broadsheet_with_env(dir, args, &env).await
 }
 
 fn rss() -> String {

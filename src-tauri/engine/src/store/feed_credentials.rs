@@ -4,22 +4,13 @@
 
 use rusqlite::params;
 
-use super::{Result, Store, StoreError};
+use super::{Result, Store};
 use crate::model::FeedId;
 
 impl Store {
     /// Marks whether a feed sends the password kept for its origin.
     pub fn set_feed_credentials(&self, id: FeedId, on: bool) -> Result<()> {
-        self.write(|tx| {
-            let n = tx.execute(
-                "UPDATE feeds SET has_credentials = ?2 WHERE id = ?1",
-                params![id, on],
-            )?;
-            if n == 0 {
-                return Err(StoreError::NoSuchFeed(id));
-            }
-            Ok(())
-        })
+        self.set_feed_flag(id, "has_credentials", on)
     }
 
     /// The feeds whose stored address may hold a `user:password@` (an older library's).

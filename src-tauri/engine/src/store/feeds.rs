@@ -122,9 +122,15 @@ impl Store {
 
     /// Sets whether every item of the feed has its page fetched for the full story.
     pub fn set_full_story(&self, id: FeedId, on: bool) -> Result<()> {
+        self.set_feed_flag(id, "full_story", on)
+    }
+
+    /// Sets one of a feed's yes-or-no columns (`column` is always a literal of this module's
+    /// callers, never outside input).
+    pub(super) fn set_feed_flag(&self, id: FeedId, column: &'static str, on: bool) -> Result<()> {
         self.write(|tx| {
             let n = tx.execute(
-                "UPDATE feeds SET full_story = ?2 WHERE id = ?1",
+                &format!("UPDATE feeds SET {column} = ?2 WHERE id = ?1"),
                 params![id, on],
             )?;
             if n == 0 {
