@@ -296,6 +296,8 @@ async fn an_older_library_with_a_password_in_an_address_is_cleaned_at_open() {
     assert!(kept.contains(SECRET));
     let report = library.refresh(None, &|_| {}).await.unwrap();
     assert!(report.errors.is_empty(), "{:?}", report.errors);
+    drop(library);
+    assert_library_files_clean(folders.library.path());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -95,6 +95,7 @@ pub(super) fn move_out_of_addresses(
     store: &Store,
     credentials: &CredentialStore,
 ) -> Result<(), StoreError> {
+    let mut moved = false;
     for (id, stored) in store.feeds_with_userinfo()? {
         let Ok(url) = Url::parse(&stored) else {
             continue;
@@ -112,9 +113,14 @@ pub(super) fn move_out_of_addresses(
             tracing::warn!(url = %bare, %error, "a feed's password stays in its address for now");
             continue;
         }
-        if !store.move_out_userinfo(id, bare.as_str(), &userinfo)? {
+        if store.move_out_userinfo(id, bare.as_str(), &userinfo)? {
+            moved = true;
+        } else {
             tracing::warn!(url = %bare, "another feed has this address; the password stays in its address");
         }
+    }
+    if moved {
+        store.scrub()?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use rusqlite::params;
 
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::model::FeedId;
 
 impl Store {
@@ -42,7 +42,8 @@ impl Store {
             let needle = format!("//{userinfo}@");
             tx.execute(
                 "UPDATE feeds SET url = ?2, has_credentials = 1,
-                     site_url = replace(site_url, ?3, '//'), icon_url = replace(icon_url, ?3, '//')
+                     site_url = replace(site_url, ?3, '//'), icon_url = replace(icon_url, ?3, '//'),
+                     error_message = replace(error_message, ?3, '//')
                  WHERE id = ?1",
                 params![id, bare_url, needle],
             )?;
@@ -62,5 +63,17 @@ impl Store {
             )?;
             Ok(true)
         })
+    }
+
+    /// Rewrites the library file and empties its write-ahead log, so that what was replaced
+    /// (a password, once) is in no free page or old log frame either. Slow on a big library:
+    /// only after [`Store::move_out_userinfo`] changed something.
+    pub fn scrub(&self) -> Result<()> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Poisoned("writer"))?;
+        conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
     }
 }
