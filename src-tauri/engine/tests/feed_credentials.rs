@@ -314,3 +314,38 @@ async fn a_password_given_to_discovery_goes_to_the_subscription_that_follows() {
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(!everything_shown(&library).await.contains(SECRET));
 }
+
+/// A headless Linux machine (CI, a server): no session bus, so no Secret Service. The app's
+/// own choice, the system store, falls back to the file, and says so once in the log.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+#[test]
+fn without_a_system_credential_store_passwords_go_to_the_fallback_file() {
+    use broadsheet_engine::credentials::{Credential, CredentialStore, ServiceKind};
+    // The only test here that asks for the system store: no other test reads this variable.
+    std::env::set_var(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/broadsheet-test-bus",
+    );
+    let config = tempfile::tempdir().unwrap();
+    let fallback = config.path().join("broadsheet").join("credentials");
+    let store = CredentialStore::new(CredentialPlace::System {
+        fallback: fallback.clone(),
+    });
+    let credential = Credential {
+        user: "ann".into(),
+        password: SECRET.into(),
+    };
+    store
+        .set(ServiceKind::Feed, "http://127.0.0.1:1", &credential)
+        .unwrap();
+    assert!(std::fs::read_to_string(&fallback).unwrap().contains(SECRET));
+    // Another store (the next start of the app) reads it back from the file.
+    let again = CredentialStore::new(CredentialPlace::System { fallback });
+    assert_eq!(
+        again.get(ServiceKind::Feed, "http://127.0.0.1:1").unwrap(),
+        Some(credential)
+    );
+}
