@@ -47,6 +47,15 @@ async fn private_server(status: Arc<AtomicU16>) -> FixtureServer {
     server
 }
 
+/// A library subscribed, with the password, to the feed of a new [`private_server`].
+async fn subscribed(status: Arc<AtomicU16>) -> (FixtureServer, Folders, Library) {
+    let server = private_server(status).await;
+    let folders = Folders::new();
+    let library = folders.open();
+    library.subscribe(&typed(&server), None).await.unwrap();
+    (server, folders, library)
+}
+
 /// The address with the password in it, as a person would type it.
 fn typed(server: &FixtureServer) -> String {
     server
@@ -102,6 +111,18 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Refreshes every feed and checks that none failed (a missing password is a 401).
+async fn refresh_without_errors(library: &Library) {
+    let report = library.refresh(None, &|_| {}).await.unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+/// Closes the library, then checks that no file of its folder holds the password.
+fn close_and_check_files(library: Library, folders: &Folders) {
+    drop(library);
+    assert_library_files_clean(folders.library.path());
+}
+
 async fn everything_shown(library: &Library) -> String {
     let feeds = serde_json::to_string(&library.feeds().await.unwrap()).unwrap();
     let articles = library.articles(ArticleQuery::default()).await.unwrap();
@@ -133,23 +154,18 @@ async fn a_feed_behind_a_password_is_subscribed_and_refreshed_without_the_passwo
     }
     // Reopened, the password is read back from the credential store for the refresh.
     let library = folders.open();
-    let report = library.refresh(None, &|_| {}).await.unwrap();
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    refresh_without_errors(&library).await;
     assert!(server
         .requests()
         .iter()
         .filter(|r| r.path == "/feed")
         .all(|r| r.header("authorization") == Some(AUTHORIZATION)));
-    drop(library);
-    assert_library_files_clean(folders.library.path());
+    close_and_check_files(library, &folders);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_password_file_is_the_users_alone_and_outside_the_library() {
-    let server = private_server(Arc::new(AtomicU16::new(200))).await;
-    let folders = Folders::new();
-    let library = folders.open();
-    library.subscribe(&typed(&server), None).await.unwrap();
+    let (_server, folders, _library) = subscribed(Arc::new(AtomicU16::new(200))).await;
     let file = folders.credentials_file();
     assert!(!file.starts_with(folders.library.path()));
     let kept = std::fs::read_to_string(&file).unwrap();
@@ -172,10 +188,7 @@ async fn the_password_file_is_the_users_alone_and_outside_the_library() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_error_from_a_feed_behind_a_password_never_shows_the_password() {
     let status = Arc::new(AtomicU16::new(200));
-    let server = private_server(status.clone()).await;
-    let folders = Folders::new();
-    let library = folders.open();
-    library.subscribe(&typed(&server), None).await.unwrap();
+    let (server, _folders, library) = subscribed(status.clone()).await;
     status.store(500, Ordering::SeqCst);
     let report = library.refresh(None, &|_| {}).await.unwrap();
     assert_eq!(report.errors.len(), 1);
@@ -246,12 +259,10 @@ async fn an_opml_list_with_a_password_in_an_address_keeps_it_out_of_the_library(
     );
     let report = library.import_opml(&opml).await.unwrap();
     assert_eq!(report.added, 1);
-    let report = library.refresh(None, &|_| {}).await.unwrap();
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    refresh_without_errors(&library).await;
     let shown = everything_shown(&library).await;
     assert!(!shown.contains(SECRET), "{shown}");
-    drop(library);
-    assert_library_files_clean(folders.library.path());
+    close_and_check_files(library, &folders);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -294,10 +305,8 @@ async fn an_older_library_with_a_password_in_an_address_is_cleaned_at_open() {
     assert_eq!(library.feeds().await.unwrap()[0].url, server.url("/feed"));
     let kept = std::fs::read_to_string(folders.credentials_file()).unwrap();
     assert!(kept.contains(SECRET));
-    let report = library.refresh(None, &|_| {}).await.unwrap();
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
-    drop(library);
-    assert_library_files_clean(folders.library.path());
+    refresh_without_errors(&library).await;
+    close_and_check_files(library, &folders);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -310,8 +319,7 @@ async fn a_password_given_to_discovery_goes_to_the_subscription_that_follows() {
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].url, server.url("/feed"));
     library.subscribe(&found[0].url, None).await.unwrap();
-    let report = library.refresh(None, &|_| {}).await.unwrap();
-    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    refresh_without_errors(&library).await;
     assert!(!everything_shown(&library).await.contains(SECRET));
 }
 

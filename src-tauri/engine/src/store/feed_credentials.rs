@@ -4,7 +4,7 @@
 
 use rusqlite::params;
 
-use super::{Result, Store, StoreError};
+use super::{Result, Store};
 use crate::model::FeedId;
 
 impl Store {
@@ -69,11 +69,6 @@ impl Store {
     /// (a password, once) is in no free page or old log frame either. Slow on a big library:
     /// only after [`Store::move_out_userinfo`] changed something.
     pub fn scrub(&self) -> Result<()> {
-        let conn = self
-            .writer
-            .lock()
-            .map_err(|_| StoreError::Poisoned("writer"))?;
-        conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
-        Ok(())
+        self.run_on_writer("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
     }
 }

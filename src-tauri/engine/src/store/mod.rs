@@ -354,11 +354,16 @@ impl Store {
 
     /// Lets SQLite refresh its planner statistics; cheap, run after big changes and on close.
     pub fn optimize(&self) -> Result<()> {
+        self.run_on_writer(OPTIMIZE)
+    }
+
+    /// Runs statements on the writer outside any transaction (PRAGMAs, VACUUM).
+    fn run_on_writer(&self, sql: &str) -> Result<()> {
         let conn = self
             .writer
             .lock()
             .map_err(|_| StoreError::Poisoned("writer"))?;
-        conn.execute_batch(OPTIMIZE)?;
+        conn.execute_batch(sql)?;
         Ok(())
     }
 
