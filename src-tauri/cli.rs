@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use broadsheet_engine::error_kind::ErrorKind;
-use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryConfig, LibraryError};
+use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryError};
 use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -166,7 +166,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Err(e) => return fail(json, ErrorKind::Internal, format!("cannot start: {e}")),
     };
     let result = runtime.block_on(async {
-        let library = Library::open(&dir, LibraryConfig::default())?;
+        let library = Library::open(&dir, crate::library_config())?;
         execute(&library, command, json).await
     });
     match result {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use broadsheet_engine::credentials::CredentialPlace;
 use broadsheet_engine::images::IMAGE_SCHEME;
 use broadsheet_engine::library::{Library, LibraryConfig};
 use clap::Parser;
@@ -26,6 +27,29 @@ pub static STARTED: std::sync::LazyLock<std::time::Instant> =
 
 /// The app's identifier, as in tauri.conf.json: it names the library folder on every platform.
 pub const APP_IDENTIFIER: &str = "app.broadsheet.reader";
+
+/// How the window and the command line open a library: passwords given in feed addresses go
+/// to the system's credential store, or where there is none to [`credentials_file`]; with
+/// `BROADSHEET_CREDENTIALS_FILE` set, only to that file (tests, and machines without one).
+pub fn library_config() -> LibraryConfig {
+    let credentials =
+        match std::env::var_os("BROADSHEET_CREDENTIALS_FILE").filter(|f| !f.is_empty()) {
+            Some(file) => CredentialPlace::File(PathBuf::from(file)),
+            None => credentials_file().map_or(CredentialPlace::Nowhere, |fallback| {
+                CredentialPlace::System { fallback }
+            }),
+        };
+    LibraryConfig {
+        credentials,
+        ..LibraryConfig::default()
+    }
+}
+
+/// The file passwords are kept in where the system has no credential store: in the user's
+/// configuration folder, never the library folder (which is copied, synced and shared).
+pub fn credentials_file() -> Option<PathBuf> {
+    Some(dirs::config_dir()?.join("broadsheet").join("credentials"))
+}
 
 /// Logs go to stderr only when asked for with `BROADSHEET_LOG` (e.g. `BROADSHEET_LOG=debug`).
 fn init_logging() {
@@ -172,7 +196,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
             if let Ok(log_dir) = app.path().app_log_dir() {
                 init_file_logging(&log_dir);
             }
-            let library = match Library::open(&dir, LibraryConfig::default()) {
+            let library = match Library::open(&dir, library_config()) {
                 Ok(library) => library,
                 Err(e) => {
                     // Never replace a library we cannot read: say where it is and stop.

@@ -1,7 +1,6 @@
 //! End-to-end tests of the headless command line: the real `broadsheet` binary against feeds
 //! served from a loopback server that the test starts. Nothing here touches the internet.
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -9,34 +8,9 @@ use std::sync::Arc;
 use fixture_server::{FixtureServer, Reply};
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        assert_eq!(self.code, 0, "stderr: {}", self.stderr);
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
-    }
-}
-
-/// Runs `broadsheet --data-dir DIR ARGS…` without blocking the runtime that serves fixtures.
-async fn broadsheet(dir: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
-    cmd.arg("--data-dir").arg(dir).args(args);
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .unwrap()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+#[path = "support/command_line.rs"]
+mod command_line;
+use command_line::{broadsheet, Run};
 
 /// An RSS 2.0 document; items are (guid, title, description, RFC 2822 date). Its links are
 /// relative, so they resolve to the loopback server that serves it: a short description makes

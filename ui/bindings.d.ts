@@ -4,7 +4,7 @@
 /**
  * A stable, snake_case name for what went wrong.
  */
-export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "io" | "invalid_setting" | "refused_scheme" | "opener" | "internal";
+export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "io" | "invalid_setting" | "auth" | "unreachable" | "unexpected_answer" | "credentials" | "refused_scheme" | "opener" | "internal";
 
 /**
  * An error as the window sees it: a stable `kind` to act on and a readable `message`.

@@ -302,6 +302,7 @@ const SENTENCES = /** @type {{[kind: string]: string}} */ ({
   no_such_article: 'That story is no longer in your library.',
   opml_malformed: 'That file is not a subscription list (OPML) Broadsheet can read.',
   opml_too_large: 'That subscription list (OPML) is too large.',
+  credentials: 'Broadsheet could not keep or read the feed’s password in your system’s password store.',
   library: 'Your library could not be read or written.',
   library_unreadable: 'Your library could not be opened.',
   library_too_new: 'Your library was written by a newer Broadsheet. Update Broadsheet to open it.',

@@ -126,6 +126,8 @@ error_kinds! {
     Unreachable = "unreachable",
     /// The server answered with something that is not the protocol (an HTML page, `200 []`).
     UnexpectedAnswer = "unexpected_answer",
+    /// A password could not be kept in, or read from, the credential store.
+    Credentials = "credentials",
     // The app.
     /// A link with a scheme the system browser is never handed (only http, https, mailto are).
     RefusedScheme = "refused_scheme",

@@ -14,7 +14,7 @@ use base64::Engine as _;
 use dom_query::{Document, NodeRef};
 use tracing::{debug, warn};
 
-use crate::fetch::is_web_url;
+use crate::fetch::{is_web_url, redacted};
 use crate::model::Article;
 use crate::picture_rules::parse_srcset;
 use crate::sanitize::{collapse_whitespace, escape_html, parse_stored_fragment};
@@ -77,23 +77,19 @@ pub fn export_html(article: &Article, images: &dyn Fn(&str) -> Option<CachedPict
         let _ = writeln!(
             out,
             "<p class=\"original\"><a href=\"{}\">Original story</a></p>",
-            escape_html(url)
+            escape_html(&url)
         );
     }
     let _ = writeln!(out, "</header>\n{body}\n</article>");
-    let related: Vec<_> = article
-        .related
-        .iter()
-        .filter(|link| web_url(Some(&link.url)).is_some())
-        .collect();
+    let related = related_links(article);
     if !related.is_empty() {
         out.push_str("<aside class=\"related\">\n<h2>Related</h2>\n<ul>\n");
-        for link in related {
+        for (url, title) in related {
             let _ = writeln!(
                 out,
                 "<li><a href=\"{}\">{}</a></li>",
-                escape_html(&link.url),
-                escape_html(&link.title)
+                escape_html(&url),
+                escape_html(title)
             );
         }
         out.push_str("</ul>\n</aside>\n");
@@ -111,7 +107,7 @@ pub fn export_markdown(article: &Article) -> String {
         .collect();
     let _ = writeln!(out, "{}\n", escape_line_start(&byline.join(" · ")));
     if let Some(url) = web_url(article.summary.url.as_deref()) {
-        let _ = writeln!(out, "[Original story]({})\n", markdown_destination(url));
+        let _ = writeln!(out, "[Original story]({})\n", markdown_destination(&url));
     }
     let body = story_markdown(&article.html);
     // Only blank lines are trimmed: leading spaces may belong to the first block.
@@ -119,19 +115,15 @@ pub fn export_markdown(article: &Article) -> String {
     if !body.is_empty() {
         let _ = writeln!(out, "{body}\n");
     }
-    let related: Vec<_> = article
-        .related
-        .iter()
-        .filter(|link| web_url(Some(&link.url)).is_some())
-        .collect();
+    let related = related_links(article);
     if !related.is_empty() {
         out.push_str("## Related\n\n");
-        for link in related {
+        for (url, title) in related {
             let _ = writeln!(
                 out,
                 "- [{}]({})",
-                escape_markdown(&link.title),
-                markdown_destination(&link.url)
+                escape_markdown(title),
+                markdown_destination(&url)
             );
         }
         out.push('\n');
@@ -262,11 +254,20 @@ fn byline_parts(article: &Article) -> Vec<String> {
     parts
 }
 
-/// `url` if it is an absolute http(s) URL: stored links may be inert strings like `javascript:`.
-fn web_url(url: Option<&str>) -> Option<&str> {
-    let url = url?;
-    let parsed = url::Url::parse(url).ok()?;
-    is_web_url(&parsed).then_some(url)
+/// `url` if it is an absolute http(s) URL (stored links may be inert strings like
+/// `javascript:`), without any `user:password@`: an export is shared, a password is not.
+fn web_url(url: Option<&str>) -> Option<String> {
+    let parsed = url::Url::parse(url?).ok()?;
+    is_web_url(&parsed).then(|| redacted(&parsed))
+}
+
+/// The story's related links that are web addresses, with their titles.
+fn related_links(article: &Article) -> Vec<(String, &str)> {
+    article
+        .related
+        .iter()
+        .filter_map(|link| Some((web_url(Some(&link.url))?, link.title.as_str())))
+        .collect()
 }
 
 /// One line of text that Markdown shows literally, wherever in a line it is put.

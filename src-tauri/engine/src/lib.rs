@@ -10,7 +10,8 @@
 //!
 //! Who may call whom; a module never calls one above it, so there are no circles:
 //! 1. leaves, which import no engine module but each other: `error_kind` (the stable error
-//!    names), `hex`, `image_scheme` (the addresses of kept pictures), `picture_rules` (`srcset`,
+//!    names), `credentials` (passwords, kept out of the library), `hex`, `image_scheme` (the
+//!    addresses of kept pictures), `picture_rules` (`srcset`,
 //!    lazy pictures, tracking pixels), `model` (the values the app receives);
 //! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
 //!    `extract`, which take only `fetch`'s address and charset rules, never a request;
@@ -24,6 +25,7 @@
 //! Rules every stage shares are written once, in the leaves; `tests/code_shape.rs` fails when
 //! SQL appears outside `store/` or a source file passes 800 lines of code.
 
+pub mod credentials;
 pub mod error_kind;
 pub mod export;
 pub mod extract;

@@ -1,6 +1,7 @@
 //! OPML, the format readers exchange subscription lists in: reading outlines with their
 //! folder, and writing the library's feeds back out. It never fetches anything.
 
+use crate::credentials::redact_text;
 use crate::error_kind::ErrorKind;
 use chrono::{DateTime, Utc};
 use quick_xml::escape::escape;
@@ -112,7 +113,8 @@ fn feed_outline(e: &BytesStart, stack: &[Option<String>]) -> Option<OpmlFeed> {
     })
 }
 
-/// Writes feeds as an OPML 2.0 document, grouped by folder.
+/// Writes feeds as an OPML 2.0 document, grouped by folder. No address in it carries a
+/// `user:password@` (passwords stay in the credential store).
 pub fn write_opml(feeds: &[Feed], now: DateTime<Utc>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n    <title>Broadsheet subscriptions</title>\n");
     out.push_str(&format!(
@@ -123,10 +125,10 @@ pub fn write_opml(feeds: &[Feed], now: DateTime<Utc>) -> String {
         let mut line = format!(
             "{indent}<outline type=\"rss\" text=\"{t}\" title=\"{t}\" xmlUrl=\"{u}\"",
             t = escape(f.title.as_str()),
-            u = escape(f.url.as_str())
+            u = escape(redact_text(&f.url))
         );
         if let Some(site) = &f.site_url {
-            line.push_str(&format!(" htmlUrl=\"{}\"", escape(site.as_str())));
+            line.push_str(&format!(" htmlUrl=\"{}\"", escape(redact_text(site))));
         }
         line.push_str("/>\n");
         line
@@ -154,6 +156,18 @@ pub fn write_opml(feeds: &[Feed], now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_never_carries_a_password_from_an_address() {
+        let mut private = feed("Private", "https://ann:s3cret@news.example/feed", None);
+        private.site_url = Some("https://ann:s3cret@news.example/".into());
+        let out = write_opml(&[private], Utc::now());
+        assert!(!out.contains("s3cret"), "{out}");
+        assert!(
+            out.contains("xmlUrl=\"https://news.example/feed\""),
+            "{out}"
+        );
+    }
 
     fn feed(title: &str, url: &str, folder: Option<&str>) -> Feed {
         Feed {

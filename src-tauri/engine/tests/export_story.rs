@@ -392,3 +392,26 @@ fn html_does_not_inline_a_cached_file_that_is_not_a_picture() {
         assert!(!html.contains("https://news.example/a.png"), "{mime}");
     }
 }
+
+/// An older library may hold a story whose link carries the feed's `user:password@` (derived
+/// from the feed's address): an export is shared, so it never carries the password.
+#[test]
+fn exports_leave_a_password_out_of_the_story_and_related_links() {
+    let mut story = article("Private", "<p>Body</p>");
+    story.summary.url = Some("https://ann:s3cret@news.example/2024/a.html".into());
+    story.related[0].url = "https://ann:s3cret@news.example/2024/b.html".into();
+    for exported in [
+        export_html(&story, &nothing_cached),
+        export_markdown(&story),
+    ] {
+        assert!(!exported.contains("s3cret"), "{exported}");
+        assert!(
+            exported.contains("https://news.example/2024/a.html"),
+            "{exported}"
+        );
+        assert!(
+            exported.contains("https://news.example/2024/b.html"),
+            "{exported}"
+        );
+    }
+}

@@ -93,6 +93,7 @@ fn library() -> (tempfile::TempDir, Library) {
             extra_root_certificates: vec![CERT.to_owned()],
             ..FetchConfig::default()
         },
+        ..LibraryConfig::default()
     };
     let library = Library::open(dir.path(), config).unwrap();
     (dir, library)

@@ -27,6 +27,7 @@ fn library() -> (tempfile::TempDir, Library) {
             pinned_hosts: vec![("feed.example".into(), IpAddr::V4(Ipv4Addr::LOCALHOST))],
             ..FetchConfig::default()
         },
+        ..LibraryConfig::default()
     };
     let library = Library::open(dir.path(), config).unwrap();
     (dir, library)

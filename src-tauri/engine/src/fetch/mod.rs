@@ -8,10 +8,14 @@
 //! accepted under. It must never send cookies or a Referer, never use a system proxy (the
 //! address check would then be meaningless), never follow a redirect from https to http, and
 //! never reach a loopback, private or link-local address the request's [`Reach`] does not allow.
+//! A password travels only as the `Authorization` header a caller hands over with
+//! [`Fetcher::fetch_signed_in`], to its own origin: never from `user:password@` in an address
+//! (a fetched URL, and so every error and log line, never holds one).
 
 mod address;
 mod content_type;
 
+use crate::credentials::{redact_text, take_userinfo, SiteCredential};
 use crate::error_kind::ErrorKind;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -210,6 +214,15 @@ pub fn is_web_url(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https")
 }
 
+/// `url` as shown in errors and logs: without its `user:password@`.
+pub fn redacted(url: &Url) -> String {
+    without_userinfo(url).to_string()
+}
+
+fn without_userinfo(url: &Url) -> Url {
+    take_userinfo(url).0
+}
+
 /// `raw` (surrounding whitespace trimmed) resolved against `base`, if that is a web address.
 pub fn join_web_url(base: &Url, raw: &str) -> Option<Url> {
     let url = base.join(raw.trim()).ok()?;
@@ -396,6 +409,19 @@ impl Fetcher {
 
     /// Fetches one URL under the policy; never panics on anything a server sends.
     pub async fn fetch(&self, req: FetchRequest<'_>) -> Result<FetchOutcome, FetchError> {
+        self.fetch_signed_in(req, None).await
+    }
+
+    /// Fetches one URL as [`Fetcher::fetch`] does, sending `login` as `Authorization: Basic`
+    /// on every hop to its own origin, and on no other.
+    pub async fn fetch_signed_in(
+        &self,
+        req: FetchRequest<'_>,
+        login: Option<&SiteCredential>,
+    ) -> Result<FetchOutcome, FetchError> {
+        // A password in the address itself is never sent, shown or logged: only `login` is.
+        let bare = without_userinfo(req.url);
+        let req = FetchRequest { url: &bare, ..req };
         check_target(req.url, req.reach)?;
         let client = self.client_for(req.reach)?;
         // Wait for the host first, so a request queued behind a busy host holds no global slot.
@@ -408,7 +434,8 @@ impl Fetcher {
             .await
             .map_err(|_| closed(req.url))?;
         let deadline = self.inner.config.total_timeout;
-        match tokio::time::timeout(deadline, self.follow(&client, &req, &mut host_slot)).await {
+        let following = self.follow(&client, &req, login, &mut host_slot);
+        match tokio::time::timeout(deadline, following).await {
             Ok(result) => result,
             Err(_) => {
                 tracing::debug!(url = %req.url, ?deadline, "fetch deadline passed");
@@ -469,12 +496,13 @@ impl Fetcher {
         &self,
         client: &Client,
         req: &FetchRequest<'_>,
+        login: Option<&SiteCredential>,
         host_slot: &mut HostSlot,
     ) -> Result<FetchOutcome, FetchError> {
         let mut current = req.url.clone();
         let mut hops = 0;
         loop {
-            let response = send(client, &current, req).await?;
+            let response = send(client, &current, req, login).await?;
             let status = response.status();
             if !is_followed_redirect(status) {
                 return read_outcome(current, response, req, &self.inner.config.caps).await;
@@ -579,7 +607,7 @@ fn is_followed_redirect(status: StatusCode) -> bool {
 fn redirect_target(current: &Url, response: &Response) -> Result<Url, FetchError> {
     let bad = |location: &str, reason: String| FetchError::BadRedirect {
         url: current.to_string(),
-        location: location.to_owned(),
+        location: redact_text(location),
         reason,
     };
     let location = response
@@ -618,7 +646,8 @@ fn next_hop(current: &Url, location: &str) -> Result<Url, FetchError> {
             location: next.to_string(),
         });
     }
-    Ok(next)
+    // A server's `user:password@` is neither sent (reqwest would) nor shown.
+    Ok(without_userinfo(&next))
 }
 
 /// Whether going from `from` to `to` leaves https for plain http. Redirects never do it, and a
@@ -627,7 +656,12 @@ pub fn is_downgrade(from: &Url, to: &Url) -> bool {
     from.scheme() == "https" && to.scheme() == "http"
 }
 
-async fn send(client: &Client, url: &Url, req: &FetchRequest<'_>) -> Result<Response, FetchError> {
+async fn send(
+    client: &Client,
+    url: &Url,
+    req: &FetchRequest<'_>,
+    login: Option<&SiteCredential>,
+) -> Result<Response, FetchError> {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static(req.kind.accept()));
     for (name, value) in [
@@ -645,12 +679,12 @@ async fn send(client: &Client, url: &Url, req: &FetchRequest<'_>) -> Result<Resp
             }
         }
     }
-    client
-        .get(url.clone())
-        .headers(headers)
-        .send()
-        .await
-        .map_err(|e| transport_error(&e, url))
+    let mut request = client.get(url.clone()).headers(headers);
+    if let Some(login) = login.filter(|login| login.covers(url)) {
+        let credential = &login.credential;
+        request = request.basic_auth(&credential.user, Some(&credential.password));
+    }
+    request.send().await.map_err(|e| transport_error(&e, url))
 }
 
 async fn read_outcome(

@@ -9,7 +9,8 @@ impl Library {
     /// Points a feed at a new address, keeping its stories and state. Fails when the input
     /// is not a web address, or another feed already has it.
     pub async fn set_feed_url(&self, id: FeedId, input: &str) -> Result<()> {
-        let url = parse_user_url(input)?.to_string();
+        let (url, login) = parse_user_url(input)?;
+        let url = url.to_string();
         let changed = {
             let url = url.clone();
             self.blocking(move |s| s.set_feed_url(id, &url)).await?
@@ -18,6 +19,9 @@ impl Library {
             return Err(LibraryError::InvalidSetting {
                 message: format!("another of your feeds already has the address {url}"),
             });
+        }
+        if let Some(login) = login {
+            self.give_feed_login(id, &login).await?;
         }
         Ok(())
     }

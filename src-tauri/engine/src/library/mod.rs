@@ -11,6 +11,7 @@
 //! Never parses HTML or XML, never decides what an item becomes (that is `process`), and never
 //! writes SQL.
 
+mod credentials;
 mod feed_address;
 mod folder_edits;
 mod marking;
@@ -28,6 +29,9 @@ use chrono::{Duration as TimeDelta, Utc};
 use thiserror::Error;
 use url::Url;
 
+use crate::credentials::{
+    redact_text, take_userinfo, CredentialError, CredentialPlace, CredentialStore, SiteCredential,
+};
 use crate::error_kind::ErrorKind;
 use crate::extract;
 use crate::feed::FeedError;
@@ -55,6 +59,8 @@ pub const IMAGES_DIR: &str = "images";
 #[derive(Debug, Clone, Default)]
 pub struct LibraryConfig {
     pub fetch: FetchConfig,
+    /// Where passwords given in feed addresses are kept (never in the library).
+    pub credentials: CredentialPlace,
 }
 
 /// What can go wrong with a library operation.
@@ -72,6 +78,8 @@ pub enum LibraryError {
     Extract(#[from] extract::ExtractError),
     #[error("{0}")]
     Images(#[from] images::ImageError),
+    #[error("{0}")]
+    Credentials(#[from] CredentialError),
     #[error("not a web address: {input}")]
     InvalidUrl { input: String },
     #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
@@ -105,6 +113,7 @@ impl LibraryError {
             LibraryError::Opml(e) => e.kind(),
             LibraryError::Extract(e) => e.kind(),
             LibraryError::Images(e) => e.kind(),
+            LibraryError::Credentials(e) => e.kind(),
             LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
             LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
             LibraryError::Io { .. } | LibraryError::File { .. } => ErrorKind::Io,
@@ -139,6 +148,7 @@ pub struct Library {
     fetcher: Fetcher,
     images: std::sync::RwLock<ImageCache>,
     handoffs: subscribe::Handoffs,
+    credentials: Arc<CredentialStore>,
 }
 
 impl Library {
@@ -152,12 +162,16 @@ impl Library {
         let fetcher = Fetcher::new(config.fetch.clone())?;
         let budget = store.settings()?.image_budget_mb;
         let images = ImageCache::new(dir.join(IMAGES_DIR), u64::from(budget) * 1024 * 1024);
+        credentials::check_place(dir, &config.credentials)?;
+        let credentials = Arc::new(CredentialStore::new(config.credentials));
+        credentials::move_out_of_addresses(&store, &credentials)?;
         Ok(Library {
             dir: dir.to_path_buf(),
             store: Arc::new(store),
             fetcher,
             images: std::sync::RwLock::new(images),
             handoffs: subscribe::Handoffs::default(),
+            credentials,
         })
     }
 
@@ -319,11 +333,12 @@ fn pictures_of(
         .collect())
 }
 
-/// A user's address as a URL: a bare `example.com` means `https://example.com/`.
-fn parse_user_url(input: &str) -> Result<Url> {
+/// A user's address as a URL: a bare `example.com` means `https://example.com/`. A
+/// `user:password@` in it is taken out, as the password for the address's origin.
+fn parse_user_url(input: &str) -> Result<(Url, Option<SiteCredential>)> {
     let trimmed = input.trim();
     let invalid = || LibraryError::InvalidUrl {
-        input: input.to_string(),
+        input: redact_text(input),
     };
     if trimmed.is_empty() || trimmed.chars().any(char::is_whitespace) {
         return Err(invalid());
@@ -337,7 +352,7 @@ fn parse_user_url(input: &str) -> Result<Url> {
     if !crate::fetch::is_web_url(&url) || url.host_str().is_none() {
         return Err(invalid());
     }
-    Ok(url)
+    Ok(take_userinfo(&url))
 }
 
 #[cfg(test)]
@@ -347,15 +362,25 @@ mod tests {
     #[test]
     fn a_bare_site_address_means_https() {
         assert_eq!(
-            parse_user_url(" example.com ").unwrap().as_str(),
+            parse_user_url(" example.com ").unwrap().0.as_str(),
             "https://example.com/"
         );
         assert_eq!(
             parse_user_url("http://127.0.0.1:8080/feed.xml")
                 .unwrap()
+                .0
                 .as_str(),
             "http://127.0.0.1:8080/feed.xml"
         );
+    }
+
+    #[test]
+    fn a_password_in_a_typed_address_is_taken_out_and_never_shown() {
+        let (url, login) = parse_user_url("http://ann:secret@127.0.0.1:8080/feed").unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:8080/feed");
+        assert_eq!(login.unwrap().credential.password, "secret");
+        let refused = parse_user_url("http://ann:secret@/feed").unwrap_err();
+        assert!(!refused.to_string().contains("secret"), "{refused}");
     }
 
     #[test]

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{Library, Result};
-use crate::fetch::is_web_url;
+use crate::credentials::{take_userinfo, SiteCredential};
+use crate::fetch::{is_web_url, redacted};
 use crate::opml;
 use crate::store::{FeedMeta, NewFeed};
 
@@ -26,20 +27,26 @@ pub struct ImportReport {
 
 impl Library {
     /// Subscribes to every feed of an OPML document, keeping its folders. Feeds are fetched
-    /// at the next refresh.
+    /// at the next refresh. A `user:password@` in an address goes to the credential store.
     pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
         let outlines = opml::parse_opml(text)?;
-        self.blocking(move |s| {
-            let mut report = ImportReport::default();
-            let now = Utc::now();
-            for o in outlines {
-                let url = match Url::parse(o.xml_url.trim()) {
-                    Ok(u) if is_web_url(&u) => u,
-                    _ => {
-                        report.skipped += 1;
-                        continue;
+        let mut report = ImportReport::default();
+        let mut feeds: Vec<(Url, Option<SiteCredential>, opml::OpmlFeed)> = Vec::new();
+        for o in outlines {
+            match Url::parse(o.xml_url.trim()) {
+                Ok(u) if is_web_url(&u) => {
+                    let (url, login) = take_userinfo(&u);
+                    if let Some(login) = &login {
+                        self.keep_login(login).await?;
                     }
-                };
+                    feeds.push((url, login, o));
+                }
+                _ => report.skipped += 1,
+            }
+        }
+        self.blocking(move |s| {
+            let now = Utc::now();
+            for (url, login, o) in feeds {
                 let new = NewFeed {
                     url: url.to_string(),
                     folder: o.folder,
@@ -49,11 +56,15 @@ impl Library {
                             .html_url
                             .and_then(|h| Url::parse(&h).ok())
                             .filter(is_web_url)
-                            .map(|u| u.to_string()),
+                            .map(|u| redacted(&u)),
                         ..FeedMeta::default()
                     },
                 };
-                if s.add_feed(&new, now)?.1 {
+                let (id, added) = s.add_feed(&new, now)?;
+                if login.is_some() {
+                    s.set_feed_credentials(id, true)?;
+                }
+                if added {
                     report.added += 1;
                 } else {
                     report.already_subscribed += 1;

@@ -37,7 +37,8 @@ impl Library {
     /// whose link was followed: the page may reach only the kinds of addresses that article's
     /// source lives on.
     pub async fn open_link(&self, input: &str, from: Option<ArticleId>) -> Result<Article> {
-        let url = parse_user_url(input)?;
+        // A page is never signed in to: a `user:password@` in a link is dropped, not sent.
+        let (url, _) = parse_user_url(input)?;
         let mut page_url = url.clone();
         page_url.set_fragment(None);
         if let Some(id) = self.stored_article_for(page_url.as_str()).await? {

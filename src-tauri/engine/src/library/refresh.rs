@@ -13,7 +13,8 @@ use chrono::{DateTime, Duration as TimeDelta, Utc};
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::{steps, Library, Result};
+use super::{credentials, steps, Library, Result};
+use crate::credentials::CredentialStore;
 use crate::error_kind::ErrorKind;
 use crate::feed;
 use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
@@ -91,6 +92,7 @@ impl Library {
                 let job = RefreshJob {
                     store: Arc::clone(&self.store),
                     fetcher: self.fetcher.clone(),
+                    credentials: Arc::clone(&self.credentials),
                 };
                 let handle = tasks.spawn(async move { job.refresh_feed(state).await });
                 task_feed.insert(handle.id(), feed_id);
@@ -179,6 +181,7 @@ impl Library {
 struct RefreshJob {
     store: Arc<Store>,
     fetcher: Fetcher,
+    credentials: Arc<CredentialStore>,
 }
 
 impl RefreshJob {
@@ -206,7 +209,12 @@ impl RefreshJob {
             etag: state.etag.as_deref(),
             last_modified: state.last_modified.as_deref(),
         };
-        let body = match self.fetcher.fetch(req).await {
+        // Only feeds that have a password ask the credential store, and one server's feeds ask once.
+        let login = match state.has_credentials {
+            true => credentials::login_for(&self.credentials, &url).await,
+            false => None,
+        };
+        let body = match self.fetcher.fetch_signed_in(req, login.as_ref()).await {
             Ok(FetchOutcome::Fetched(body)) => body,
             Ok(FetchOutcome::NotModified { .. }) => {
                 return FeedUpdate::NotModified {

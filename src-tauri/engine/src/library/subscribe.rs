@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::{parse_user_url, pictures, steps, Library, LibraryError, Result};
+use crate::credentials::SiteCredential;
 use crate::feed::{self, ParsedFeed};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
@@ -53,6 +54,9 @@ pub struct FeedCandidate {
 pub(super) struct Handoffs {
     discovered: Mutex<Vec<(Instant, FoundFeed)>>,
     unfinished: Mutex<Vec<Unfinished>>,
+    /// Passwords typed into an address given to discovery, for the subscription that follows
+    /// (the window subscribes to the found feed's address, which has none).
+    logins: Mutex<Vec<(Instant, SiteCredential)>>,
 }
 
 impl Handoffs {
@@ -66,6 +70,19 @@ impl Handoffs {
             kept.remove(0);
         }
         kept.push((Instant::now(), found));
+    }
+
+    fn keep_login(&self, login: SiteCredential) {
+        let mut kept = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, l)| at.elapsed() < DISCOVERED_FOR && l.account() != login.account());
+        kept.push((Instant::now(), login));
+    }
+
+    fn take_login(&self, url: &Url) -> Option<SiteCredential> {
+        let mut kept = self.logins.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.retain(|(at, _)| at.elapsed() < DISCOVERED_FOR);
+        let index = kept.iter().position(|(_, l)| l.covers(url))?;
+        Some(kept.remove(index).1)
     }
 
     fn take_discovered(&self, url: &Url) -> Option<FoundFeed> {
@@ -105,6 +122,8 @@ struct FoundFeed {
 impl Library {
     /// Subscribes to a feed, given its address or a site's address (whose feed is found).
     /// Subscribing again to a feed already in the library returns it unchanged.
+    /// A password in the address (`https://user:password@host/feed`) is kept in the credential
+    /// store for the feed's origin, never in the library; given again, it replaces the old one.
     pub async fn subscribe(&self, input: &str, folder: Option<&str>) -> Result<Subscription> {
         self.subscribe_with(input, folder, false).await
     }
@@ -118,20 +137,32 @@ impl Library {
         folder: Option<&str>,
         local_network: bool,
     ) -> Result<Subscription> {
-        let url = parse_user_url(input)?;
-        if let Some(feed) = self.existing_feed(url.as_str()).await? {
-            return self.already_subscribed(feed, local_network).await;
+        let (url, typed) = parse_user_url(input)?;
+        let login = typed.or_else(|| self.handoffs.take_login(&url));
+        if let Some(feed) = self
+            .already_subscribed(&url, login.as_ref(), local_network)
+            .await?
+        {
+            return Ok(feed);
         }
         // The window discovers first, then subscribes to what it found: no second download.
         let found = match self.handoffs.take_discovered(&url) {
             Some(found) => found,
             None => {
-                self.find_feed(&url, Reach::of_subscription(&url, local_network))
-                    .await?
+                let reach = Reach::of_subscription(&url, local_network);
+                self.find_feed(&url, reach, login.as_ref()).await?
             }
         };
-        if let Some(feed) = self.existing_feed(found.url.as_str()).await? {
-            return self.already_subscribed(feed, local_network).await;
+        // A password goes only to the origin it was given for, not to a feed found elsewhere.
+        let login = login.filter(|login| login.covers(&found.url));
+        if let Some(feed) = self
+            .already_subscribed(&found.url, login.as_ref(), local_network)
+            .await?
+        {
+            return Ok(feed);
+        }
+        if let Some(login) = &login {
+            self.keep_login(login).await?;
         }
         let now = Utc::now();
         let new = NewFeed {
@@ -144,6 +175,10 @@ impl Library {
         let (feed_id, created) = self.blocking(move |s| s.add_feed(&new, now)).await?;
         if local_network {
             self.blocking(move |s| s.set_local_network(feed_id, true))
+                .await?;
+        }
+        if login.is_some() {
+            self.blocking(move |s| s.set_feed_credentials(feed_id, true))
                 .await?;
         }
         if created {
@@ -230,9 +265,12 @@ impl Library {
         input: &str,
         local_network: bool,
     ) -> Result<Vec<FeedCandidate>> {
-        let url = parse_user_url(input)?;
+        let (url, login) = parse_user_url(input)?;
+        if let Some(login) = &login {
+            self.handoffs.keep_login(login.clone());
+        }
         let reach = Reach::of_subscription(&url, local_network);
-        let page = self.fetch_document(&url, reach).await?;
+        let page = self.fetch_document(&url, reach, login.as_ref()).await?;
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             let url = page.final_url.to_string();
             let title = match found_feed(page, Utc::now()).await {
@@ -257,7 +295,7 @@ impl Library {
             })
             .collect();
         if found.is_empty() {
-            match self.find_feed(&url, reach).await {
+            match self.find_feed(&url, reach, login.as_ref()).await {
                 Ok(f) => {
                     found.push(FeedCandidate {
                         url: f.url.to_string(),
@@ -273,22 +311,37 @@ impl Library {
         Ok(found)
     }
 
-    /// A feed already in the library, given the local network if this subscription asks for it.
-    async fn already_subscribed(&self, feed: Feed, local_network: bool) -> Result<Subscription> {
-        let feed = if local_network && !feed.local_network {
+    /// The feed at `url` if the library has it, given `login` when one came with the address,
+    /// and the local network if this subscription asks for it.
+    async fn already_subscribed(
+        &self,
+        url: &Url,
+        login: Option<&SiteCredential>,
+        local_network: bool,
+    ) -> Result<Option<Subscription>> {
+        let Some(feed) = self.existing_feed(url.as_str()).await? else {
+            return Ok(None);
+        };
+        if let Some(login) = login {
+            self.give_feed_login(feed.id, login).await?;
+        }
+        let widen = local_network && !feed.local_network;
+        let feed = if login.is_some() || widen {
             let id = feed.id;
             self.blocking(move |s| {
-                s.set_local_network(id, true)?;
+                if widen {
+                    s.set_local_network(id, true)?;
+                }
                 s.feed(id)
             })
             .await?
         } else {
             feed
         };
-        Ok(Subscription {
+        Ok(Some(Subscription {
             feed,
             created: false,
-        })
+        }))
     }
 
     async fn existing_feed(&self, url: &str) -> Result<Option<Feed>> {
@@ -300,8 +353,14 @@ impl Library {
         .await
     }
 
-    /// Fetches an address that should be a feed (or a page naming one), without validators.
-    async fn fetch_document(&self, url: &Url, reach: Reach) -> Result<FetchedBody> {
+    /// Fetches an address that should be a feed (or a page naming one), without validators,
+    /// signed in with `login` where it covers the address.
+    async fn fetch_document(
+        &self,
+        url: &Url,
+        reach: Reach,
+        login: Option<&SiteCredential>,
+    ) -> Result<FetchedBody> {
         let req = FetchRequest {
             url,
             kind: BodyKind::Feed,
@@ -309,7 +368,7 @@ impl Library {
             etag: None,
             last_modified: None,
         };
-        match self.fetcher.fetch(req).await? {
+        match self.fetcher.fetch_signed_in(req, login).await? {
             FetchOutcome::Fetched(body) => Ok(body),
             // Without validators a server has no business answering 304.
             FetchOutcome::NotModified { .. } => Err(LibraryError::NoFeedFound {
@@ -320,8 +379,13 @@ impl Library {
 
     /// Finds the feed behind a user's address: the address itself, the page's alternate
     /// links, then the usual paths, reaching as far as `reach` (the typed address's).
-    async fn find_feed(&self, url: &Url, reach: Reach) -> Result<FoundFeed> {
-        let page = self.fetch_document(url, reach).await?;
+    async fn find_feed(
+        &self,
+        url: &Url,
+        reach: Reach,
+        login: Option<&SiteCredential>,
+    ) -> Result<FoundFeed> {
+        let page = self.fetch_document(url, reach, login).await?;
         let now = Utc::now();
         if feed::looks_like_feed(&page.body, page.content_type.as_deref()) {
             return found_feed(page, now).await;
@@ -354,7 +418,7 @@ impl Library {
                 continue;
             }
             // Candidates found in the page are content: they may reach only where the site is.
-            match self.fetch_document(&candidate, reach).await {
+            match self.fetch_document(&candidate, reach, login).await {
                 Ok(body) if feed::looks_like_feed(&body.body, body.content_type.as_deref()) => {
                     if let Ok(mut found) = found_feed(body, now).await {
                         found.page_icons = Some(page_icons);

@@ -122,19 +122,23 @@ impl Store {
 
     /// Sets whether every item of the feed has its page fetched for the full story.
     pub fn set_full_story(&self, id: FeedId, on: bool) -> Result<()> {
-        self.set_feed_switch(id, "UPDATE feeds SET full_story = ?2 WHERE id = ?1", on)
+        self.set_feed_flag(id, "full_story", on)
     }
 
     /// Sets whether the feed may reach the local network (loopback and private addresses) by
     /// name.
     pub fn set_local_network(&self, id: FeedId, on: bool) -> Result<()> {
-        self.set_feed_switch(id, "UPDATE feeds SET local_network = ?2 WHERE id = ?1", on)
+        self.set_feed_flag(id, "local_network", on)
     }
 
-    /// Runs `update` (`?1` the feed, `?2` the value) on one feed's setting; no such feed is an error.
-    fn set_feed_switch(&self, id: FeedId, update: &str, on: bool) -> Result<()> {
+    /// Sets one of a feed's yes-or-no columns (`column` is always a literal of this module's
+    /// callers, never outside input).
+    pub(super) fn set_feed_flag(&self, id: FeedId, column: &'static str, on: bool) -> Result<()> {
         self.write(|tx| {
-            let n = tx.execute(update, params![id, on])?;
+            let n = tx.execute(
+                &format!("UPDATE feeds SET {column} = ?2 WHERE id = ?1"),
+                params![id, on],
+            )?;
             if n == 0 {
                 return Err(StoreError::NoSuchFeed(id));
             }
@@ -164,7 +168,8 @@ impl Store {
     pub fn feeds_to_refresh(&self, only: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, local_network
+                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, local_network,
+                        has_credentials
                  FROM feeds
                  WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
             )?;
@@ -179,6 +184,7 @@ impl Store {
                         retry_after: opt_time(r.get(5)?),
                         full_story: r.get(6)?,
                         local_network: r.get(7)?,
+                        has_credentials: r.get(8)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;

@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_feed_icons.sql"),
     include_str!("migrations/0004_language.sql"),
     include_str!("migrations/0005_local_network.sql"),
+    include_str!("migrations/0006_feed_credentials.sql"),
 ];
 
 /// The schema version this build writes.
@@ -107,6 +108,17 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(local_network_columns, 1, "from version {start}");
+            // Schema 6: feeds say whether they send a password from the credential store.
+            let credential_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'has_credentials'",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(credential_columns, 1, "from version {start}");
         }
     }
 }

@@ -15,6 +15,7 @@
 
 mod articles;
 mod feed_address;
+mod feed_credentials;
 mod feeds;
 mod folder_edits;
 mod marking;
@@ -99,6 +100,8 @@ pub struct FeedFetchState {
     pub full_story: bool,
     /// Whether the person allowed this feed the local network by name.
     pub local_network: bool,
+    /// Whether the credential store holds a password for the feed's origin.
+    pub has_credentials: bool,
 }
 
 /// A new subscription.
@@ -357,11 +360,16 @@ impl Store {
 
     /// Lets SQLite refresh its planner statistics; cheap, run after big changes and on close.
     pub fn optimize(&self) -> Result<()> {
+        self.run_on_writer(OPTIMIZE)
+    }
+
+    /// Runs statements on the writer outside any transaction (PRAGMAs, VACUUM).
+    fn run_on_writer(&self, sql: &str) -> Result<()> {
         let conn = self
             .writer
             .lock()
             .map_err(|_| StoreError::Poisoned("writer"))?;
-        conn.execute_batch(OPTIMIZE)?;
+        conn.execute_batch(sql)?;
         Ok(())
     }
 

@@ -1,0 +1,74 @@
+//! Which feeds send a password (kept in the credential store, never here), and taking
+//! `user:password@` out of the addresses an older library stored. It must never store a
+//! password: only the flag that the credential store holds one for the feed's origin.
+
+use rusqlite::params;
+
+use super::{Result, Store};
+use crate::model::FeedId;
+
+impl Store {
+    /// Marks whether a feed sends the password kept for its origin.
+    pub fn set_feed_credentials(&self, id: FeedId, on: bool) -> Result<()> {
+        self.set_feed_flag(id, "has_credentials", on)
+    }
+
+    /// The feeds whose stored address may hold a `user:password@` (an older library's).
+    pub fn feeds_with_userinfo(&self) -> Result<Vec<(FeedId, String)>> {
+        self.read(|c| {
+            let mut stmt =
+                c.prepare("SELECT id, url FROM feeds WHERE url LIKE '%@%' ORDER BY id")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+    }
+
+    /// Gives a feed its address without `userinfo` (as written in its URL, `user:password`),
+    /// marks it as sending its origin's password, and cuts `//userinfo@` out of every address
+    /// derived from the old one (its site and icon, its stories' links, keys, pictures and
+    /// HTML). Returns false, changing nothing, when another feed already has the bare address.
+    pub fn move_out_userinfo(&self, id: FeedId, bare_url: &str, userinfo: &str) -> Result<bool> {
+        self.write(|tx| {
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM feeds WHERE url = ?1 AND id != ?2)",
+                params![bare_url, id],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Ok(false);
+            }
+            let needle = format!("//{userinfo}@");
+            tx.execute(
+                "UPDATE feeds SET url = ?2, has_credentials = 1,
+                     site_url = replace(site_url, ?3, '//'), icon_url = replace(icon_url, ?3, '//'),
+                     error_message = replace(error_message, ?3, '//')
+                 WHERE id = ?1",
+                params![id, bare_url, needle],
+            )?;
+            tx.execute(
+                "UPDATE feed_icons SET url = replace(url, ?2, '//') WHERE feed_id = ?1",
+                params![id, needle],
+            )?;
+            // OR IGNORE: a story whose cleaned key another story of the feed already has keeps
+            // its old key rather than failing the whole library's opening.
+            tx.execute(
+                "UPDATE OR IGNORE articles SET url = replace(url, ?2, '//'),
+                     key = replace(key, ?2, '//'), html = replace(html, ?2, '//'),
+                     lead_image = replace(lead_image, ?2, '//'),
+                     related = replace(related, ?2, '//'), images = replace(images, ?2, '//')
+                 WHERE feed_id = ?1",
+                params![id, needle],
+            )?;
+            Ok(true)
+        })
+    }
+
+    /// Rewrites the library file and empties its write-ahead log, so that what was replaced
+    /// (a password, once) is in no free page or old log frame either. Slow on a big library:
+    /// only after [`Store::move_out_userinfo`] changed something.
+    pub fn scrub(&self) -> Result<()> {
+        self.run_on_writer("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+    }
+}
