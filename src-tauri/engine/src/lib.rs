@@ -11,7 +11,8 @@
 //! Who may call whom; a module never calls one above it, so there are no circles:
 //! 1. leaves, which import no engine module but each other: `error_kind` (the stable error
 //!    names), `hex`, `image_scheme` (the addresses of kept pictures), `picture_rules` (`srcset`,
-//!    lazy pictures, tracking pixels), `model` (the values the app receives);
+//!    lazy pictures, tracking pixels), `model` (the values the app receives), `stories` (which
+//!    articles of different outlets report one event: the measure and the grouping rules, pure);
 //! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
 //!    `extract`, which take only `fetch`'s address and charset rules, never a request;
 //! 3. `store` (the only SQL; it takes only leaves), `process` (the item-to-article step: pure,
@@ -40,3 +41,4 @@ pub mod picture_rules;
 pub mod process;
 pub mod sanitize;
 pub mod store;
+pub mod stories;
