@@ -73,6 +73,27 @@ fn main() {
         }
     }
     let positives = pairs.iter().filter(|p| p.1).count();
+    let mut wrong: Vec<(f64, usize, usize)> = Vec::new();
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            let apart = (items[i].published - items[j].published).abs();
+            if feeds[i] != feeds[j] && apart <= STORY_WINDOW && gold[i] != gold[j] {
+                wrong.push((similarity(&profiles[i], &profiles[j]), i, j));
+            }
+        }
+    }
+    wrong.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (sim, i, j) in wrong.iter().take(3) {
+        println!(
+            "  closest different events: {sim:.3} [{}] {} | [{}] {}",
+            gold[*i], items[*i].title, gold[*j], items[*j].title
+        );
+    }
+    if let Some(top) = wrong.first() {
+        let t = top.0 * 1.2;
+        let r = pairs.iter().filter(|p| p.1 && p.0 >= t).count() as f64 / positives as f64;
+        println!("  pair recall at 1.2 x the closest different-event pair ({t:.3}): {r:.3}");
+    }
     for t in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5] {
         let above: Vec<_> = pairs.iter().filter(|p| p.0 >= t).collect();
         let right = above.iter().filter(|p| p.1).count();
