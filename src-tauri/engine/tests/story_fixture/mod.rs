@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use broadsheet_engine::stories::{cosine, group, similarity, Arrival, Background, Profile};
+use broadsheet_engine::stories::{
+    cosine, group, similarity, Arrival, Background, Profile, STORY_WINDOW,
+};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
@@ -78,6 +80,24 @@ pub fn grouped(items: &[Item]) -> Vec<usize> {
         })
         .collect();
     group(&arrivals)
+}
+
+/// Every pair of items the grouping rules let meet (other outlets, published within
+/// [`STORY_WINDOW`]), as `(similarity, i, j)`, the most similar first.
+pub fn pairs_in_reach(items: &[Item]) -> Vec<(f64, usize, usize)> {
+    let profiles = profiles(items);
+    let feeds = feeds(items);
+    let mut pairs = Vec::new();
+    for i in 0..items.len() {
+        for j in i + 1..items.len() {
+            let apart = (items[i].published - items[j].published).abs();
+            if feeds[i] != feeds[j] && apart <= STORY_WINDOW {
+                pairs.push((similarity(&profiles[i], &profiles[j]), i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+    pairs
 }
 
 /// Pairwise and B-cubed precision and recall of a grouping against gold labels.
