@@ -1,7 +1,7 @@
 //! Which articles of different outlets report the same event: the story-similarity measure
-//! (the words, names and numbers of a title and its lead), its calibrated
-//! threshold, and the grouping rules (one outlet never groups with itself; a story spans at
-//! most [`STORY_WINDOW`], measured from its first article, so stories never chain).
+//! (the words, names and numbers of a title and its lead), its calibrated threshold, and the
+//! grouping rules (one outlet never groups with itself; a story spans at most [`STORY_WINDOW`],
+//! measured from its first article, so stories never chain).
 //!
 //! Pure and synchronous: it must never run SQL, touch the network or read the clock. The
 //! caller supplies the background word statistics (the library's recent articles at run time)
@@ -9,7 +9,7 @@
 //! this module decides.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 
@@ -139,18 +139,13 @@ pub fn similarity(a: &Profile, b: &Profile) -> f64 {
 
 /// The TF-IDF cosine alone, the part of [`similarity`] the calibration compares against.
 pub fn cosine(a: &Profile, b: &Profile) -> f64 {
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while let (Some(&(ta, wa)), Some(&(tb, wb))) = (a.weights.get(i), b.weights.get(j)) {
-        match ta.cmp(&tb) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += wa * wb;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let mut dot = 0.0;
+    for_each_shared(
+        &a.weights,
+        &b.weights,
+        |&(term, _)| term,
+        |x, y| dot += x.1 * y.1,
+    );
     dot
 }
 
@@ -176,14 +171,15 @@ pub struct Candidate<'p, S> {
 /// The caller must pass every article published within [`STORY_WINDOW`] of `published` of each
 /// candidate story (a story it may join spans no more, so that is all of it): the same-feed rule
 /// is judged from them.
-pub fn choose_story<S: Copy + Eq + std::hash::Hash>(
+pub fn choose_story<S: Copy + Ord>(
     feed: FeedId,
     published: DateTime<Utc>,
     profile: &Profile,
     candidates: &[Candidate<'_, S>],
 ) -> Option<S> {
     // Per story: (earliest, latest, has this feed, best similarity).
-    let mut stories: HashMap<S, (DateTime<Utc>, DateTime<Utc>, bool, f64)> = HashMap::new();
+    // In story order, so that of two equally close stories the same one wins on every run.
+    let mut stories: BTreeMap<S, (DateTime<Utc>, DateTime<Utc>, bool, f64)> = BTreeMap::new();
     for candidate in candidates {
         let entry = stories.entry(candidate.story).or_insert((
             published,
@@ -327,21 +323,20 @@ fn sorted(items: impl IntoIterator<Item = u64>) -> Vec<u64> {
     items
 }
 
-/// Size of the intersection of two sorted, distinct lists.
-fn common(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
+/// Calls `shared` on each pair of items with the same key in two lists sorted by that key.
+fn for_each_shared<T>(a: &[T], b: &[T], key: impl Fn(&T) -> u64, mut shared: impl FnMut(&T, &T)) {
+    let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.cmp(y) {
+        match key(x).cmp(&key(y)) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                n += 1;
+                shared(x, y);
                 i += 1;
                 j += 1;
             }
         }
     }
-    n
 }
 
 /// Shared items over the shorter list: a brief lead naming two of the longer one's five names
@@ -351,7 +346,9 @@ fn overlap(a: &[u64], b: &[u64]) -> f64 {
     if shorter == 0 {
         0.0
     } else {
-        common(a, b) as f64 / shorter as f64
+        let mut common = 0;
+        for_each_shared(a, b, |&x| x, |_, _| common += 1);
+        f64::from(common) / shorter as f64
     }
 }
 
