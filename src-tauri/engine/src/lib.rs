@@ -11,10 +11,14 @@
 //! Who may call whom; a module never calls one above it, so there are no circles:
 //! 1. leaves, which import no engine module but each other: `error_kind` (the stable error
 //!    names), `credentials` (passwords, kept out of the library), `hex`, `image_scheme` (the
-//!    addresses of kept pictures), `picture_rules` (`srcset`,
-//!    lazy pictures, tracking pixels), `model` (the values the app receives);
+//!    addresses of kept pictures), `picture_rules` (`srcset`, lazy pictures, tracking pixels),
+//!    `model` (the values the app receives), `stories` (which articles of different outlets
+//!    report one event: the measure and the grouping rules, pure);
 //! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
-//!    `extract`, which take only `fetch`'s address and charset rules, never a request;
+//!    `extract`, which take only `fetch`'s address and charset rules, never a request; and
+//!    `sync`, the Google Reader API client, which for now sends its own requests (POSTs, which
+//!    `fetch` does not make yet) with `fetch`'s timeouts and caps, only to the server the person
+//!    typed, and no redirects: moving them into `fetch` is open work;
 //! 3. `store` (the only SQL; it takes only leaves), `process` (the item-to-article step: pure,
 //!    no network, no database, no clock; stages and the store's value types only), `images`,
 //!    `icons`, `export` and `opml`, each over the stages and the store;
@@ -42,4 +46,5 @@ pub mod picture_rules;
 pub mod process;
 pub mod sanitize;
 pub mod store;
+pub mod stories;
 pub mod sync;
