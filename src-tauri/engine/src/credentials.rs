@@ -253,6 +253,34 @@ impl CredentialStore {
         Ok(())
     }
 
+    /// Forgets the secret kept for `account`, wherever it is kept (the system's store and the
+    /// fallback file both); forgetting one that is not there is not an error.
+    pub fn remove(&self, kind: ServiceKind, account: &str) -> Result<()> {
+        let forget_in_file = |path: &Path| {
+            if !path.exists() {
+                return Ok(());
+            }
+            file_update(path, |all| {
+                if let Some(accounts) = all.get_mut(kind.name()) {
+                    accounts.remove(account);
+                }
+            })
+        };
+        match self.backend() {
+            Backend::Nowhere => {}
+            Backend::System { store, fallback } => {
+                match system_entry(store, kind, account)?.delete_credential() {
+                    Ok(()) | Err(keyring_core::Error::NoEntry) => {}
+                    Err(e) => return Err(CredentialError::System(e.to_string())),
+                }
+                forget_in_file(fallback)?;
+            }
+            Backend::File(path) => forget_in_file(path)?,
+        }
+        self.known().insert((kind, account.to_owned()), None);
+        Ok(())
+    }
+
     fn known(
         &self,
     ) -> std::sync::MutexGuard<'_, HashMap<(ServiceKind, String), Option<Credential>>> {

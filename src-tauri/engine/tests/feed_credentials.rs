@@ -357,3 +357,27 @@ fn without_a_system_credential_store_passwords_go_to_the_fallback_file() {
         Some(credential)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unsubscribing_forgets_the_password_once_no_feed_of_its_site_sends_it() {
+    let status = Arc::new(AtomicU16::new(200));
+    let (server, folders, library) = subscribed(Arc::clone(&status)).await;
+    let first = library.feeds().await.unwrap()[0].id;
+    // A second feed of the same site, behind the same password.
+    server.route("/other", Reply::ok("application/rss+xml", rss()));
+    let other = library
+        .subscribe(&typed(&server).replace("/feed", "/other"), None)
+        .await
+        .unwrap();
+    let file = || std::fs::read_to_string(folders.credentials_file()).unwrap_or_default();
+    assert!(file().contains(SECRET), "the password is kept: {}", file());
+
+    library.unsubscribe(first).await.unwrap();
+    assert!(
+        file().contains(SECRET),
+        "another feed of the site still sends it: {}",
+        file()
+    );
+    library.unsubscribe(other.feed.id).await.unwrap();
+    assert!(!file().contains(SECRET), "forgotten: {}", file());
+}

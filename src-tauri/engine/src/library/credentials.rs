@@ -32,6 +32,27 @@ impl Library {
         .map_err(LibraryError::from)
     }
 
+    /// Forgets the password of `url`'s origin once no feed left in the library sends it (a
+    /// password given for one feed serves every feed of its origin).
+    pub(super) async fn forget_unused_login(&self, url: &str) -> Result<()> {
+        let Ok(url) = Url::parse(url) else {
+            return Ok(());
+        };
+        let account = account_of(&url);
+        let feeds = self.blocking(|s| s.feeds_to_refresh(None)).await?;
+        let still_sent = feeds.iter().any(|f| {
+            f.has_credentials && Url::parse(&f.url).is_ok_and(|u| account_of(&u) == account)
+        });
+        if still_sent {
+            return Ok(());
+        }
+        let credentials = Arc::clone(&self.credentials);
+        tokio::task::spawn_blocking(move || credentials.remove(ServiceKind::Feed, &account))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .map_err(LibraryError::from)
+    }
+
     /// Keeps `login` and marks feed `id` as sending it.
     pub(super) async fn give_feed_login(&self, id: FeedId, login: &SiteCredential) -> Result<()> {
         self.keep_login(login).await?;

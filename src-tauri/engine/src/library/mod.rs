@@ -279,9 +279,19 @@ impl Library {
         self.blocking(move |s| s.set_local_network(id, on)).await
     }
 
-    /// Unsubscribes; bookmarked articles stay in the library.
+    /// Unsubscribes; bookmarked articles stay in the library. The feed's password, if it sent
+    /// one, is forgotten when no other feed of its site sends it.
     pub async fn unsubscribe(&self, id: FeedId) -> Result<()> {
-        self.blocking(move |s| s.delete_feed(id)).await
+        let feed = self.blocking(move |s| s.feeds_to_refresh(Some(id))).await?;
+        self.blocking(move |s| s.delete_feed(id)).await?;
+        if let Some(sent) = feed.into_iter().find(|f| f.has_credentials) {
+            // The feed is gone either way; a password store that does not answer now is told
+            // in the log, not as a failed unsubscribe.
+            if let Err(e) = self.forget_unused_login(&sent.url).await {
+                tracing::warn!(error = %e, "could not forget an unsubscribed feed's password");
+            }
+        }
+        Ok(())
     }
 
     /// Removes read, unbookmarked articles older than the retention period. Returns how many.
