@@ -24,7 +24,7 @@ use crate::picture_rules::{is_tracking_pixel, reveal_lazy_picture, LazyLeftovers
 use crate::sanitize::{check_complexity, collapse_whitespace, SanitizeError};
 
 pub use charset::decode_html;
-pub use related::{related_links, RelatedLink};
+pub use related::{related_links, RelatedLink, MAX_RELATED};
 
 /// More elements than this is no news page; Readability's scoring would only waste time on it.
 const MAX_ELEMENTS: usize = 200_000;
@@ -244,7 +244,7 @@ fn published_from_body(doc: &Document) -> Option<DateTime<Utc>> {
 }
 
 /// Reads the date formats pages use: RFC 3339, RFC 2822, and ISO dates without a zone (taken as UTC).
-fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(date) = DateTime::parse_from_rfc3339(s) {
         return Some(date.with_timezone(&Utc));
