@@ -8,8 +8,11 @@ mod sanitize_invariants;
 
 use std::path::PathBuf;
 
+/// A fuzz target's checks, run on one input.
+type Check = fn(&[u8]);
+
 /// The fuzz targets, by the name of their folder of regressions and of their cargo-fuzz binary.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Check)] = &[
     ("feed_parse", fuzz_checks::feed_parse),
     ("feed_discovery", fuzz_checks::feed_discovery),
     ("sanitize", fuzz_checks::sanitize),
