@@ -114,6 +114,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     reveal_lazy_images(&doc);
     remove_tracking_pixels(&doc);
     remove_ad_slots(&doc);
+    remove_embeds(&doc);
 
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
@@ -220,6 +221,15 @@ fn remove_ad_slots(doc: &Document) {
         if related::has_class_word(node, AD_WORDS) && node.text().trim().len() < 300 {
             node.remove_from_parent();
         }
+    }
+}
+
+/// Frames and plugins never reach a story (the sanitizer drops them), and dom_smoothie panics
+/// on some of their addresses (a multi-byte character just before a video host such as
+/// `youtube.com`), so Readability never sees them.
+fn remove_embeds(doc: &Document) {
+    for node in doc.select("body iframe, body embed, body object").nodes() {
+        node.remove_from_parent();
     }
 }
 
