@@ -137,7 +137,9 @@ pub fn write_opml(feeds: &[Feed], now: DateTime<Utc>) -> String {
         out.push_str(&outline(f, "    "));
     }
     let mut folders: Vec<&str> = feeds.iter().filter_map(|f| f.folder.as_deref()).collect();
-    folders.sort_unstable_by_key(|a| a.to_lowercase());
+    // Folders differing only in case sort together but stay apart; dedup needs each name's
+    // copies adjacent, or a folder's feeds would be written twice.
+    folders.sort_unstable_by_key(|a| (a.to_lowercase(), *a));
     folders.dedup();
     for folder in folders {
         out.push_str(&format!(

@@ -26,7 +26,7 @@ use crate::picture_rules::{is_tracking_pixel, reveal_lazy_picture, LazyLeftovers
 use crate::sanitize::{collapse_whitespace, parse_page, SanitizeError};
 
 pub use charset::decode_html;
-pub use related::{related_links, RelatedLink};
+pub use related::{related_links, RelatedLink, MAX_RELATED};
 
 /// More elements than this is no news page; Readability's scoring would only waste time on it.
 const MAX_ELEMENTS: usize = 200_000;
@@ -119,6 +119,7 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     reveal_lazy_images(&doc);
     remove_tracking_pixels(&doc);
     remove_ad_slots(&doc);
+    remove_embeds(&doc);
 
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
@@ -228,6 +229,15 @@ fn remove_ad_slots(doc: &Document) {
     }
 }
 
+/// Frames and plugins never reach a story (the sanitizer drops them), and dom_smoothie panics
+/// on some of their addresses (a multi-byte character just before a video host such as
+/// `youtube.com`), so Readability never sees them.
+fn remove_embeds(doc: &Document) {
+    for node in doc.select("body iframe, body embed, body object").nodes() {
+        node.remove_from_parent();
+    }
+}
+
 /// The date a page shows in its body, for pages without a published-time meta tag.
 fn published_from_body(doc: &Document) -> Option<DateTime<Utc>> {
     let date_of = |node: &NodeRef| {
@@ -249,7 +259,7 @@ fn published_from_body(doc: &Document) -> Option<DateTime<Utc>> {
 }
 
 /// Reads the date formats pages use: RFC 3339, RFC 2822, and ISO dates without a zone (taken as UTC).
-fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(date) = DateTime::parse_from_rfc3339(s) {
         return Some(date.with_timezone(&Utc));

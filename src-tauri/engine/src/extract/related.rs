@@ -15,7 +15,7 @@ use crate::fetch::is_web_url;
 use crate::sanitize::{collapse_whitespace, parse_page};
 
 /// At most this many related links are kept: more is a site map, not a reading list.
-const MAX_RELATED: usize = 20;
+pub const MAX_RELATED: usize = 20;
 
 /// A link to another story: what it is called and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,8 @@
 //! namespace, unknown Atom `type` values, unusable `xml:base` values). It also records the `xml:base` in scope for each item.
 //!
 //! It must never rewrite text content (only attribute values, one inserted
-//! attribute on the root, and the document tail when capping items), and it
+//! attribute on the root, the document tail when capping items, and a space
+//! between an RSS contact's email and a character feed-rs would split), and it
 //! stops scanning at the first XML error: feed-rs then reports the error.
 
 use std::borrow::Cow;
@@ -26,6 +27,9 @@ const RSS_VERSIONS_FEED_RS_ACCEPTS: &[&str] = &["2.0", "", "0.91", "0.92"];
 
 const ATOM_03_NAMESPACE: &str = "http://purl.org/atom/ns#";
 const ATOM_10_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
+
+/// RSS elements feed-rs reads as "name email" contacts.
+const RSS_CONTACTS: &[&str] = &["author", "managingEditor", "webMaster"];
 
 /// Atom elements whose `type` attribute feed-rs rejects unless it is known.
 const ATOM_TEXT_CONSTRUCTS: &[&str] = &[
@@ -93,6 +97,8 @@ struct OpenElement {
     /// Byte offset of the `<` of the start tag, to recover the name when closing.
     tag_start: usize,
     kind: OpenKind,
+    /// An RSS contact element, whose text feed-rs splits into name and email.
+    contact: bool,
 }
 
 /// Scans `text` (a decoded document) once; `feed_url` is the outermost base.
@@ -150,6 +156,14 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 if xhtml_until.is_some_and(|d| depth < d) {
                     xhtml_until = None;
                 }
+                continue;
+            }
+            Event::Text(content) if open.last().is_some_and(|e| e.contact) => {
+                plan_contact_spaces(&mut scan, text, content);
+                continue;
+            }
+            Event::CData(content) if open.last().is_some_and(|e| e.contact) => {
+                plan_contact_spaces(&mut scan, text, content);
                 continue;
             }
             _ => continue,
@@ -220,7 +234,12 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 bases.pop();
             }
         } else {
-            open.push(OpenElement { tag_start, kind });
+            let contact = !is_atom && RSS_CONTACTS.contains(&local);
+            open.push(OpenElement {
+                tag_start,
+                kind,
+                contact,
+            });
         }
     }
     scan
@@ -236,6 +255,43 @@ fn http_base(bases: &[(usize, Url)]) -> Option<Url> {
         .map(|(_, url)| url)
         .filter(|url| is_web_url(url))
         .cloned()
+}
+
+/// feed-rs cuts a contact's name off one byte before (or after) the email address it finds, so
+/// a multi-byte character touching the address ("编辑：ed@example.cn", or an entity such as
+/// `&#183;` that decodes to one) makes it panic and the whole feed fail. A space is put between.
+/// Only the document's bytes next to an address change; the name and the address stay.
+fn plan_contact_spaces(scan: &mut Prescan, text: &str, content: &str) {
+    let Some(at) = offset_in(text, content) else {
+        return;
+    };
+    let content = content.as_bytes();
+    let bytes = text.as_bytes();
+    let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
+    let is_domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
+    // Neither an ASCII byte that decodes to itself: part of a character, or of an entity.
+    let may_be_wide = |b: u8| !b.is_ascii() || b == b';' || b == b'&';
+    for (i, _) in content.iter().enumerate().filter(|(_, &b)| b == b'@') {
+        let start = content[..i]
+            .iter()
+            .rposition(|&b| !is_local(b))
+            .map_or(0, |p| p + 1);
+        let end = content[i + 1..]
+            .iter()
+            .position(|&b| !is_domain(b))
+            .map_or(content.len(), |p| i + 1 + p);
+        for (edge, neighbour) in [
+            (at + start, (at + start).checked_sub(1)),
+            (at + end, Some(at + end)),
+        ] {
+            if neighbour
+                .and_then(|n| bytes.get(n))
+                .is_some_and(|&b| may_be_wide(b))
+            {
+                scan.edits.push((edge..edge, Cow::Borrowed(" ")));
+            }
+        }
+    }
 }
 
 /// Byte offset of `part` inside `whole`, when `part` borrows from it.
@@ -413,6 +469,15 @@ mod tests {
         assert_eq!(
             scan.apply(text),
             "<rss version=\"2.0\"><channel><title>t</title></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn an_rss_contact_email_touching_a_wide_character_gets_a_space_and_nothing_else_changes() {
+        let text = "<rss version=\"2.0\"><channel><managingEditor>编辑：ed@example.cn</managingEditor><item><author>Zoë&#183;zoe@example.com&#183;x</author><author>Jane (jane@example.com)</author><title>ü@example.com</title></item></channel></rss>";
+        assert_eq!(
+            prescan(text, &feed_url(), 10).apply(text),
+            "<rss version=\"2.0\"><channel><managingEditor>编辑： ed@example.cn</managingEditor><item><author>Zoë&#183; zoe@example.com &#183;x</author><author>Jane (jane@example.com)</author><title>ü@example.com</title></item></channel></rss>"
         );
     }
 

@@ -143,7 +143,7 @@ pub fn sanitize_article_html(html: &str, base: &Url) -> Result<SanitizedHtml, Sa
         tracing::warn!(base = %base, "sanitize: non-http(s) base, relative URLs dropped");
     }
     let base = web_base;
-    let cleaned = allowlist(base.clone()).clean(html).to_string();
+    let cleaned = clean_to_fixed_point(&allowlist(base.clone()), html);
     if !cleaned.contains("<img") && !cleaned.contains("<source") {
         return Ok(SanitizedHtml {
             html: cleaned,
@@ -151,6 +151,25 @@ pub fn sanitize_article_html(html: &str, base: &Url) -> Result<SanitizedHtml, Sa
         });
     }
     Ok(finish_images(&cleaned, base.as_ref()))
+}
+
+/// Passes of the allowlist before settling for the last output (two always suffice in practice).
+const MAX_CLEAN_PASSES: usize = 4;
+
+/// `html` cleaned again until cleaning no longer changes it (INV-2). html5ever can build a tree
+/// whose serialization parses into another one (the adoption agency, reopening a misnested `<a>`
+/// around a block, leaves an `<h3>` inside an `<h3>`); stored as is, the webview would render a
+/// tree the allowlist never saw.
+fn clean_to_fixed_point(allowlist: &Builder, html: &str) -> String {
+    let mut cleaned = allowlist.clean(html).to_string();
+    for _ in 1..MAX_CLEAN_PASSES {
+        let again = allowlist.clean(&cleaned).to_string();
+        if again == cleaned {
+            break;
+        }
+        cleaned = again;
+    }
+    cleaned
 }
 
 /// The ammonia configuration: every option set explicitly, nothing left to defaults.
