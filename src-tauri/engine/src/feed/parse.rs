@@ -125,6 +125,9 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
     // feed-rs needs <rss><channel>; items placed straight under <rss> get a channel wrapped around them.
     let mut rss_root_open_end: Option<usize> = None;
     let mut saw_channel = false;
+    // Whether markup came before: an XML declaration anywhere but first is not XML, and
+    // quick-xml (under feed-rs) panics on one that names an encoding once it has decoded.
+    let mut saw_markup = false;
 
     loop {
         let tag_start = reader.buffer_position() as usize;
@@ -136,7 +139,14 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 break;
             }
         };
+        let first_markup = !saw_markup && !matches!(event, Event::Text(_));
+        saw_markup |= first_markup;
         let (start, is_empty) = match &event {
+            Event::Decl(_) if !first_markup => {
+                let end = reader.buffer_position() as usize;
+                scan.edits.push((tag_start..end, Cow::Borrowed("")));
+                continue;
+            }
             Event::Start(start) => (start, false),
             Event::Empty(start) => (start, true),
             Event::End(_) => {
