@@ -14,8 +14,10 @@
 
 mod address;
 mod content_type;
+mod failure;
+mod redirect;
 
-use crate::credentials::{redact_text, take_userinfo, SiteCredential};
+use crate::credentials::{take_userinfo, SiteCredential};
 use crate::error_kind::ErrorKind;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -28,8 +30,12 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use url::Url;
 
 pub use address::{address_class, AddressClass, Reach};
-use address::{check_literal, BlockedAddress, ReachResolver};
+use address::{check_literal, ReachResolver};
 use content_type::{feed_verdict, media_type, page_verdict, sniffs_as_markup_or_json, TypeVerdict};
+pub(crate) use failure::error_chain;
+use failure::transport_error;
+pub use redirect::is_downgrade;
+use redirect::{is_followed_redirect, redirect_target};
 
 /// The User-Agent sent with every request.
 pub const USER_AGENT: &str = concat!(
@@ -600,62 +606,6 @@ fn check_target(url: &Url, reach: Reach) -> Result<(), FetchError> {
     })
 }
 
-fn is_followed_redirect(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
-}
-
-fn redirect_target(current: &Url, response: &Response) -> Result<Url, FetchError> {
-    let bad = |location: &str, reason: String| FetchError::BadRedirect {
-        url: current.to_string(),
-        location: redact_text(location),
-        reason,
-    };
-    let location = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .ok_or_else(|| bad("", "no Location header".to_owned()))?;
-    let location = location
-        .to_str()
-        .map_err(|_| bad("", "Location is not ASCII".to_owned()))?;
-    next_hop(current, location)
-}
-
-/// Where a redirect from `current` to `location` leads, if it may be followed: a web address
-/// that does not leave https for http (every hop, so http→https→http is refused too).
-fn next_hop(current: &Url, location: &str) -> Result<Url, FetchError> {
-    let next = current
-        .join(location)
-        .map_err(|e| FetchError::BadRedirect {
-            url: current.to_string(),
-            location: location.to_owned(),
-            reason: e.to_string(),
-        })?;
-    if !is_web_url(&next) {
-        return Err(FetchError::BadRedirect {
-            url: current.to_string(),
-            location: location.to_owned(),
-            reason: format!(
-                "unsupported scheme {:?} (only http and https are fetched)",
-                next.scheme()
-            ),
-        });
-    }
-    if is_downgrade(current, &next) {
-        return Err(FetchError::InsecureRedirect {
-            url: current.to_string(),
-            location: next.to_string(),
-        });
-    }
-    // A server's `user:password@` is neither sent (reqwest would) nor shown.
-    Ok(without_userinfo(&next))
-}
-
-/// Whether going from `from` to `to` leaves https for plain http. Redirects never do it, and a
-/// feed found from an https address is never stored as an http one.
-pub fn is_downgrade(from: &Url, to: &Url) -> bool {
-    from.scheme() == "https" && to.scheme() == "http"
-}
-
 async fn send(
     client: &Client,
     url: &Url,
@@ -797,60 +747,9 @@ pub(crate) fn parse_retry_after(
     )
 }
 
-/// Maps a reqwest error to ours, finding a policy refusal from the resolver in its sources.
-fn transport_error(error: &reqwest::Error, url: &Url) -> FetchError {
-    let url_text = url.to_string();
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(current) = source {
-        if let Some(blocked) = current.downcast_ref::<BlockedAddress>() {
-            let reason = blocked.to_string();
-            return if blocked.is_local_network_name() {
-                FetchError::LocalNetwork {
-                    url: url_text,
-                    reason,
-                }
-            } else {
-                FetchError::Blocked {
-                    url: url_text,
-                    reason,
-                }
-            };
-        }
-        source = current.source();
-    }
-    let detail = error_chain(error);
-    if error.is_timeout() {
-        FetchError::Timeout { url: url_text }
-    } else if error.is_connect() {
-        FetchError::Connect {
-            url: url_text,
-            detail,
-        }
-    } else {
-        FetchError::Body {
-            url: url_text,
-            detail,
-        }
-    }
-}
-
-/// The messages of an error's sources, which say more than reqwest's own "error sending request".
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = Vec::new();
-    let mut source = error.source();
-    while let Some(current) = source {
-        parts.push(current.to_string());
-        source = current.source();
-    }
-    if parts.is_empty() {
-        error.to_string()
-    } else {
-        parts.join(": ")
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::redirect::next_hop;
     use super::*;
 
     #[test]

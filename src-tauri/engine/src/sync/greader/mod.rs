@@ -12,12 +12,13 @@
 //! what a sync does with what it reads.
 
 mod address;
+mod error;
 mod ids;
+mod wire;
 
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -27,92 +28,12 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::error_kind::ErrorKind;
-use crate::fetch::{error_chain, parse_retry_after, retry_note, FetchConfig};
+use crate::fetch::{error_chain, parse_retry_after, FetchConfig};
 
 pub use address::api_bases;
+pub use error::{GReaderError, Secret};
 pub use ids::{label_name, label_stream, ItemId, StateTag, READING_LIST};
-
-/// A password or token: shown as `***` by Debug, with no Display, so it cannot reach a log.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret given by the person or the server.
-    pub fn new(secret: impl Into<String>) -> Secret {
-        Secret(secret.into())
-    }
-
-    fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-/// Why a call to the server failed; no variant holds the password or a token.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum GReaderError {
-    /// The typed server address cannot be used.
-    #[error("sync: unusable server address: {reason}")]
-    InvalidAddress { reason: String },
-    /// The server refused the user name, the API password or the session.
-    #[error("sync: {server} refused the user name or API password")]
-    Auth { server: String },
-    /// No connection, or no answer in time.
-    #[error("sync: cannot reach {server}: {detail}")]
-    Unreachable { server: String, detail: String },
-    /// 429, or 503 with Retry-After.
-    #[error("sync: rate limited by {server}{}", retry_note(*retry_after))]
-    RateLimited {
-        server: String,
-        retry_after: Option<Duration>,
-    },
-    /// Any other error status.
-    #[error("sync: {status} from {server} for {endpoint}")]
-    Server {
-        server: String,
-        endpoint: String,
-        status: u16,
-    },
-    /// A 2xx answer that is not what the protocol says (an HTML page, `[]`, a missing field).
-    #[error("sync: {server} answered {endpoint} with something else than the Google Reader API: {detail}")]
-    UnexpectedAnswer {
-        server: String,
-        endpoint: String,
-        detail: String,
-    },
-    /// An answer over the body cap.
-    #[error("sync: the answer of {server} to {endpoint} is over {limit} bytes")]
-    TooLarge {
-        server: String,
-        endpoint: String,
-        limit: u64,
-    },
-    /// The HTTP client could not be set up.
-    #[error("sync: cannot set up the HTTP client: {detail}")]
-    Client { detail: String },
-}
-
-impl GReaderError {
-    /// The stable name of the error, for the account's error record and `--json`.
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            GReaderError::InvalidAddress { .. } => ErrorKind::InvalidUrl,
-            GReaderError::Auth { .. } => ErrorKind::Auth,
-            GReaderError::Unreachable { .. } => ErrorKind::Unreachable,
-            GReaderError::RateLimited { .. } => ErrorKind::RateLimited,
-            GReaderError::Server { .. } => ErrorKind::HttpStatus,
-            GReaderError::UnexpectedAnswer { .. } => ErrorKind::UnexpectedAnswer,
-            GReaderError::TooLarge { .. } => ErrorKind::TooLarge,
-            GReaderError::Client { .. } => ErrorKind::Client,
-        }
-    }
-}
+use wire::{auth_line, scalar_text, RawItem};
 
 /// How many ids, items and edits go in one request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -803,98 +724,6 @@ impl GReaderClient {
             server: self.server(),
             detail,
         }
-    }
-}
-
-/// The `Auth=` line of a `ClientLogin` answer.
-fn auth_line(body: &[u8]) -> Option<Secret> {
-    String::from_utf8_lossy(body)
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("Auth="))
-        .map(str::trim)
-        .filter(|token| !token.is_empty())
-        .map(Secret::new)
-}
-
-/// A JSON string or number as text (servers send ids and continuations as either).
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        _ => None,
-    }
-}
-
-/// An item of `stream/items/contents`, as sent.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawItem {
-    id: String,
-    #[serde(default)]
-    categories: Vec<String>,
-    title: Option<String>,
-    author: Option<String>,
-    published: Option<Value>,
-    #[serde(default)]
-    canonical: Vec<Link>,
-    #[serde(default)]
-    alternate: Vec<Link>,
-    content: Option<Content>,
-    summary: Option<Content>,
-    origin: Option<Origin>,
-}
-
-#[derive(Deserialize)]
-struct Link {
-    href: String,
-}
-
-#[derive(Deserialize)]
-struct Content {
-    #[serde(default)]
-    content: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Origin {
-    stream_id: String,
-}
-
-impl RawItem {
-    fn into_item(self) -> Option<Item> {
-        let has = |tag: StateTag| self.categories.iter().any(|c| tag.matches(c));
-        let published = self
-            .published
-            .as_ref()
-            .and_then(scalar_text)
-            .and_then(|text| text.parse::<i64>().ok())
-            .and_then(|seconds| DateTime::from_timestamp(seconds, 0));
-        let url = self
-            .canonical
-            .iter()
-            .chain(&self.alternate)
-            .map(|link| link.href.trim())
-            .find(|href| !href.is_empty())
-            .map(str::to_owned);
-        let html = [&self.content, &self.summary]
-            .into_iter()
-            .flatten()
-            .map(|c| c.content.as_str())
-            .find(|c| !c.trim().is_empty())
-            .unwrap_or_default()
-            .to_owned();
-        Some(Item {
-            id: ItemId::parse(&self.id)?,
-            read: has(StateTag::Read),
-            starred: has(StateTag::Starred),
-            feed_id: self.origin?.stream_id,
-            title: self.title.filter(|t| !t.trim().is_empty()),
-            url,
-            author: self.author.filter(|a| !a.trim().is_empty()),
-            published,
-            html,
-        })
     }
 }
 
