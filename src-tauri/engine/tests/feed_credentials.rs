@@ -381,3 +381,63 @@ async fn unsubscribing_forgets_the_password_once_no_feed_of_its_site_sends_it() 
     library.unsubscribe(other.feed.id).await.unwrap();
     assert!(!file().contains(SECRET), "forgotten: {}", file());
 }
+
+/// A story page long enough to be extracted as the full story of a teaser.
+fn story_page(marker: &str) -> String {
+    let paragraph = format!(
+        "<p>{marker}: the harbour board met on Tuesday to decide the pier's future, and the \
+         engineers' report said the storm had cracked two of its oldest piles.</p>"
+    );
+    format!(
+        "<!doctype html><html><head><title>{marker}</title></head><body><article><h1>{marker}</h1>{}</article></body></html>",
+        paragraph.repeat(8)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_teasers_full_story_on_the_feeds_own_site_is_fetched_with_its_password_and_elsewhere_without(
+) {
+    let elsewhere = FixtureServer::start().await.unwrap();
+    elsewhere.route("/away.html", Reply::ok("text/html", story_page("Away")));
+    let server = FixtureServer::start().await.unwrap();
+    let teasers = format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Private news</title><link>/</link>
+<item><title>Home</title><guid>home</guid><link>/story.html</link><description>The pier…</description></item>
+<item><title>Away</title><guid>away</guid><link>{}</link><description>Elsewhere…</description></item>
+</channel></rss>"#,
+        elsewhere.url("/away.html")
+    );
+    for (path, reply) in [
+        ("/feed", Reply::ok("application/rss+xml", teasers)),
+        ("/story.html", Reply::ok("text/html", story_page("Home"))),
+    ] {
+        server.route_fn(path, move |req| match req.header("authorization") {
+            Some(AUTHORIZATION) => reply.clone(),
+            _ => Reply::status(401).header("WWW-Authenticate", "Basic realm=\"news\""),
+        });
+    }
+    let folders = Folders::new();
+    let library = folders.open();
+    library.subscribe(&typed(&server), None).await.unwrap();
+    library.follow_up(&|_| {}).await.unwrap();
+    let stories = library.articles(ArticleQuery::default()).await.unwrap();
+    for summary in &stories {
+        let article = library.article(summary.id).await.unwrap();
+        let title = summary.title.as_str();
+        assert!(
+            article.text.contains("cracked two of its oldest piles"),
+            "{title}: the full story from its page, got {:?}",
+            article.text
+        );
+    }
+    assert!(server
+        .requests()
+        .iter()
+        .any(|r| r.path == "/story.html" && r.header("authorization") == Some(AUTHORIZATION)));
+    assert!(elsewhere
+        .requests()
+        .iter()
+        .all(|r| r.header("authorization").is_none()));
+    assert!(!elsewhere.requests().is_empty());
+    close_and_check_files(library, &folders);
+}

@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{Library, Result};
+use super::{Library, LibraryError, Result};
 use crate::credentials::{take_userinfo, SiteCredential};
 use crate::fetch::{is_web_url, redacted};
 use crate::opml;
@@ -29,7 +29,11 @@ impl Library {
     /// Subscribes to every feed of an OPML document, keeping its folders. Feeds are fetched
     /// at the next refresh. A `user:password@` in an address goes to the credential store.
     pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
-        let outlines = opml::parse_opml(text)?;
+        // A list from another reader can be large: parsing is CPU work, off the async threads.
+        let text = text.to_owned();
+        let outlines = tokio::task::spawn_blocking(move || opml::parse_opml(&text))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))??;
         let mut report = ImportReport::default();
         let mut feeds: Vec<(Url, Option<SiteCredential>, opml::OpmlFeed)> = Vec::new();
         for o in outlines {

@@ -48,7 +48,7 @@ impl Library {
             Some(id) => self.article_reach(id).await?,
             None => Reach::of_subscription(&page_url, false),
         };
-        let body = steps::fetch_page(&self.fetcher, &page_url, reach).await?;
+        let body = steps::fetch_page(&self.fetcher, &page_url, reach, None).await?;
         let mut final_url = body.final_url.clone();
         final_url.set_fragment(None);
         if final_url != page_url {

@@ -277,8 +277,14 @@ impl RefreshJob {
         };
         match read {
             Ok(Ok((fetched, known))) => {
-                match steps::feed_update(&self.fetcher, fetched, known, reach, state.full_story)
-                    .await
+                match steps::feed_update(
+                    &self.fetcher,
+                    fetched,
+                    known,
+                    (reach, login.as_ref()),
+                    state.full_story,
+                )
+                .await
                 {
                     Ok(update) => update,
                     Err(e) => unexpected(&e),

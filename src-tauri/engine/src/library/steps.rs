@@ -9,13 +9,20 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use super::{LibraryError, Result};
+use crate::credentials::SiteCredential;
 use crate::extract::{self, ExtractedArticle};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Fetcher, Reach};
 use crate::process::{self, FetchedFeed};
 use crate::store::{FeedUpdate, KnownItems, NewArticle};
 
-/// Fetches a web page (as a page: its size cap and accepted types), without validators.
-pub(super) async fn fetch_page(fetcher: &Fetcher, url: &Url, reach: Reach) -> Result<FetchedBody> {
+/// Fetches a web page (as a page: its size cap and accepted types), without validators,
+/// sending `login` only if the page is on its origin (a feed's site behind a password).
+pub(super) async fn fetch_page(
+    fetcher: &Fetcher,
+    url: &Url,
+    reach: Reach,
+    login: Option<&SiteCredential>,
+) -> Result<FetchedBody> {
     let request = FetchRequest {
         url,
         kind: BodyKind::Page,
@@ -23,7 +30,7 @@ pub(super) async fn fetch_page(fetcher: &Fetcher, url: &Url, reach: Reach) -> Re
         etag: None,
         last_modified: None,
     };
-    match fetcher.fetch(request).await? {
+    match fetcher.fetch_signed_in(request, login).await? {
         FetchOutcome::Fetched(body) => Ok(body),
         FetchOutcome::NotModified { .. } => Err(LibraryError::Internal(format!(
             "{url}: the server answered 304 to a plain request"
@@ -48,8 +55,9 @@ async fn fetch_story(
     fetcher: &Fetcher,
     url: &Url,
     reach: Reach,
+    login: Option<&SiteCredential>,
 ) -> Result<(ExtractedArticle, Url)> {
-    let body = fetch_page(fetcher, url, reach).await?;
+    let body = fetch_page(fetcher, url, reach, login).await?;
     let page_url = body.final_url.clone();
     let story = extract_page(body, page_url.clone()).await?;
     Ok((story, page_url))
@@ -57,29 +65,31 @@ async fn fetch_story(
 
 /// A fetched feed as an update of the store: new and changed items made articles, and those
 /// that want it completed with their page's story (`always`: the feed's "always fetch the full
-/// story").
+/// story"); `login` is the feed's password, sent to pages on the feed's own origin.
 pub(super) async fn feed_update(
     fetcher: &Fetcher,
     fetched: FetchedFeed,
     known: KnownItems,
-    reach: Reach,
+    (reach, login): (Reach, Option<&SiteCredential>),
     always: bool,
 ) -> Result<FeedUpdate> {
     let mut update = tokio::task::spawn_blocking(move || process::prepare_update(fetched, &known))
         .await
         .map_err(|e| LibraryError::Internal(e.to_string()))?;
     if let FeedUpdate::Fetched { items, .. } = &mut update {
-        complete_stories(fetcher, items, reach, always).await;
+        complete_stories(fetcher, items, (reach, login), always).await;
     }
     Ok(update)
 }
 
 /// Completes the items that want it with the story of their linked page; a page that fails, or
-/// whose story is shorter than the item's, keeps its item as it was.
+/// whose story is shorter than the item's, keeps its item as it was. `login` (the feed's
+/// password) goes only to pages on its own origin, as a feed's own site behind a password has
+/// its stories behind it too.
 pub(super) async fn complete_stories(
     fetcher: &Fetcher,
     items: &mut [NewArticle],
-    reach: Reach,
+    (reach, login): (Reach, Option<&SiteCredential>),
     always: bool,
 ) {
     let mut pages = JoinSet::new();
@@ -90,9 +100,9 @@ pub(super) async fn complete_stories(
         let Some(url) = item.url.as_deref().and_then(|u| Url::parse(u).ok()) else {
             continue;
         };
-        let fetcher = fetcher.clone();
+        let (fetcher, login) = (fetcher.clone(), login.cloned());
         pages.spawn(async move {
-            match fetch_story(&fetcher, &url, reach).await {
+            match fetch_story(&fetcher, &url, reach, login.as_ref()).await {
                 Ok((story, page_url)) => Some((index, story, page_url)),
                 Err(e) => {
                     tracing::debug!(url = %url, error = %e, "full story: no story from the page");

@@ -103,6 +103,8 @@ struct Unfinished {
     stories: Option<FeedUpdate>,
     /// Where the items' pages may be fetched from.
     reach: Reach,
+    /// The feed's password, for its pages on its own origin.
+    login: Option<SiteCredential>,
     icon: IconDue,
     /// Icon links of the page the feed was discovered from.
     page_icons: Option<Vec<Url>>,
@@ -213,6 +215,7 @@ impl Library {
                 .push(Unfinished {
                     stories,
                     reach,
+                    login,
                     icon,
                     page_icons: found.page_icons,
                 });
@@ -237,7 +240,8 @@ impl Library {
         for new in unfinished {
             if let Some(mut update) = new.stories {
                 if let FeedUpdate::Completed { items, .. } = &mut update {
-                    steps::complete_stories(&self.fetcher, items, new.reach, false).await;
+                    let access = (new.reach, new.login.as_ref());
+                    steps::complete_stories(&self.fetcher, items, access, false).await;
                 }
                 match self.blocking(move |s| s.apply_updates(&[update])).await {
                     Ok(counts) => {
