@@ -262,6 +262,13 @@ async fn refresh_uses_etags_then_body_hashes_and_updates_in_place() {
         3,
         "no duplicate after an update"
     );
+    // Each command closes the library whole: no write-ahead log is left beside it.
+    let logs: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with("-wal"))
+        .collect();
+    assert!(logs.is_empty(), "left behind: {logs:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
