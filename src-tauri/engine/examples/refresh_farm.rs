@@ -19,12 +19,7 @@ use farm::HOSTS;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let feeds = args.first().copied().unwrap_or(500);
-    let items = args.get(1).copied().unwrap_or(50);
+    let (feeds, items, _) = farm::size_from_args();
 
     let farm = farm::Farm::start(feeds, items).await?;
     let dir = tempfile::tempdir()?;

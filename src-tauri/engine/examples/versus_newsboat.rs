@@ -40,13 +40,8 @@ struct Figures {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let feeds = args.first().copied().unwrap_or(500);
-    let items = args.get(1).copied().unwrap_or(50);
-    let rounds = args.get(2).copied().unwrap_or(5).max(1);
+    let (feeds, items, more) = farm::size_from_args();
+    let rounds = more.first().copied().unwrap_or(5).max(1);
     let farm = Farm::start(feeds, items).await?;
     println!(
         "side by side: {feeds} feeds x {items} items over {HOSTS} loopback hosts, {rounds} rounds"

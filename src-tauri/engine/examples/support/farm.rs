@@ -39,6 +39,18 @@ pub fn feed_body(feed: usize, items: usize, site: &str) -> String {
     out
 }
 
+/// The farm's size from the command line, `[FEEDS] [ITEMS] [MORE...]` (500 and 50 when not
+/// given), with the numbers after them.
+pub fn size_from_args() -> (usize, usize, Vec<usize>) {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let feeds = args.first().copied().unwrap_or(500);
+    let items = args.get(1).copied().unwrap_or(50);
+    (feeds, items, args.into_iter().skip(2).collect())
+}
+
 /// A running farm: its servers stop when it is dropped.
 pub struct Farm {
     _servers: Vec<FixtureServer>,
