@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use broadsheet_engine::fetch::FetchConfig;
+use broadsheet_engine::fetch::{FetchConfig, Fetcher};
 use broadsheet_engine::sync::greader::{
     GReaderClient, GReaderError, ItemId, Limits, Secret, StateTag, READING_LIST,
 };
@@ -39,7 +39,7 @@ fn rss(server: &FixtureServer, name: &str, count: usize) -> String {
 
 async fn login(address: &str, password: &str) -> Result<GReaderClient, GReaderError> {
     GReaderClient::login(
-        &FetchConfig::default(),
+        &Fetcher::new(FetchConfig::default()).unwrap(),
         address,
         READER_USER,
         &Secret::new(password),
@@ -417,6 +417,24 @@ async fn the_password_travels_in_the_login_body_only_and_a_wrong_one_is_an_auth_
     assert_eq!(login.method, "POST");
     assert!(!login.path.contains("hunter2"));
     assert!(String::from_utf8_lossy(&login.body).contains("Passwd=hunter2"));
+}
+
+#[tokio::test]
+async fn an_account_named_by_a_host_that_resolves_to_loopback_is_refused_by_the_network_policy() {
+    let server = mock_server().await;
+    // A name (not `localhost`, not an address) gives only public reach, whatever DNS answers:
+    // the account's requests go through the fetcher's policy like every other.
+    let fetcher = Fetcher::new(FetchConfig {
+        pinned_hosts: vec![("reader.example".to_owned(), [127, 0, 0, 1].into())],
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    let address = format!("http://reader.example:{}/", server.addr().port());
+    let error = GReaderClient::login(&fetcher, &address, READER_USER, &Secret::new("pw"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "local_network", "{error}");
+    assert!(server.requests().is_empty());
 }
 
 #[tokio::test]
