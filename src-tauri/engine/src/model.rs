@@ -16,6 +16,25 @@ pub use settings_limits::{settings_limits, Range, SettingsLimits};
 pub type FeedId = i64;
 /// Identifier of an article in the library.
 pub type ArticleId = i64;
+/// Identifier of a sync account in the library.
+pub type AccountId = i64;
+
+/// A sync account: a server that holds the person's subscriptions and read and starred
+/// states. Its password is never here (the credential store keeps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Account {
+    pub id: AccountId,
+    /// The protocol it speaks: `greader` (the Google Reader API).
+    pub kind: String,
+    /// The server's address, as typed.
+    pub url: String,
+    pub user: String,
+    /// When a sync last went through.
+    pub last_sync: Option<DateTime<Utc>>,
+    /// The last sync's failure, kept until one succeeds.
+    pub error: Option<FeedHealth>,
+}
 
 /// The last failed refresh of a feed, kept until a refresh succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +71,9 @@ pub struct Feed {
     /// Whether the person allowed this feed to reach their local network by name.
     #[serde(default)]
     pub local_network: bool,
+    /// The sync account it belongs to; `None` for a feed of this computer only.
+    #[serde(default)]
+    pub account: Option<AccountId>,
 }
 
 /// One line of an article list.
