@@ -13,8 +13,7 @@ use reqwest::Method;
 use url::Url;
 
 use super::{
-    check_target, closed, header_text, parse_retry_after, read_capped, transport_error, FetchError,
-    Fetcher, Reach,
+    header_text, parse_retry_after, read_capped, transport_error, FetchError, Fetcher, Reach,
 };
 
 /// One request to an API: the address (query included), how far it may reach, an optional
@@ -60,16 +59,7 @@ pub struct ApiAnswer {
 impl Fetcher {
     /// Makes one API call under the policy, following no redirect.
     pub async fn call(&self, req: ApiRequest<'_>) -> Result<ApiAnswer, FetchError> {
-        check_target(req.url, req.reach)?;
-        let client = self.client_for(req.reach)?;
-        let _host_slot = self.host_slot(req.url).await?;
-        let _in_flight = self
-            .inner
-            .in_flight
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| closed(req.url))?;
+        let (client, _host_slot, _in_flight) = self.ready(req.url, req.reach).await?;
         let deadline = self.inner.config.total_timeout;
         match tokio::time::timeout(deadline, exchange(&client, &req)).await {
             Ok(answer) => answer,

@@ -430,17 +430,7 @@ impl Fetcher {
         // A password in the address itself is never sent, shown or logged: only `login` is.
         let bare = without_userinfo(req.url);
         let req = FetchRequest { url: &bare, ..req };
-        check_target(req.url, req.reach)?;
-        let client = self.client_for(req.reach)?;
-        // Wait for the host first, so a request queued behind a busy host holds no global slot.
-        let mut host_slot = self.host_slot(req.url).await?;
-        let _in_flight = self
-            .inner
-            .in_flight
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| closed(req.url))?;
+        let (client, mut host_slot, _in_flight) = self.ready(req.url, req.reach).await?;
         let deadline = self.inner.config.total_timeout;
         let following = self.follow(&client, &req, login, &mut host_slot);
         match tokio::time::timeout(deadline, following).await {
@@ -452,6 +442,27 @@ impl Fetcher {
                 })
             }
         }
+    }
+
+    /// Checks `url` against `reach` and waits for its connection slots: the client for the
+    /// reach, the host's slot, then a global one.
+    async fn ready(
+        &self,
+        url: &Url,
+        reach: Reach,
+    ) -> Result<(Client, HostSlot, OwnedSemaphorePermit), FetchError> {
+        check_target(url, reach)?;
+        let client = self.client_for(reach)?;
+        // Wait for the host first, so a request queued behind a busy host holds no global slot.
+        let host_slot = self.host_slot(url).await?;
+        let in_flight = self
+            .inner
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| closed(url))?;
+        Ok((client, host_slot, in_flight))
     }
 
     fn client_for(&self, reach: Reach) -> Result<Client, FetchError> {
