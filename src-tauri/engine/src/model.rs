@@ -177,6 +177,36 @@ pub struct RefreshError {
     pub message: String,
 }
 
+/// What a sync of the accounts did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncReport {
+    /// Accounts synced (or tried).
+    pub accounts: usize,
+    /// Subscriptions of a server new to this library.
+    pub feeds_added: usize,
+    /// Feeds gone from their server, removed here.
+    pub feeds_removed: usize,
+    /// Stories new to this library.
+    pub new_articles: usize,
+    /// Edits made here that the servers took.
+    pub pushed: usize,
+    /// Stories whose read or bookmarked state came from their server.
+    pub pulled: usize,
+    /// The accounts whose sync failed (nothing is lost: their edits stay queued).
+    pub errors: Vec<SyncError>,
+}
+
+/// Why one account's sync failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncError {
+    pub account_id: AccountId,
+    /// `auth`, `unreachable`, `rate_limited`, ...
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
 /// What a refresh did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

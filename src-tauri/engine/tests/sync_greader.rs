@@ -10,32 +10,14 @@ mod miniflux;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use broadsheet_engine::fetch::{FetchConfig, Fetcher};
 use broadsheet_engine::sync::greader::{
     GReaderClient, GReaderError, ItemId, Limits, Secret, StateTag, READING_LIST,
 };
 use fixture_server::{FixtureServer, Reply};
-use miniflux::{Miniflux, READER_PASSWORD, READER_USER};
-
-/// An RSS feed of `count` items titled `"{name} story {n}"`, linking to the same server.
-fn rss(server: &FixtureServer, name: &str, count: usize) -> String {
-    let items: String = (0..count)
-        .map(|n| {
-            format!(
-                "<item><title>{name} story {n}</title><guid>{name}-{n}</guid>\
-                 <link>{link}</link><description>Body of story {n}.</description></item>",
-                link = server.url(&format!("/{name}/{n}.html")),
-            )
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
-<link>{home}</link>{items}</channel></rss>"#,
-        home = server.url("/"),
-    )
-}
+use miniflux::{rss, wait_for_items, Miniflux, READER_PASSWORD, READER_USER};
 
 async fn login(address: &str, password: &str) -> Result<GReaderClient, GReaderError> {
     GReaderClient::login(
@@ -45,19 +27,6 @@ async fn login(address: &str, password: &str) -> Result<GReaderClient, GReaderEr
         &Secret::new(password),
     )
     .await
-}
-
-/// The ids of the reading list, polled until there are `count` (Miniflux fetches a new
-/// subscription at once, but give it time on a busy machine).
-async fn wait_for_items(client: &GReaderClient, count: usize) -> Vec<ItemId> {
-    let began = Instant::now();
-    loop {
-        let ids = client.item_ids(READING_LIST, None).await.unwrap();
-        if ids.len() >= count || began.elapsed() > Duration::from_secs(30) {
-            return ids;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
 }
 
 /// The ids of the unread items.
