@@ -44,6 +44,9 @@ pub enum Command {
         /// Let the feed reach your local network by name (a NAS, a local bridge).
         #[arg(long)]
         local_network: bool,
+        /// Subscribe on this sync account's server (which fetches the feed), then sync it.
+        #[arg(long, value_name = "ID", conflicts_with = "local_network")]
+        account: Option<i64>,
     },
     /// List the feeds a site offers, without subscribing.
     Discover {
@@ -265,7 +268,23 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
         Command::Subscribe {
             url,
             folder,
+            account: Some(account),
+            ..
+        } => {
+            let report = lib
+                .subscribe_in_account(account, &url, folder.as_deref())
+                .await?;
+            lib.follow_up(&|_| {}).await?;
+            if json {
+                return to_json(&report);
+            }
+            Ok(sync_text(&report))
+        }
+        Command::Subscribe {
+            url,
+            folder,
             local_network,
+            account: None,
         } => {
             let mut sub = lib
                 .subscribe_with(&url, folder.as_deref(), local_network)

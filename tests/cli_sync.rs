@@ -201,6 +201,10 @@ async fn two_devices_on_one_account_see_each_others_reads_and_bookmarks_and_edit
         "/news.xml",
         Reply::ok("application/rss+xml", rss(&feeds, "news", 5)),
     );
+    feeds.route(
+        "/more.xml",
+        Reply::ok("application/rss+xml", rss(&feeds, "more", 2)),
+    );
     let server = server_client(&miniflux).await;
     server.subscribe(&feeds.url("/news.xml")).await.unwrap();
     assert_eq!(wait_for_items(&server, 5).await.len(), 5);
@@ -302,6 +306,54 @@ async fn two_devices_on_one_account_see_each_others_reads_and_bookmarks_and_edit
         .unwrap();
     // Stories 1 (bookmarked, never read) and 4 are all that is left unread there.
     assert_eq!(still_unread.len(), 2, "story 3 was read on the server");
+
+    // Subscribing, renaming and unsubscribing an account's feed here goes to the server.
+    let account = laptop.json(&["account", "list"]).await[0]["id"].to_string();
+    let more = feeds.url("/more.xml");
+    let subscribed = laptop
+        .json(&[
+            "subscribe",
+            &more,
+            "--account",
+            &account,
+            "--folder",
+            "Tech",
+        ])
+        .await;
+    assert_eq!(subscribed["feeds_added"], 1, "{subscribed}");
+    assert_eq!(subscribed["pushed"], 1, "{subscribed}");
+    let listed = laptop.json(&["feeds"]).await;
+    let added = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["url"] == more.as_str())
+        .unwrap_or_else(|| panic!("{listed}"))
+        .clone();
+    assert_eq!(added["folder"], "Tech", "{added}");
+    assert_eq!(added["account"].to_string(), account);
+    let on_server = server.subscriptions().await.unwrap();
+    let remote = on_server
+        .iter()
+        .find(|s| s.feed_url.as_deref() == Some(more.as_str()))
+        .unwrap();
+    assert_eq!(remote.folders, ["Tech"]);
+    let feed_id = added["id"].to_string();
+    assert_eq!(laptop.run(&["rename", &feed_id, "More news"]).await.code, 0);
+    laptop.json(&["sync"]).await;
+    let renamed = server.subscriptions().await.unwrap();
+    assert!(
+        renamed.iter().any(|s| s.title == "More news"),
+        "{renamed:?}"
+    );
+    let desktop_sees = desktop.json(&["sync"]).await;
+    assert_eq!(desktop_sees["feeds_added"], 1, "{desktop_sees}");
+    assert_eq!(laptop.run(&["unsubscribe", &feed_id]).await.code, 0);
+    laptop.json(&["sync"]).await;
+    let left = server.subscriptions().await.unwrap();
+    assert_eq!(left.len(), 1, "{left:?}");
+    let desktop_sees = desktop.json(&["sync"]).await;
+    assert_eq!(desktop_sees["feeds_removed"], 1, "{desktop_sees}");
 
     // The password is in no library file, output or log line of either device.
     for device in [&laptop, &desktop] {

@@ -104,6 +104,27 @@ impl Library {
         Ok(())
     }
 
+    /// Subscribes the account to a feed on its server (which finds the feed of a site's
+    /// address itself), into `folder` if given, and syncs the account so the feed arrives
+    /// with its stories. What the server refused is in the report.
+    pub async fn subscribe_in_account(
+        &self,
+        account: AccountId,
+        input: &str,
+        folder: Option<&str>,
+    ) -> Result<SyncReport> {
+        self.blocking(move |s| s.account(account)).await?;
+        // The server fetches the feed: a password typed in the address is not sent to it.
+        let (url, _) = parse_user_url(input)?;
+        let edit = SyncEdit::Subscribe {
+            url: url.to_string(),
+            folder: folder.map(str::to_owned),
+        };
+        self.blocking(move |s| s.enqueue_edit(account, &edit, Utc::now()))
+            .await?;
+        self.sync(Some(account)).await
+    }
+
     /// Syncs every account (or one), one after the other; a failure is recorded on its account
     /// and reported, and the others go on.
     pub async fn sync(&self, only: Option<AccountId>) -> Result<SyncReport> {
@@ -226,9 +247,13 @@ impl Library {
                     last.insert((*item, StateTag::Starred), *on);
                     continue;
                 }
-                SyncEdit::Subscribe { url, folder } => match folder {
-                    Some(folder) => client.subscribe_into(url, None, folder).await,
-                    None => client.subscribe(url).await.map(|_| ()),
+                // `quickadd` finds the feed of a site's address too; the move files it.
+                SyncEdit::Subscribe { url, folder } => match client.subscribe(url).await {
+                    Ok(stream) => match folder {
+                        Some(folder) => client.move_to_folder(&stream, None, folder).await,
+                        None => Ok(()),
+                    },
+                    Err(e) => Err(e),
                 },
                 SyncEdit::Unsubscribe { stream } => client.unsubscribe(stream).await,
                 SyncEdit::Rename { stream, title } => client.rename(stream, title).await,
