@@ -195,7 +195,15 @@ impl Library {
         let recent = client.item_ids(READING_LIST, None).await?;
         let feeds = self.pull_subscriptions(id, &client, &mut counts).await?;
 
-        let known = self.blocking(move |s| s.known_remote_items(id)).await?;
+        let mut known = self.blocking(move |s| s.known_remote_items(id)).await?;
+        // Stories retention removed stay removed while the server keeps them.
+        let pruned = self.blocking(move |s| s.pruned_keys_of_account(id)).await?;
+        known.extend(
+            pruned
+                .iter()
+                .filter_map(|key| ItemId::parse(key))
+                .map(ItemId::as_stored),
+        );
         let mut wanted: Vec<ItemId> = Vec::new();
         let mut seen = HashSet::new();
         let candidates = unread
@@ -310,6 +318,9 @@ impl Library {
         counts: &mut AccountCounts,
     ) -> Result<HashMap<String, (FeedId, Url)>> {
         let subscriptions = client.subscriptions().await?;
+        // Every stream the server lists, even one whose feed address it does not say: only a
+        // feed the server no longer lists at all is removed here.
+        let listed: HashSet<String> = subscriptions.iter().map(|s| s.id.clone()).collect();
         let mut feeds = HashMap::new();
         for sub in subscriptions {
             let Some(url) = sub.feed_url.as_deref().and_then(|u| Url::parse(u).ok()) else {
@@ -339,10 +350,7 @@ impl Library {
         }
         let ours: Vec<AccountFeed> = self.blocking(move |s| s.account_feeds(account)).await?;
         for feed in ours {
-            let on_server = feed
-                .remote_id
-                .as_ref()
-                .is_some_and(|r| feeds.contains_key(r));
+            let on_server = feed.remote_id.as_ref().is_some_and(|r| listed.contains(r));
             if !on_server {
                 let id = feed.id;
                 self.blocking(move |s| s.delete_feed(id)).await?;

@@ -231,8 +231,22 @@ impl Store {
         })
     }
 
-    /// The server's item ids this library holds for the account, or pruned (so never fetched
-    /// again while the server keeps them).
+    /// The keys of the account's articles removed by retention (the server's long-form item
+    /// ids), so a sync never fetches them again while the server keeps them.
+    pub fn pruned_keys_of_account(&self, account: AccountId) -> Result<Vec<String>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT p.key FROM pruned_keys p JOIN feeds f ON f.id = p.feed_id
+                 WHERE f.account_id = ?1",
+            )?;
+            let keys = stmt
+                .query_map([account], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(keys)
+        })
+    }
+
+    /// The server's item ids this library holds for the account.
     pub fn known_remote_items(&self, account: AccountId) -> Result<HashSet<i64>> {
         self.read(|c| {
             let mut known = HashSet::new();
