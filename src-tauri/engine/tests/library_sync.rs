@@ -156,3 +156,39 @@ async fn a_wrong_password_adds_no_account_and_keeps_no_password() {
     assert!(lib.accounts().await.unwrap().is_empty());
     assert!(!credentials.exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn renaming_a_folder_moves_the_accounts_feeds_into_it_on_the_server() {
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    server.route(
+        "/reader/api/0/subscription/edit",
+        Reply::ok("text/plain", "OK"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    lib.sync(None).await.unwrap();
+    lib.rename_folder("Tech".into(), "Work".into())
+        .await
+        .unwrap();
+    let pushed = lib.sync(None).await.unwrap();
+    assert_eq!(pushed.pushed, 1, "{pushed:?}");
+    let edit = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.starts_with("/reader/api/0/subscription/edit"))
+        .expect("a subscription edit");
+    let body = String::from_utf8_lossy(&edit.body).into_owned();
+    assert!(body.contains("s=feed%2F1"), "{body}");
+    assert!(body.contains("a=user%2F-%2Flabel%2FWork"), "{body}");
+    assert!(body.contains("r=user%2F-%2Flabel%2FTech"), "{body}");
+}
