@@ -192,3 +192,37 @@ async fn renaming_a_folder_moves_the_accounts_feeds_into_it_on_the_server() {
     assert!(body.contains("a=user%2F-%2Flabel%2FWork"), "{body}");
     assert!(body.contains("r=user%2F-%2Flabel%2FTech"), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_whose_password_is_gone_from_the_store_says_to_add_it_again() {
+    let answer = Arc::new(Mutex::new(serde_json::json!({"subscriptions": []})));
+    let server = reader_api(answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let credentials = outside.path().join("credentials");
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(credentials.clone()),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config.clone()).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    assert!(std::fs::read_to_string(&credentials)
+        .unwrap()
+        .contains("pw"));
+    drop(lib);
+    std::fs::remove_file(&credentials).unwrap();
+    let lib = Library::open(dir.path(), config).unwrap();
+    let report = lib.sync(None).await.unwrap();
+    assert_eq!(report.errors[0].kind, "auth");
+    assert!(
+        report.errors[0].message.contains("add the account again"),
+        "{report:?}"
+    );
+    let accounts = lib.accounts().await.unwrap();
+    assert_eq!(
+        accounts[0].error.as_ref().map(|e| e.kind),
+        Some(report.errors[0].kind)
+    );
+}

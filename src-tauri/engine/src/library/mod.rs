@@ -85,6 +85,10 @@ pub enum LibraryError {
     Credentials(#[from] CredentialError),
     #[error("{0}")]
     Sync(#[from] GReaderError),
+    /// The credential store has no password for a sync account (another computer's store, or
+    /// one that was cleared): adding the account again asks for it.
+    #[error("sync: no password is kept for the account at {url}; add the account again")]
+    NoAccountPassword { url: String },
     #[error("not a web address: {input}")]
     InvalidUrl { input: String },
     #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
@@ -120,6 +124,7 @@ impl LibraryError {
             LibraryError::Images(e) => e.kind(),
             LibraryError::Credentials(e) => e.kind(),
             LibraryError::Sync(e) => e.kind(),
+            LibraryError::NoAccountPassword { .. } => ErrorKind::Auth,
             LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
             LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
             LibraryError::Io { .. } | LibraryError::File { .. } => ErrorKind::Io,

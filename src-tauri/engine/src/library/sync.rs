@@ -423,13 +423,9 @@ impl Library {
                 .map_err(|e| LibraryError::Internal(e.to_string()))??;
         match found {
             Some(credential) => Ok(Secret::new(credential.password)),
-            None => Err(GReaderError::Auth {
-                server: format!(
-                    "{} (no password kept for this account: add it again)",
-                    account.url
-                ),
-            }
-            .into()),
+            None => Err(LibraryError::NoAccountPassword {
+                url: account.url.clone(),
+            }),
         }
     }
 
