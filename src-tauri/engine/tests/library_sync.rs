@@ -226,3 +226,28 @@ async fn an_account_whose_password_is_gone_from_the_store_says_to_add_it_again()
         Some(report.errors[0].kind)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_synced_feeds_address_is_the_servers_and_is_not_edited_here() {
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    lib.sync(None).await.unwrap();
+    let feed = lib.feeds().await.unwrap().remove(0);
+    let refused = lib
+        .set_feed_url(feed.id, "https://elsewhere.example/feed")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), "invalid_setting", "{refused}");
+    assert_eq!(lib.feeds().await.unwrap()[0].url, feed.url);
+}
