@@ -11,17 +11,18 @@ use broadsheet_engine::library::{Library, LibraryConfig, GREADER};
 use broadsheet_engine::model::ArticleQuery;
 use fixture_server::{FixtureServer, Reply};
 
-/// The server's two stories: 1 (read there, published long ago) and 2 (unread).
-fn contents() -> String {
+/// The server's two stories: 1 (read there, published long ago) and 2 (unread), teasers
+/// linking to pages of `site` (which has none: each story stays as the server sent it).
+fn contents(site: &str) -> String {
     serde_json::json!({"items": [
         {"id": "tag:google.com,2005:reader/item/0000000000000001", "title": "Old story",
          "published": 1_000_000_000, "categories": ["user/1/state/com.google/read"],
-         "alternate": [{"href": "https://news.example/old"}],
+         "alternate": [{"href": format!("{site}old.html")}],
          "content": {"content": "<p>An old story, long enough to be a story and not a teaser.</p>"},
          "origin": {"streamId": "feed/1"}},
         {"id": "tag:google.com,2005:reader/item/0000000000000002", "title": "New story",
          "published": 1_700_000_000, "categories": [],
-         "alternate": [{"href": "https://news.example/new"}],
+         "alternate": [{"href": format!("{site}new.html")}],
          "content": {"content": "<p>A new story, long enough to be a story and not a teaser.</p>"},
          "origin": {"streamId": "feed/1"}}
     ]})
@@ -60,7 +61,7 @@ async fn reader_api(subscriptions: Arc<Mutex<serde_json::Value>>) -> FixtureServ
     server.route("/reader/api/0/token", Reply::ok("text/plain", "edit-token"));
     server.route(
         "/reader/api/0/stream/items/contents",
-        Reply::ok("application/json", contents()),
+        Reply::ok("application/json", contents(&server.url("/"))),
     );
     server
 }

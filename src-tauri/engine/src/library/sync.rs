@@ -34,6 +34,15 @@ pub const GREADER: &str = "greader";
 /// reading list, so a first sync of a years-old account stays short.
 const READ_ITEMS_PER_SYNC: usize = 500;
 
+/// An account's feed as a sync files the server's items under it.
+struct SyncedFeed {
+    id: FeedId,
+    /// The feed's own address: what its stories' relative links and pages reach from.
+    url: Url,
+    /// "Always fetch the full story", as set here.
+    full_story: bool,
+}
+
 /// What one account's sync changed.
 #[derive(Default)]
 struct AccountCounts {
@@ -316,7 +325,7 @@ impl Library {
         account: AccountId,
         client: &GReaderClient,
         counts: &mut AccountCounts,
-    ) -> Result<HashMap<String, (FeedId, Url)>> {
+    ) -> Result<HashMap<String, SyncedFeed>> {
         let subscriptions = client.subscriptions().await?;
         // Every stream the server lists, even one whose feed address it does not say: only a
         // feed the server no longer lists at all is removed here.
@@ -343,13 +352,23 @@ impl Library {
             match filed {
                 Some((feed, added)) => {
                     counts.feeds_added += usize::from(added);
-                    feeds.insert(sub.id, (feed, url));
+                    feeds.insert(
+                        sub.id,
+                        SyncedFeed {
+                            id: feed,
+                            url,
+                            full_story: false,
+                        },
+                    );
                 }
                 None => tracing::debug!(url = %url, "sync: another account has this feed"),
             }
         }
         let ours: Vec<AccountFeed> = self.blocking(move |s| s.account_feeds(account)).await?;
         for feed in ours {
+            if let Some(synced) = feed.remote_id.as_ref().and_then(|r| feeds.get_mut(r)) {
+                synced.full_story = feed.full_story;
+            }
             let on_server = feed.remote_id.as_ref().is_some_and(|r| listed.contains(r));
             if !on_server {
                 let id = feed.id;
@@ -365,24 +384,26 @@ impl Library {
     async fn store_items(
         &self,
         items: Vec<Item>,
-        feeds: &HashMap<String, (FeedId, Url)>,
+        feeds: &HashMap<String, SyncedFeed>,
     ) -> Result<usize> {
         let now = Utc::now();
-        let mut by_feed: HashMap<FeedId, (Url, Vec<(i64, ParsedItem)>)> = HashMap::new();
+        // Each feed's items, with the server's id of each.
+        type FeedItems<'a> = (&'a SyncedFeed, Vec<(i64, ParsedItem)>);
+        let mut by_feed: HashMap<FeedId, FeedItems> = HashMap::new();
         for item in items {
-            let Some((feed, feed_url)) = feeds.get(&item.feed_id) else {
+            let Some(feed) = feeds.get(&item.feed_id) else {
                 continue;
             };
             let remote = item.id.as_stored();
-            let parsed = parsed_item(item, feed_url, now);
+            let parsed = parsed_item(item, &feed.url, now);
             by_feed
-                .entry(*feed)
-                .or_insert_with(|| (feed_url.clone(), Vec::new()))
+                .entry(feed.id)
+                .or_insert_with(|| (feed, Vec::new()))
                 .1
                 .push((remote, parsed));
         }
         let mut synced = Vec::new();
-        for (feed_id, (feed_url, parsed)) in by_feed {
+        for (feed_id, (feed, parsed)) in by_feed {
             let (remotes, mut articles) = tokio::task::spawn_blocking(move || {
                 parsed
                     .into_iter()
@@ -394,8 +415,8 @@ impl Library {
             })
             .await
             .map_err(|e| LibraryError::Internal(e.to_string()))?;
-            let reach = Reach::of_subscription(&feed_url, false);
-            steps::complete_stories(&self.fetcher, &mut articles, reach, false).await;
+            let reach = Reach::of_subscription(&feed.url, false);
+            steps::complete_stories(&self.fetcher, &mut articles, reach, feed.full_story).await;
             synced.extend(
                 remotes
                     .into_iter()

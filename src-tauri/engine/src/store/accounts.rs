@@ -51,6 +51,8 @@ pub struct AccountFeed {
     /// The server's stream id, once known.
     pub remote_id: Option<String>,
     pub url: String,
+    /// Whether every story's page is fetched for the full story (the person's choice here).
+    pub full_story: bool,
 }
 
 /// An article from the server, ready to store under one of the account's feeds.
@@ -152,7 +154,7 @@ impl Store {
     pub fn account_feeds(&self, account: AccountId) -> Result<Vec<AccountFeed>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, remote_id, url FROM feeds WHERE account_id = ?1 ORDER BY id",
+                "SELECT id, remote_id, url, full_story FROM feeds WHERE account_id = ?1 ORDER BY id",
             )?;
             let rows = stmt
                 .query_map([account], |r| {
@@ -160,6 +162,7 @@ impl Store {
                         id: r.get(0)?,
                         remote_id: r.get(1)?,
                         url: r.get(2)?,
+                        full_story: r.get(3)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
