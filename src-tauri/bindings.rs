@@ -6,8 +6,9 @@
 use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{ExportFormat, FeedCandidate, ImportReport, Subscription};
 use broadsheet_engine::model::{
-    Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth, Folder,
-    Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings, SettingsLimits,
+    Account, Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth,
+    Folder, Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings,
+    SettingsLimits, SyncError, SyncReport,
 };
 use ts_rs::{Config, TS};
 
@@ -42,6 +43,9 @@ fn generate() -> String {
         declare::<ArticleQuery>(&cfg),
         declare::<RefreshError>(&cfg),
         declare::<RefreshReport>(&cfg),
+        declare::<Account>(&cfg),
+        declare::<SyncError>(&cfg),
+        declare::<SyncReport>(&cfg),
         declare::<RefreshProgress>(&cfg),
         declare::<Settings>(&cfg),
         declare::<Range>(&cfg),

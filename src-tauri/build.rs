@@ -34,6 +34,10 @@ const COMMANDS: &[&str] = &[
     "rename_folder",
     "delete_folder",
     "restore_folder",
+    "list_accounts",
+    "add_account",
+    "remove_account",
+    "sync_accounts",
 ];
 
 /// The hostile-article test's command (commands.rs), for builds with debug assertions only.

@@ -11,7 +11,9 @@ use std::process::ExitCode;
 
 use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryError};
-use broadsheet_engine::model::{Article, ArticleQuery, ArticleSummary, Feed, RefreshReport};
+use broadsheet_engine::model::{
+    Account, Article, ArticleQuery, ArticleSummary, Feed, RefreshReport, SyncReport,
+};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -42,6 +44,9 @@ pub enum Command {
         /// Let the feed reach your local network by name (a NAS, a local bridge).
         #[arg(long)]
         local_network: bool,
+        /// Subscribe on this sync account's server (which fetches the feed), then sync it.
+        #[arg(long, value_name = "ID", conflicts_with = "local_network")]
+        account: Option<i64>,
     },
     /// List the feeds a site offers, without subscribing.
     Discover {
@@ -128,6 +133,34 @@ pub enum Command {
         #[arg(long = "set", value_name = "KEY=VALUE")]
         set: Vec<String>,
     },
+    /// Sync accounts: a server holding your subscriptions (Miniflux, FreshRSS, ...).
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Sync every account with its server now (a refresh does it too).
+    Sync,
+}
+
+/// What `account` does.
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Add an account after logging in; the password is read from stdin, never an argument.
+    Add {
+        /// The protocol: greader (the Google Reader API).
+        #[arg(long, value_parser = ["greader"])]
+        kind: String,
+        /// The server's address, as any Reader API client takes it.
+        #[arg(long, value_name = "URL")]
+        url: String,
+        #[arg(long, value_name = "NAME")]
+        user: String,
+        /// Read the (API) password from the first line of stdin.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the accounts, with their last sync and error.
+    List,
+    /// Remove an account: its feeds and stories go, its bookmarks stay.
+    Remove { id: i64 },
 }
 
 /// Export formats.
@@ -235,7 +268,23 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
         Command::Subscribe {
             url,
             folder,
+            account: Some(account),
+            ..
+        } => {
+            let report = lib
+                .subscribe_in_account(account, &url, folder.as_deref())
+                .await?;
+            lib.follow_up(&|_| {}).await?;
+            if json {
+                return to_json(&report);
+            }
+            Ok(sync_text(&report))
+        }
+        Command::Subscribe {
+            url,
+            folder,
             local_network,
+            account: None,
         } => {
             let mut sub = lib
                 .subscribe_with(&url, folder.as_deref(), local_network)
@@ -450,6 +499,45 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             }
             Ok(out)
         }
+        Command::Account(AccountCommand::Add {
+            kind, url, user, ..
+        }) => {
+            let password = password_from_stdin()?;
+            let account = lib.add_account(&kind, &url, &user, &password).await?;
+            let added = serde_json::json!({
+                "id": account.id, "kind": account.kind, "url": account.url, "user": account.user,
+            });
+            if json {
+                return to_json(&added);
+            }
+            Ok(format!(
+                "Added account {} ({} at {}). Run `broadsheet sync` to bring in its feeds.\n",
+                account.id, account.user, account.url
+            ))
+        }
+        Command::Account(AccountCommand::List) => {
+            let accounts = lib.accounts().await?;
+            if json {
+                return to_json(&accounts);
+            }
+            Ok(accounts_text(&accounts))
+        }
+        Command::Account(AccountCommand::Remove { id }) => {
+            lib.remove_account(id).await?;
+            if json {
+                return to_json(&serde_json::json!({ "removed": id }));
+            }
+            Ok(format!("Removed account {id}; its bookmarks stay\n"))
+        }
+        Command::Sync => {
+            let report = lib.sync(None).await?;
+            // Pictures of the new stories follow, as after a refresh.
+            lib.follow_up(&|_| {}).await?;
+            if json {
+                return to_json(&report);
+            }
+            Ok(sync_text(&report))
+        }
         Command::Prune => {
             let pruned = lib.prune().await?;
             if json {
@@ -519,6 +607,60 @@ fn refresh_text(r: &RefreshReport) -> String {
         out.push_str(&format!(
             "  feed {}: {} ({})\n",
             e.feed_id, e.message, e.kind
+        ));
+    }
+    out
+}
+
+/// The password on the first line of stdin, without its line ending.
+fn password_from_stdin() -> Result<String, LibraryError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| LibraryError::InvalidSetting {
+            message: format!("cannot read the password from stdin: {e}"),
+        })?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    if password.is_empty() {
+        return Err(LibraryError::InvalidSetting {
+            message: "no password on stdin".to_owned(),
+        });
+    }
+    Ok(password)
+}
+
+fn accounts_text(accounts: &[Account]) -> String {
+    if accounts.is_empty() {
+        return "No accounts. Add one with `broadsheet account add`.\n".into();
+    }
+    let mut out = String::new();
+    for a in accounts {
+        let synced = a.last_sync.map_or("never synced".to_owned(), |t| {
+            format!("synced {}", t.to_rfc3339())
+        });
+        out.push_str(&format!(
+            "{:>5}  {} {} at {} ({synced})\n",
+            a.id, a.kind, a.user, a.url
+        ));
+        if let Some(e) = &a.error {
+            out.push_str(&format!(
+                "       last sync failed: {} ({})\n",
+                e.message, e.kind
+            ));
+        }
+    }
+    out
+}
+
+fn sync_text(r: &SyncReport) -> String {
+    let mut out = format!(
+        "Synced {} accounts: {} feeds added, {} removed; {} new articles; {} edits pushed; {} states pulled\n",
+        r.accounts, r.feeds_added, r.feeds_removed, r.new_articles, r.pushed, r.pulled
+    );
+    for e in &r.errors {
+        out.push_str(&format!(
+            "  account {}: {} ({})\n",
+            e.account_id, e.message, e.kind
         ));
     }
     out

@@ -9,8 +9,8 @@ use broadsheet_engine::library::{
     ExportFormat, FeedCandidate, FollowUp, ImportReport, Library, LibraryError, Subscription,
 };
 use broadsheet_engine::model::{
-    ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
-    Settings,
+    Account, ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress,
+    RefreshReport, Settings, SyncReport,
 };
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -193,6 +193,38 @@ pub async fn refresh(
     };
     let report = state.library.refresh(feed_id, &progress).await?;
     // The list can show the new stories now; icons and pictures follow.
+    state.background.notify_one();
+    Ok(report)
+}
+
+#[tauri::command]
+pub async fn list_accounts(state: State<'_, AppState>) -> Result<Vec<Account>> {
+    Ok(state.library.accounts().await?)
+}
+
+#[tauri::command]
+pub async fn add_account(
+    state: State<'_, AppState>,
+    kind: String,
+    url: String,
+    user: String,
+    password: String,
+) -> Result<Account> {
+    Ok(state
+        .library
+        .add_account(&kind, &url, &user, &password)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn remove_account(state: State<'_, AppState>, id: i64) -> Result<()> {
+    Ok(state.library.remove_account(id).await?)
+}
+
+#[tauri::command]
+pub async fn sync_accounts(state: State<'_, AppState>) -> Result<SyncReport> {
+    let report = state.library.sync(None).await?;
+    // Pictures of the new stories follow, as after a refresh.
     state.background.notify_one();
     Ok(report)
 }

@@ -322,7 +322,11 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         set_feed_url,
         rename_folder,
         delete_folder,
-        restore_folder
+        restore_folder,
+        list_accounts,
+        add_account,
+        remove_account,
+        sync_accounts
     ]
 }
 

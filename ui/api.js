@@ -28,6 +28,8 @@
  * @typedef {import('./bindings').SettingsLimits} SettingsLimits  The engine's defaults and ranges.
  * @typedef {Settings['link_open']} LinkOpen  How a story's link opens.
  * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
+ * @typedef {import('./bindings').Account} Account  A sync account (its password is never here).
+ * @typedef {import('./bindings').SyncReport} SyncReport
  */
 
 /** The bridge Tauri injects (`withGlobalTauri`), or undefined outside the app window. @returns {any} */
@@ -152,3 +154,14 @@ export const deleteFolder = (name) => call('delete_folder', { name });
 /** Puts a deleted folder's feeds back into it (Undo).
  * @param {string} name @param {number[]} feeds @returns {Promise<void>} */
 export const restoreFolder = (name, feeds) => call('restore_folder', { name, feeds });
+/** @returns {Promise<Account[]>} */
+export const listAccounts = () => call('list_accounts');
+/**
+ * Logs in, then keeps the account (the password goes to the system's credential store).
+ * @param {string} url @param {string} user @param {string} password @returns {Promise<Account>}
+ */
+export const addAccount = (url, user, password) => call('add_account', { kind: 'greader', url, user, password });
+/** @param {number} id @returns {Promise<void>} */
+export const removeAccount = (id) => call('remove_account', { id });
+/** @returns {Promise<SyncReport>} */
+export const syncAccounts = () => call('sync_accounts');

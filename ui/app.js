@@ -362,10 +362,10 @@ async function markAllRead() {
 
 async function loadFeeds() {
   try {
-    const [feeds, folders] = await Promise.all([api.listFeeds(), api.listFolders()]);
+    const [feeds, folders, accounts] = await Promise.all([api.listFeeds(), api.listFolders(), api.listAccounts()]);
     state.feeds = feeds.filter((f) => !state.hiddenFeeds.has(f.id));
     state.folders = folders.map((f) => f.name);
-    sidebar.render(state.feeds, folders);
+    sidebar.render(state.feeds, folders, accounts);
     byId('welcome', HTMLElement).hidden = feeds.length > 0 || list.items.length > 0;
     app.classList.toggle('is-welcome', feeds.length === 0 && list.items.length === 0);
   } catch (err) {
@@ -655,7 +655,10 @@ function wire() {
   click('welcome-import', importOpml);
   click('btn-export', exportOpml);
   click('btn-shortcuts', showShortcuts);
-  click('btn-settings', () => openSettings(state.settings, state.limits, applySettings));
+  click('btn-settings', () => openSettings(state.settings, state.limits, applySettings, () => {
+    void loadFeeds();
+    void showList(true);
+  }));
   click('btn-mark-all', markAllRead);
   click('filter-all', () => setFilter('all'));
   click('filter-unread', () => setFilter('unread'));

@@ -4,7 +4,7 @@
 /**
  * A stable, snake_case name for what went wrong.
  */
-export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "io" | "invalid_setting" | "auth" | "unreachable" | "unexpected_answer" | "credentials" | "refused_scheme" | "opener" | "internal";
+export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "no_such_account" | "io" | "invalid_setting" | "auth" | "unreachable" | "unexpected_answer" | "credentials" | "refused_scheme" | "opener" | "internal";
 
 /**
  * An error as the window sees it: a stable `kind` to act on and a readable `message`.
@@ -69,7 +69,11 @@ icon: string | null,
 /**
  * Whether the person allowed this feed to reach their local network by name.
  */
-local_network: boolean, };
+local_network: boolean, 
+/**
+ * The sync account it belongs to; `None` for a feed of this computer only.
+ */
+account: number | null, };
 
 /**
  * A folder of feeds.
@@ -198,6 +202,70 @@ images_cached: number,
 network_down: boolean, };
 
 /**
+ * A sync account: a server that holds the person's subscriptions and read and starred
+ * states. Its password is never here (the credential store keeps it).
+ */
+export type Account = { id: number, 
+/**
+ * The protocol it speaks: `greader` (the Google Reader API).
+ */
+kind: string, 
+/**
+ * The server's address, as typed.
+ */
+url: string, user: string, 
+/**
+ * When a sync last went through.
+ */
+last_sync: string | null, 
+/**
+ * The last sync's failure, kept until one succeeds.
+ */
+error: FeedHealth | null, };
+
+/**
+ * Why one account's sync failed.
+ */
+export type SyncError = { account_id: number, 
+/**
+ * `auth`, `unreachable`, `rate_limited`, ...
+ */
+kind: ErrorKind, message: string, };
+
+/**
+ * What a sync of the accounts did.
+ */
+export type SyncReport = { 
+/**
+ * Accounts synced (or tried).
+ */
+accounts: number, 
+/**
+ * Subscriptions of a server new to this library.
+ */
+feeds_added: number, 
+/**
+ * Feeds gone from their server, removed here.
+ */
+feeds_removed: number, 
+/**
+ * Stories new to this library.
+ */
+new_articles: number, 
+/**
+ * Edits made here that the servers took.
+ */
+pushed: number, 
+/**
+ * Stories whose read or bookmarked state came from their server.
+ */
+pulled: number, 
+/**
+ * The accounts whose sync failed (nothing is lost: their edits stay queued).
+ */
+errors: Array<SyncError>, };
+
+/**
  * How far a refresh has got, reported after each feed.
  */
 export type RefreshProgress = { done: number, total: number, };
@@ -290,7 +358,11 @@ icon: string | null,
 /**
  * Whether the person allowed this feed to reach their local network by name.
  */
-local_network: boolean, };
+local_network: boolean, 
+/**
+ * The sync account it belongs to; `None` for a feed of this computer only.
+ */
+account: number | null, };
 
 /**
  * What an OPML import did.

@@ -2,6 +2,7 @@
 // ranges and choices are the engine's (`settingsLimits`); this module never keeps its own.
 import * as api from './api.js';
 import { byId } from './dom.js';
+import { wireAccounts } from './accounts.js';
 import { showError } from './toast.js';
 
 /** @typedef {import('./api.js').Settings} Settings */
@@ -41,8 +42,9 @@ export function onSystemThemeChange(f) {
  * Opens the Settings dialog; every change is saved at once and passed to `onChange`.
  * @param {Settings} current @param {SettingsLimits} limits
  * @param {(s: Settings) => void} onChange
+ * @param {() => void} [onAccountsChange] after a sync account was added or removed
  */
-export async function openSettings(current, limits, onChange) {
+export async function openSettings(current, limits, onChange, onAccountsChange = () => {}) {
   applyRanges(limits);
   const dlg = byId('dlg-settings', HTMLDialogElement);
   const theme = byId('set-theme', HTMLSelectElement);
@@ -93,12 +95,14 @@ export async function openSettings(current, limits, onChange) {
       showError(err);
     }
   };
+  const unwireAccounts = wireAccounts(onAccountsChange);
   const inputs = [theme, size, font, refresh, retention, images, links];
   for (const input of inputs) input.addEventListener('change', save);
   size.addEventListener('input', save);
   dlg.addEventListener('close', () => {
     for (const input of inputs) input.removeEventListener('change', save);
     size.removeEventListener('input', save);
+    unwireAccounts();
   }, { once: true });
   dlg.showModal();
   theme.focus();

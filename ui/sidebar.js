@@ -1,4 +1,5 @@
-// The sidebar: All, Unread, Bookmarks, then folders and their feeds, with unread counts,
+// The sidebar: All, Unread, Bookmarks, then folders and their feeds (this computer's, then each
+// sync account's under its name), with unread counts,
 // icons (served from the library; a monogram when there is none) and each feed's health.
 // It is one WAI-ARIA tree (one Tab stop; arrows, Home/End, Enter inside), flat in the DOM with
 // aria-level, so each item's name is its own row. It owns folder rename and delete (with their
@@ -7,12 +8,14 @@
 // (app.js's functions do, through the hooks).
 import * as api from './api.js';
 import { byId, copyText, errorDetail, errorText, h, isolate, monogram, replace } from './dom.js';
+import { accountName } from './accounts.js';
 import { askInDialog } from './dialogs.js';
 import { isMenuKey, openMenu } from './menu.js';
 import { offerUndo, showError, toast } from './toast.js';
 
 /** @typedef {import('./api.js').Feed} Feed */
 /** @typedef {import('./api.js').Folder} Folder */
+/** @typedef {import('./api.js').Account} Account */
 /**
  * @typedef {{kind: 'all'} | {kind: 'unread'} | {kind: 'bookmarks'}
  *   | {kind: 'feed', id: number} | {kind: 'folder', name: string}} Source
@@ -61,6 +64,8 @@ export class Sidebar {
     this.feeds = [];
     /** @type {Folder[]} */
     this.folders = [];
+    /** @type {Account[]} the sync accounts, whose feeds show under their names */
+    this.accounts = [];
     /** @type {Set<string>} folders the reader closed */
     this.closed = new Set();
     /** `data-source` of the item that holds the tree's one Tab stop. */
@@ -87,10 +92,14 @@ export class Sidebar {
     this.dragging();
   }
 
-  /** @param {Feed[]} feeds @param {Folder[]} folders */
-  render(feeds, folders) {
+  /**
+   * Shows the feeds: those of this computer, then each sync account's under its name.
+   * @param {Feed[]} feeds @param {Folder[]} folders @param {Account[]} [accounts]
+   */
+  render(feeds, folders, accounts = this.accounts) {
     this.feeds = feeds;
     this.folders = folders;
+    this.accounts = accounts;
     const total = feeds.reduce((n, f) => n + f.unread, 0);
     /** @type {Node[]} */
     const items = [
@@ -98,6 +107,38 @@ export class Sidebar {
       this.item({ kind: 'unread' }, 'Unread', total, glyph('unread'), 1),
       this.item({ kind: 'bookmarks' }, 'Bookmarks', null, glyph('bookmarks'), 1),
     ];
+    const local = feeds.filter((f) => f.account === null || f.account === undefined);
+    const synced = accounts.map((a) => ({ account: a, feeds: feeds.filter((f) => f.account === a.id) }))
+      .filter((group) => group.feeds.length > 0);
+    // A heading for the eye; the tree's levels say the same to a screen reader. Dropping a
+    // feed on it takes the feed out of its folder.
+    if (local.length > 0) {
+      items.push(heading(synced.length > 0 ? 'On this computer' : 'Subscriptions'));
+      items.push(...this.folderTree(local, folders));
+    }
+    for (const group of synced) {
+      const failed = group.account.error ? `Last sync failed: ${errorText(group.account.error, 'Sync')}` : '';
+      items.push(heading(accountName(group.account), failed));
+      items.push(...this.folderTree(group.feeds, folders));
+    }
+    // Rendering again (after a refresh, or when icons arrive) must not take the keyboard's
+    // place away: the item that had focus gets it back in the new rows.
+    const hadFocus = this.tree.contains(document.activeElement);
+    replace(this.tree, items);
+    const all = this.items();
+    const active = all.find((i) => i.dataset.source === this.active)
+      ?? all.find((i) => i.dataset.source === sourceKey(this.source)) ?? all[0];
+    this.rove(active);
+    if (hadFocus) active.focus({ preventScroll: true });
+  }
+
+  /**
+   * Feeds in their folders, then those in none. @param {Feed[]} feeds @param {Folder[]} folders
+   * @returns {Node[]}
+   */
+  folderTree(feeds, folders) {
+    /** @type {Node[]} */
+    const items = [];
     /** @type {Map<string, Feed[]>} */
     const byFolder = new Map(folders.map((f) => [f.name, []]));
     const loose = [];
@@ -109,11 +150,6 @@ export class Sidebar {
       } else {
         loose.push(feed);
       }
-    }
-    // A heading for the eye; the tree's levels say the same to a screen reader. Dropping a
-    // feed on it takes the feed out of its folder.
-    if (feeds.length > 0) {
-      items.push(h('li', { class: 'sources-heading', role: 'none', 'aria-hidden': 'true', 'data-drop': '' }, ['Subscriptions']));
     }
     for (const [name, list] of byFolder) {
       if (list.length === 0) continue;
@@ -130,15 +166,7 @@ export class Sidebar {
       if (open) for (const f of list) items.push(this.feedItem(f, 2));
     }
     for (const feed of loose) items.push(this.feedItem(feed, 1));
-    // Rendering again (after a refresh, or when icons arrive) must not take the keyboard's
-    // place away: the item that had focus gets it back in the new rows.
-    const hadFocus = this.tree.contains(document.activeElement);
-    replace(this.tree, items);
-    const all = this.items();
-    const active = all.find((i) => i.dataset.source === this.active)
-      ?? all.find((i) => i.dataset.source === sourceKey(this.source)) ?? all[0];
-    this.rove(active);
-    if (hadFocus) active.focus({ preventScroll: true });
+    return items;
   }
 
   /**
@@ -480,6 +508,17 @@ export class Sidebar {
   isOneFeed() {
     return this.source.kind === 'feed';
   }
+}
+
+/**
+ * A heading over a group of feeds (this computer's, or an account's), with the account's last
+ * sync failure on hover. @param {string} text @param {string} [failed]
+ */
+function heading(text, failed = '') {
+  return h('li', {
+    class: `sources-heading${failed ? ' has-error' : ''}`, role: 'none', 'aria-hidden': 'true', 'data-drop': '',
+    title: failed || null,
+  }, [failed ? `${text} (sync failed)` : text]);
 }
 
 /** The tree item an event happened in. @param {EventTarget|null} target @returns {HTMLElement|null} */

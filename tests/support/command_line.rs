@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use std::ffi::OsStr;
+use std::io::Write;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
@@ -31,13 +32,33 @@ pub async fn broadsheet(dir: &Path, args: &[&str]) -> Run {
 
 /// As [`broadsheet`], with these environment variables set for the run.
 pub async fn broadsheet_with_env(dir: &Path, args: &[&str], env: &[(&str, &OsStr)]) -> Run {
+    broadsheet_with_stdin(dir, args, env, "").await
+}
+
+/// As [`broadsheet_with_env`], with `stdin` written to the run's standard input.
+pub async fn broadsheet_with_stdin(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, &OsStr)],
+    stdin: &str,
+) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_broadsheet"));
     cmd.arg("--data-dir").arg(dir).args(args);
     cmd.envs(env.iter().copied());
-    let out = tokio::task::spawn_blocking(move || cmd.output())
-        .await
-        .unwrap()
-        .unwrap();
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let input = stdin.to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn()?;
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(input.as_bytes())?;
+        }
+        child.wait_with_output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -24,12 +24,15 @@ use crate::error_kind::ErrorKind;
 pub enum ServiceKind {
     /// A feed's user name and password, for the feed's origin.
     Feed,
+    /// A sync account's user name and API password.
+    SyncAccount,
 }
 
 impl ServiceKind {
     fn name(self) -> &'static str {
         match self {
             ServiceKind::Feed => "feed",
+            ServiceKind::SyncAccount => "sync-account",
         }
     }
 }

@@ -115,6 +115,8 @@ error_kinds! {
     NoSuchFeed = "no_such_feed",
     /// No article with that id.
     NoSuchArticle = "no_such_article",
+    /// No sync account with that id.
+    NoSuchAccount = "no_such_account",
     /// A file or folder of the library (or one the person chose) could not be used.
     Io = "io",
     /// A setting out of range or of the wrong kind.

@@ -16,6 +16,25 @@ pub use settings_limits::{settings_limits, Range, SettingsLimits};
 pub type FeedId = i64;
 /// Identifier of an article in the library.
 pub type ArticleId = i64;
+/// Identifier of a sync account in the library.
+pub type AccountId = i64;
+
+/// A sync account: a server that holds the person's subscriptions and read and starred
+/// states. Its password is never here (the credential store keeps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Account {
+    pub id: AccountId,
+    /// The protocol it speaks: `greader` (the Google Reader API).
+    pub kind: String,
+    /// The server's address, as typed.
+    pub url: String,
+    pub user: String,
+    /// When a sync last went through.
+    pub last_sync: Option<DateTime<Utc>>,
+    /// The last sync's failure, kept until one succeeds.
+    pub error: Option<FeedHealth>,
+}
 
 /// The last failed refresh of a feed, kept until a refresh succeeds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +71,9 @@ pub struct Feed {
     /// Whether the person allowed this feed to reach their local network by name.
     #[serde(default)]
     pub local_network: bool,
+    /// The sync account it belongs to; `None` for a feed of this computer only.
+    #[serde(default)]
+    pub account: Option<AccountId>,
 }
 
 /// One line of an article list.
@@ -151,6 +173,36 @@ pub struct ArticleQuery {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshError {
     pub feed_id: FeedId,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+/// What a sync of the accounts did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncReport {
+    /// Accounts synced (or tried).
+    pub accounts: usize,
+    /// Subscriptions of a server new to this library.
+    pub feeds_added: usize,
+    /// Feeds gone from their server, removed here.
+    pub feeds_removed: usize,
+    /// Stories new to this library.
+    pub new_articles: usize,
+    /// Edits made here that the servers took.
+    pub pushed: usize,
+    /// Stories whose read or bookmarked state came from their server.
+    pub pulled: usize,
+    /// The accounts whose sync failed (nothing is lost: their edits stay queued).
+    pub errors: Vec<SyncError>,
+}
+
+/// Why one account's sync failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncError {
+    pub account_id: AccountId,
+    /// `auth`, `unreachable`, `rate_limited`, ...
     pub kind: ErrorKind,
     pub message: String,
 }

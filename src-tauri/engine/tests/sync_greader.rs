@@ -10,54 +10,23 @@ mod miniflux;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use broadsheet_engine::fetch::FetchConfig;
+use broadsheet_engine::fetch::{FetchConfig, Fetcher};
 use broadsheet_engine::sync::greader::{
     GReaderClient, GReaderError, ItemId, Limits, Secret, StateTag, READING_LIST,
 };
 use fixture_server::{FixtureServer, Reply};
-use miniflux::{Miniflux, READER_PASSWORD, READER_USER};
-
-/// An RSS feed of `count` items titled `"{name} story {n}"`, linking to the same server.
-fn rss(server: &FixtureServer, name: &str, count: usize) -> String {
-    let items: String = (0..count)
-        .map(|n| {
-            format!(
-                "<item><title>{name} story {n}</title><guid>{name}-{n}</guid>\
-                 <link>{link}</link><description>Body of story {n}.</description></item>",
-                link = server.url(&format!("/{name}/{n}.html")),
-            )
-        })
-        .collect();
-    format!(
-        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
-<link>{home}</link>{items}</channel></rss>"#,
-        home = server.url("/"),
-    )
-}
+use miniflux::{rss, wait_for_items, Miniflux, READER_PASSWORD, READER_USER};
 
 async fn login(address: &str, password: &str) -> Result<GReaderClient, GReaderError> {
     GReaderClient::login(
-        &FetchConfig::default(),
+        &Fetcher::new(FetchConfig::default()).unwrap(),
         address,
         READER_USER,
         &Secret::new(password),
     )
     .await
-}
-
-/// The ids of the reading list, polled until there are `count` (Miniflux fetches a new
-/// subscription at once, but give it time on a busy machine).
-async fn wait_for_items(client: &GReaderClient, count: usize) -> Vec<ItemId> {
-    let began = Instant::now();
-    loop {
-        let ids = client.item_ids(READING_LIST, None).await.unwrap();
-        if ids.len() >= count || began.elapsed() > Duration::from_secs(30) {
-            return ids;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
 }
 
 /// The ids of the unread items.
@@ -417,6 +386,24 @@ async fn the_password_travels_in_the_login_body_only_and_a_wrong_one_is_an_auth_
     assert_eq!(login.method, "POST");
     assert!(!login.path.contains("hunter2"));
     assert!(String::from_utf8_lossy(&login.body).contains("Passwd=hunter2"));
+}
+
+#[tokio::test]
+async fn an_account_named_by_a_host_that_resolves_to_loopback_is_refused_by_the_network_policy() {
+    let server = mock_server().await;
+    // A name (not `localhost`, not an address) gives only public reach, whatever DNS answers:
+    // the account's requests go through the fetcher's policy like every other.
+    let fetcher = Fetcher::new(FetchConfig {
+        pinned_hosts: vec![("reader.example".to_owned(), [127, 0, 0, 1].into())],
+        ..FetchConfig::default()
+    })
+    .unwrap();
+    let address = format!("http://reader.example:{}/", server.addr().port());
+    let error = GReaderClient::login(&fetcher, &address, READER_USER, &Secret::new("pw"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "local_network", "{error}");
+    assert!(server.requests().is_empty());
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@
 //! (a fetched URL, and so every error and log line, never holds one).
 
 mod address;
+mod call;
 mod content_type;
 mod failure;
 mod redirect;
@@ -31,6 +32,7 @@ use url::Url;
 
 pub use address::{address_class, AddressClass, Reach};
 use address::{check_literal, ReachResolver};
+pub use call::{ApiAnswer, ApiRequest};
 use content_type::{feed_verdict, media_type, page_verdict, sniffs_as_markup_or_json, TypeVerdict};
 pub(crate) use failure::error_chain;
 use failure::transport_error;
@@ -428,17 +430,7 @@ impl Fetcher {
         // A password in the address itself is never sent, shown or logged: only `login` is.
         let bare = without_userinfo(req.url);
         let req = FetchRequest { url: &bare, ..req };
-        check_target(req.url, req.reach)?;
-        let client = self.client_for(req.reach)?;
-        // Wait for the host first, so a request queued behind a busy host holds no global slot.
-        let mut host_slot = self.host_slot(req.url).await?;
-        let _in_flight = self
-            .inner
-            .in_flight
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|_| closed(req.url))?;
+        let (client, mut host_slot, _in_flight) = self.ready(req.url, req.reach).await?;
         let deadline = self.inner.config.total_timeout;
         let following = self.follow(&client, &req, login, &mut host_slot);
         match tokio::time::timeout(deadline, following).await {
@@ -450,6 +442,27 @@ impl Fetcher {
                 })
             }
         }
+    }
+
+    /// Checks `url` against `reach` and waits for its connection slots: the client for the
+    /// reach, the host's slot, then a global one.
+    async fn ready(
+        &self,
+        url: &Url,
+        reach: Reach,
+    ) -> Result<(Client, HostSlot, OwnedSemaphorePermit), FetchError> {
+        check_target(url, reach)?;
+        let client = self.client_for(reach)?;
+        // Wait for the host first, so a request queued behind a busy host holds no global slot.
+        let host_slot = self.host_slot(url).await?;
+        let in_flight = self
+            .inner
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| closed(url))?;
+        Ok((client, host_slot, in_flight))
     }
 
     fn client_for(&self, reach: Reach) -> Result<Client, FetchError> {
@@ -662,11 +675,6 @@ async fn read_outcome(
         });
     }
     let limit = caps.limit(req.kind);
-    // With a Content-Encoding reqwest reports no length, so this only trusts identity bodies.
-    let announced = response.content_length();
-    if announced.is_some_and(|len| len > limit) {
-        return Err(FetchError::TooLarge { url, limit });
-    }
     let content_type = header_text(&response, reqwest::header::CONTENT_TYPE);
     let verdict = type_verdict(req.kind, content_type.as_deref());
     let wrong_type = || FetchError::UnexpectedContentType {
@@ -683,20 +691,7 @@ async fn read_outcome(
     }
     let etag = header_text(&response, reqwest::header::ETAG);
     let last_modified = header_text(&response, reqwest::header::LAST_MODIFIED);
-    let initial = announced.unwrap_or(64 * 1024).min(limit);
-    let mut body = Vec::with_capacity(usize::try_from(initial).unwrap_or(0));
-    // Chunks arrive decompressed, so the cap holds against compression bombs too.
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| transport_error(&e, &final_url))?
-    {
-        if (body.len() + chunk.len()) as u64 > limit {
-            tracing::debug!(%url, limit, "body over the cap, aborting");
-            return Err(FetchError::TooLarge { url, limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+    let body = read_capped(&mut response, &final_url, limit).await?;
     if verdict == TypeVerdict::Sniff && !sniffs_as_markup_or_json(&body) {
         tracing::debug!(%url, ?content_type, "untyped body does not look like a document");
         return Err(wrong_type());
@@ -709,6 +704,38 @@ async fn read_outcome(
         last_modified,
         body,
     }))
+}
+
+/// The body of `response` from `url`, refused once it passes `limit` bytes.
+async fn read_capped(
+    response: &mut Response,
+    url: &Url,
+    limit: u64,
+) -> Result<Vec<u8>, FetchError> {
+    let too_large = || FetchError::TooLarge {
+        url: url.to_string(),
+        limit,
+    };
+    // With a Content-Encoding reqwest reports no length, so this only trusts identity bodies.
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let initial = announced.unwrap_or(64 * 1024).min(limit);
+    let mut body = Vec::with_capacity(usize::try_from(initial).unwrap_or(0));
+    // Chunks arrive decompressed, so the cap holds against compression bombs too.
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(&e, url))?
+    {
+        if (body.len() + chunk.len()) as u64 > limit {
+            tracing::debug!(%url, limit, "body over the cap, aborting");
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// What the Content-Type makes of a body of this kind. Pictures and icons are not judged

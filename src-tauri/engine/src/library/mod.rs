@@ -21,6 +21,7 @@ mod pictures;
 mod refresh;
 mod steps;
 mod subscribe;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -41,12 +42,14 @@ use crate::model::{
     Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, Settings,
 };
 use crate::opml::OpmlError;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, SyncEdit};
+use crate::sync::greader::GReaderError;
 
 pub use opml::ImportReport;
 pub use pages::ExportFormat;
 pub use pictures::FollowUp;
 pub use subscribe::{FeedCandidate, Subscription};
+pub use sync::GREADER;
 
 /// The library file's name inside the data folder.
 pub const LIBRARY_FILE: &str = "library.sqlite3";
@@ -80,6 +83,12 @@ pub enum LibraryError {
     Images(#[from] images::ImageError),
     #[error("{0}")]
     Credentials(#[from] CredentialError),
+    #[error("{0}")]
+    Sync(#[from] GReaderError),
+    /// The credential store has no password for a sync account (another computer's store, or
+    /// one that was cleared): adding the account again asks for it.
+    #[error("sync: no password is kept for the account at {url}; add the account again")]
+    NoAccountPassword { url: String },
     #[error("not a web address: {input}")]
     InvalidUrl { input: String },
     #[error("no feed found at {url}: the page links to no feed, and none of the usual feed addresses answered with one")]
@@ -114,6 +123,8 @@ impl LibraryError {
             LibraryError::Extract(e) => e.kind(),
             LibraryError::Images(e) => e.kind(),
             LibraryError::Credentials(e) => e.kind(),
+            LibraryError::Sync(e) => e.kind(),
+            LibraryError::NoAccountPassword { .. } => ErrorKind::Auth,
             LibraryError::InvalidUrl { .. } => ErrorKind::InvalidUrl,
             LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
             LibraryError::Io { .. } | LibraryError::File { .. } => ErrorKind::Io,
@@ -149,6 +160,8 @@ pub struct Library {
     images: std::sync::RwLock<ImageCache>,
     handoffs: subscribe::Handoffs,
     credentials: Arc<CredentialStore>,
+    /// Held while the accounts sync: a refresh and a "sync now" never push the same queue twice.
+    sync_lock: tokio::sync::Mutex<()>,
 }
 
 impl Library {
@@ -172,6 +185,7 @@ impl Library {
             images: std::sync::RwLock::new(images),
             handoffs: subscribe::Handoffs::default(),
             credentials,
+            sync_lock: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -255,16 +269,29 @@ impl Library {
             .await
     }
 
-    /// Renames a feed (`None` restores the feed's own title).
+    /// Renames a feed (`None` restores the feed's own title); an account's feed is renamed
+    /// on its server at the next sync.
     pub async fn rename_feed(&self, id: FeedId, title: Option<String>) -> Result<()> {
-        self.blocking(move |s| s.rename_feed(id, title.as_deref()))
-            .await
+        let name = title.clone();
+        self.blocking(move |s| s.rename_feed(id, name.as_deref()))
+            .await?;
+        self.mirror_feed_edit(id, move |stream| {
+            title.map(|title| SyncEdit::Rename { stream, title })
+        })
+        .await
     }
 
-    /// Moves a feed to a folder, or out of folders.
+    /// Moves a feed to a folder, or out of folders; an account's feed moves on its server at
+    /// the next sync (into a folder: the protocol has no "out of every folder").
     pub async fn move_feed(&self, id: FeedId, folder: Option<String>) -> Result<()> {
-        self.blocking(move |s| s.set_feed_folder(id, folder.as_deref()))
-            .await
+        let from = self.blocking(move |s| s.feed(id)).await?.folder;
+        let to = folder.clone();
+        self.blocking(move |s| s.set_feed_folder(id, to.as_deref()))
+            .await?;
+        self.mirror_feed_edit(id, move |stream| {
+            folder.map(|to| SyncEdit::Move { stream, from, to })
+        })
+        .await
     }
 
     /// Sets "always fetch the full story" for a feed.
@@ -282,7 +309,13 @@ impl Library {
     /// Unsubscribes; bookmarked articles stay in the library. The feed's password, if it sent
     /// one, is forgotten when no other feed of its site sends it.
     pub async fn unsubscribe(&self, id: FeedId) -> Result<()> {
-        let feed = self.blocking(move |s| s.feeds_to_refresh(Some(id))).await?;
+        // An account's feed is unsubscribed on its server at the next sync.
+        self.mirror_feed_edit(id, |stream| Some(SyncEdit::Unsubscribe { stream }))
+            .await?;
+        let feed = match self.blocking(move |s| s.feed_account(id)).await? {
+            Some(_) => Vec::new(),
+            None => self.blocking(move |s| s.feeds_to_refresh(Some(id))).await?,
+        };
         self.blocking(move |s| s.delete_feed(id)).await?;
         if let Some(sent) = feed.into_iter().find(|f| f.has_credentials) {
             // The feed is gone either way; a password store that does not answer now is told

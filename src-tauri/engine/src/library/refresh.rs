@@ -18,7 +18,7 @@ use crate::credentials::CredentialStore;
 use crate::error_kind::ErrorKind;
 use crate::feed;
 use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
-use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport};
+use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport, SyncReport};
 use crate::process::{self, FetchedFeed};
 use crate::store::{FeedFetchState, FeedUpdate, Store};
 
@@ -53,10 +53,30 @@ impl Library {
         only: Option<FeedId>,
         progress: &(dyn Fn(RefreshProgress) + Send + Sync),
     ) -> Result<RefreshReport> {
+        // The accounts sync with each refresh; an account's feed refreshes with its account
+        // (never feed by feed). Their failures are recorded on the accounts.
+        let account = match only {
+            Some(id) => self.blocking(move |s| s.feed_account(id)).await?,
+            None => None,
+        };
+        let synced = match (only, account) {
+            (None, _) => self.sync(None).await?,
+            (Some(_), Some((account, _))) => {
+                let synced = self.sync(Some(account)).await?;
+                return Ok(RefreshReport {
+                    feeds: 1,
+                    refreshed: usize::from(synced.errors.is_empty()),
+                    new_articles: synced.new_articles,
+                    ..RefreshReport::default()
+                });
+            }
+            (Some(_), None) => SyncReport::default(),
+        };
         let states = self.blocking(move |s| s.feeds_to_refresh(only)).await?;
         let total = states.len();
         let mut report = RefreshReport {
             feeds: total,
+            new_articles: synced.new_articles,
             ..RefreshReport::default()
         };
         let mut done = 0usize;

@@ -313,7 +313,7 @@ fn query_articles_where(
     Ok(rows)
 }
 
-fn insert_article(
+pub(super) fn insert_article(
     tx: &Transaction,
     feed_id: Option<FeedId>,
     a: &NewArticle,

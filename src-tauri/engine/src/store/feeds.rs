@@ -164,14 +164,15 @@ impl Store {
         })
     }
 
-    /// The feeds a refresh would fetch (all, or one), with their conditional-GET state.
+    /// The feeds a refresh would fetch (all, or one), with their conditional-GET state: those
+    /// of this computer only (an account's feeds come from its server, never feed by feed).
     pub fn feeds_to_refresh(&self, only: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
         self.read(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, local_network,
                         has_credentials
                  FROM feeds
-                 WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+                 WHERE account_id IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY id",
             )?;
             let rows = stmt
                 .query_map([only], |r| {
@@ -222,7 +223,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
          SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
                 coalesce(u.n, 0),
                 f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at,
-                i.token, f.local_network
+                i.token, f.local_network, f.account_id
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
          LEFT JOIN unread u ON u.feed_id = f.id
          LEFT JOIN feed_icons i ON i.feed_id = f.id
@@ -231,17 +232,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
     )?;
     let rows = stmt
         .query_map([only], |r| {
-            let error = match (
-                r.get::<_, Option<String>>(8)?,
-                r.get::<_, Option<String>>(9)?,
-            ) {
-                (Some(kind), Some(message)) => Some(FeedHealth {
-                    kind: ErrorKind::from_stored(&kind),
-                    message,
-                    at: to_time(r.get::<_, Option<i64>>(10)?.unwrap_or(0)),
-                }),
-                _ => None,
-            };
+            let error = stored_health(r.get(8)?, r.get(9)?, r.get(10)?);
             Ok(Feed {
                 id: r.get(0)?,
                 title: r.get(1)?,
@@ -256,15 +247,32 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
                     .get::<_, Option<String>>(11)?
                     .map(|token| image_src(&token)),
                 local_network: r.get(12)?,
+                account: r.get(13)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
+/// A failure as stored (kind, message, when), if there is one.
+pub(super) fn stored_health(
+    kind: Option<String>,
+    message: Option<String>,
+    at: Option<i64>,
+) -> Option<FeedHealth> {
+    match (kind, message) {
+        (Some(kind), Some(message)) => Some(FeedHealth {
+            kind: ErrorKind::from_stored(&kind),
+            message,
+            at: to_time(at.unwrap_or(0)),
+        }),
+        _ => None,
+    }
+}
+
 /// A folder lives as long as it holds a feed: removes the folders left empty by a move or an
 /// unsubscribe.
-fn drop_empty_folders(tx: &Transaction) -> Result<()> {
+pub(super) fn drop_empty_folders(tx: &Transaction) -> Result<()> {
     tx.execute(
         "DELETE FROM folders WHERE id NOT IN (SELECT folder_id FROM feeds WHERE folder_id IS NOT NULL)",
         [],

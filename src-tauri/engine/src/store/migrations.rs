@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_language.sql"),
     include_str!("migrations/0005_local_network.sql"),
     include_str!("migrations/0006_feed_credentials.sql"),
+    include_str!("migrations/0007_accounts.sql"),
 ];
 
 /// The schema version this build writes.
@@ -119,6 +120,22 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(credential_columns, 1, "from version {start}");
+            // Schema 7: accounts, which feeds and articles are theirs, and the edits to push.
+            let sync_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT (SELECT count(*) FROM pragma_table_info('feeds')
+                                 WHERE name IN ('account_id', 'remote_id'))
+                              + (SELECT count(*) FROM pragma_table_info('articles')
+                                 WHERE name = 'remote_id')
+                              + (SELECT count(*) FROM pragma_table_info('accounts'))
+                              + (SELECT count(*) FROM pragma_table_info('sync_queue'))",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(sync_columns, 3 + 9 + 8, "from version {start}");
         }
     }
 }

@@ -13,6 +13,7 @@
 //! stages above it: it stores what it is given, already sanitized, and never imports a
 //! module other than `model` and `image_scheme`.
 
+mod accounts;
 mod articles;
 mod feed_address;
 mod feed_credentials;
@@ -32,8 +33,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use thiserror::Error;
 
-use crate::model::{ArticleId, FeedId, RelatedLink};
+use crate::model::{AccountId, ArticleId, FeedId, RelatedLink};
 
+pub use accounts::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
 pub use migrations::SCHEMA_VERSION;
 
 /// Refreshes the planner's statistics for our own tables, cheaply (analysis_limit).
@@ -69,6 +71,8 @@ pub enum StoreError {
     NoSuchFeed(FeedId),
     #[error("no article with id {0}")]
     NoSuchArticle(ArticleId),
+    #[error("no account with id {0}")]
+    NoSuchAccount(AccountId),
     #[error("library: {0}")]
     Poisoned(&'static str),
 }
@@ -82,6 +86,7 @@ impl StoreError {
             StoreError::Sql(_) | StoreError::Poisoned(_) => ErrorKind::Library,
             StoreError::NoSuchFeed(_) => ErrorKind::NoSuchFeed,
             StoreError::NoSuchArticle(_) => ErrorKind::NoSuchArticle,
+            StoreError::NoSuchAccount(_) => ErrorKind::NoSuchAccount,
         }
     }
 }

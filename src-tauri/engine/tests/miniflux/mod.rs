@@ -4,12 +4,16 @@
 //! Owns the ports, the throwaway state folder and the guard; the script owns the download,
 //! PostgreSQL and Miniflux's settings. When the download itself is refused (no network to the
 //! Debian mirror), [`Miniflux::start`] says why and gives `None`, and the test is skipped;
-//! anything that fails after the download is a test failure.
+//! anything that fails after the download is a test failure. It also holds what the tests that
+//! use it share: an RSS feed of numbered stories, and waiting for Miniflux to fetch them.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use broadsheet_engine::sync::greader::{GReaderClient, ItemId, READING_LIST};
+use fixture_server::FixtureServer;
 
 /// The API user and password the tests log in with (the Google Reader integration's own).
 pub const READER_USER: &str = "reader";
@@ -28,10 +32,14 @@ pub struct Miniflux {
     state: tempfile::TempDir,
 }
 
+/// The script, found from the engine crate's tests or the top-level ones (both include this).
 fn script(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/support/miniflux")
-        .join(name)
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    ["tests/support/miniflux", "../../tests/support/miniflux"]
+        .iter()
+        .map(|folder| manifest.join(folder).join(name))
+        .find(|path| path.exists())
+        .unwrap_or_else(|| panic!("tests/support/miniflux/{name} not found from {manifest:?}"))
 }
 
 fn free_port() -> u16 {
@@ -104,5 +112,36 @@ impl Drop for Miniflux {
             .arg(script("stop"))
             .arg(self.state.path())
             .status();
+    }
+}
+
+/// An RSS feed of `count` items titled `"{name} story {n}"`, linking to the same server.
+pub fn rss(server: &FixtureServer, name: &str, count: usize) -> String {
+    let items: String = (0..count)
+        .map(|n| {
+            format!(
+                "<item><title>{name} story {n}</title><guid>{name}-{n}</guid>\
+                 <link>{link}</link><description>Body of story {n}.</description></item>",
+                link = server.url(&format!("/{name}/{n}.html")),
+            )
+        })
+        .collect();
+    format!(
+        r#"<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>
+<link>{home}</link>{items}</channel></rss>"#,
+        home = server.url("/"),
+    )
+}
+
+/// The ids of the reading list, polled until there are `count` (Miniflux fetches a new
+/// subscription at once, but give it time on a busy machine).
+pub async fn wait_for_items(client: &GReaderClient, count: usize) -> Vec<ItemId> {
+    let began = Instant::now();
+    loop {
+        let ids = client.item_ids(READING_LIST, None).await.unwrap();
+        if ids.len() >= count || began.elapsed() > Duration::from_secs(30) {
+            return ids;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }

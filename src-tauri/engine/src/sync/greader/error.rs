@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::error_kind::ErrorKind;
-use crate::fetch::retry_note;
+use crate::fetch::{retry_note, FetchError};
 
 /// A password or token: shown as `***` by Debug, with no Display, so it cannot reach a log.
 #[derive(Clone, PartialEq, Eq)]
@@ -68,9 +68,10 @@ pub enum GReaderError {
         endpoint: String,
         limit: u64,
     },
-    /// The HTTP client could not be set up.
-    #[error("sync: cannot set up the HTTP client: {detail}")]
-    Client { detail: String },
+    /// The fetcher refused the request (the network policy, the client): its own error,
+    /// which names the endpoint's address and no secret.
+    #[error("sync: {0}")]
+    Refused(FetchError),
 }
 
 impl GReaderError {
@@ -84,7 +85,7 @@ impl GReaderError {
             GReaderError::Server { .. } => ErrorKind::HttpStatus,
             GReaderError::UnexpectedAnswer { .. } => ErrorKind::UnexpectedAnswer,
             GReaderError::TooLarge { .. } => ErrorKind::TooLarge,
-            GReaderError::Client { .. } => ErrorKind::Client,
+            GReaderError::Refused(error) => error.kind(),
         }
     }
 }

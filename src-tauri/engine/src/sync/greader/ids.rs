@@ -32,9 +32,17 @@ impl ItemId {
             return Some(ItemId(unsigned));
         }
         // A negative decimal is the same 64 bits read as signed: keep the bits.
-        text.parse::<i64>()
-            .ok()
-            .map(|signed| ItemId(u64::from_ne_bytes(signed.to_ne_bytes())))
+        text.parse::<i64>().ok().map(ItemId::from_stored)
+    }
+
+    /// The same 64 bits as a signed integer, as SQLite stores them.
+    pub fn as_stored(self) -> i64 {
+        i64::from_ne_bytes(self.0.to_ne_bytes())
+    }
+
+    /// The id stored as [`ItemId::as_stored`] wrote it.
+    pub fn from_stored(stored: i64) -> ItemId {
+        ItemId(u64::from_ne_bytes(stored.to_ne_bytes()))
     }
 
     /// The long form, the only form sent to servers (Miniflux reads a bare number as hex).

@@ -21,14 +21,13 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::{Client, Method, Response, StatusCode};
+use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::sync::Mutex;
 use url::Url;
 
-use crate::fetch::{error_chain, parse_retry_after, FetchConfig};
+use crate::fetch::{ApiAnswer, ApiRequest, FetchError, Fetcher, Reach};
 
 pub use address::api_bases;
 pub use error::{GReaderError, Secret};
@@ -108,8 +107,9 @@ pub struct Item {
 
 /// A logged-in session with one account's server; cheap to share behind a reference.
 pub struct GReaderClient {
-    http: Client,
+    fetcher: Fetcher,
     base: Url,
+    reach: Reach,
     auth: Secret,
     edit_token: Mutex<Option<Secret>>,
     body_cap: u64,
@@ -132,34 +132,26 @@ type Pairs = Vec<(&'static str, String)>;
 impl GReaderClient {
     /// Logs in with `ClientLogin` at the first API base that answers as the protocol does
     /// (see [`api_bases`]); a refusal there is an [`GReaderError::Auth`], tried nowhere else.
+    /// Its requests go through `fetcher`, reaching only what the typed address names
+    /// ([`Reach::of_subscription`]: loopback for `localhost` or `127.0.0.1`, a private range
+    /// for such an address, else public addresses only).
     pub async fn login(
-        config: &FetchConfig,
+        fetcher: &Fetcher,
         address: &str,
         user: &str,
         password: &Secret,
     ) -> Result<GReaderClient, GReaderError> {
-        let http = Client::builder()
-            .user_agent(config.user_agent.as_str())
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.total_timeout)
-            // The account's server is the only origin: a redirect would send the password on.
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .no_proxy()
-            .build()
-            .map_err(|e| GReaderError::Client {
-                detail: error_chain(&e),
-            })?;
         let mut first_miss = None;
         // Counted across the bases tried, so the session's count includes every attempt.
         let mut made = 0;
         for base in api_bases(address)? {
             let mut client = GReaderClient {
-                http: http.clone(),
+                fetcher: fetcher.clone(),
+                reach: Reach::of_subscription(&base, false),
                 base,
                 auth: Secret::new(""),
                 edit_token: Mutex::new(None),
-                body_cap: config.caps.feed,
+                body_cap: fetcher.config().caps.feed,
                 limits: Limits::default(),
                 requests: AtomicUsize::new(made),
             };
@@ -168,9 +160,7 @@ impl GReaderClient {
                 ("Passwd", password.expose().to_owned()),
             ];
             let endpoint = "accounts/ClientLogin";
-            let answer = client
-                .send(Method::POST, endpoint, Vec::new(), Some(form))
-                .await;
+            let answer = client.send(endpoint, Vec::new(), Some(form)).await;
             made = client.requests_made();
             let error = match answer.map(|body| auth_line(&body)) {
                 Ok(Some(auth)) => {
@@ -509,7 +499,7 @@ impl GReaderClient {
         endpoint: &str,
         query: Pairs,
     ) -> Result<T, GReaderError> {
-        let body = self.send(Method::GET, endpoint, query, None).await?;
+        let body = self.send(endpoint, query, None).await?;
         self.parse_json(endpoint, &body)
     }
 
@@ -550,15 +540,11 @@ impl GReaderClient {
             form.push(("T", token.expose().to_owned()));
             Some(form)
         };
-        match self
-            .send(Method::POST, endpoint, Vec::new(), with_token(token))
-            .await
-        {
+        match self.send(endpoint, Vec::new(), with_token(token)).await {
             Err(GReaderError::Auth { .. }) => {
                 tracing::debug!(endpoint, "edit token refused; fetching a fresh one");
                 let token = self.edit_token(true).await?;
-                self.send(Method::POST, endpoint, Vec::new(), with_token(token))
-                    .await
+                self.send(endpoint, Vec::new(), with_token(token)).await
             }
             other => other,
         }
@@ -571,7 +557,7 @@ impl GReaderClient {
             return Ok(token.clone());
         }
         let endpoint = "reader/api/0/token";
-        let body = self.send(Method::GET, endpoint, Vec::new(), None).await?;
+        let body = self.send(endpoint, Vec::new(), None).await?;
         let text = String::from_utf8_lossy(&body).trim().to_owned();
         if text.is_empty()
             || text.contains(char::is_whitespace)
@@ -584,11 +570,10 @@ impl GReaderClient {
         Ok(token)
     }
 
-    /// One request to `endpoint` under the base, with the session's auth header; the body of
-    /// a 2xx answer, under the cap.
+    /// One request to `endpoint` under the base through the fetcher (a POST when there is a
+    /// form), with the session's auth header; the body of a 2xx answer, under the cap.
     async fn send(
         &self,
-        method: Method,
         endpoint: &str,
         mut query: Pairs,
         form: Option<Pairs>,
@@ -605,58 +590,48 @@ impl GReaderClient {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let mut request = self.http.request(method, url);
-        if !self.auth.expose().is_empty() {
-            let value = HeaderValue::from_str(&format!("GoogleLogin auth={}", self.auth.expose()))
-                .map_err(|_| {
-                    self.unexpected(
-                        "accounts/ClientLogin",
-                        "the Auth token is not a header value",
-                    )
-                })?;
-            request = request.header(AUTHORIZATION, value);
-        }
-        if let Some(form) = form {
-            let body = url::form_urlencoded::Serializer::new(String::new())
+        let authorization = (!self.auth.expose().is_empty())
+            .then(|| format!("GoogleLogin auth={}", self.auth.expose()));
+        let form = form.map(|form| {
+            url::form_urlencoded::Serializer::new(String::new())
                 .extend_pairs(form)
-                .finish();
-            request = request
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(body);
-        }
+                .finish()
+        });
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = request.send().await.map_err(|e| self.unreachable(&e))?;
-        let status = response.status();
-        tracing::debug!(endpoint, %status, "reader api answer");
-        self.check_status(endpoint, &response)?;
-        self.read_body(endpoint, response).await
+        let answer = self
+            .fetcher
+            .call(ApiRequest {
+                url: &url,
+                reach: self.reach,
+                form: form.as_deref(),
+                authorization: authorization.as_deref(),
+                cap: self.body_cap,
+            })
+            .await
+            .map_err(|e| self.fetch_failed(endpoint, e))?;
+        tracing::debug!(endpoint, status = answer.status, "reader api answer");
+        self.check_status(endpoint, &answer)?;
+        Ok(answer.body)
     }
 
-    fn check_status(&self, endpoint: &str, response: &Response) -> Result<(), GReaderError> {
-        let status = response.status();
+    fn check_status(&self, endpoint: &str, answer: &ApiAnswer) -> Result<(), GReaderError> {
+        let status = StatusCode::from_u16(answer.status).map_err(|_| {
+            self.unexpected(endpoint, &format!("an HTTP status of {}", answer.status))
+        })?;
         let server = self.server();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, Utc::now()));
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Err(GReaderError::Auth { server });
         }
         if status == StatusCode::TOO_MANY_REQUESTS
-            || (status == StatusCode::SERVICE_UNAVAILABLE && retry_after.is_some())
+            || (status == StatusCode::SERVICE_UNAVAILABLE && answer.retry_after.is_some())
         {
             return Err(GReaderError::RateLimited {
                 server,
-                retry_after,
+                retry_after: answer.retry_after,
             });
         }
         if status.is_redirection() {
-            let to = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("elsewhere");
+            let to = answer.location.as_deref().unwrap_or("elsewhere");
             return Err(self.unexpected(
                 endpoint,
                 &format!("it redirects to {to}; use that address for the account"),
@@ -672,33 +647,6 @@ impl GReaderClient {
         Ok(())
     }
 
-    async fn read_body(
-        &self,
-        endpoint: &str,
-        mut response: Response,
-    ) -> Result<Vec<u8>, GReaderError> {
-        let too_large = || GReaderError::TooLarge {
-            server: self.server(),
-            endpoint: endpoint.to_owned(),
-            limit: self.body_cap,
-        };
-        if response
-            .content_length()
-            .is_some_and(|len| len > self.body_cap)
-        {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        // Chunks arrive decompressed, so the cap holds against compression too.
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.unreachable(&e))? {
-            if (body.len() + chunk.len()) as u64 > self.body_cap {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
-    }
-
     /// The server as named in errors: the API base, which holds no secret.
     fn server(&self) -> String {
         self.base.to_string()
@@ -712,17 +660,26 @@ impl GReaderClient {
         }
     }
 
-    fn unreachable(&self, error: &reqwest::Error) -> GReaderError {
-        // reqwest's own message names the URL, which holds no secret (they travel in bodies
-        // and headers); the sources say what actually happened.
-        let detail = if error.is_timeout() {
-            "no answer in time".to_owned()
-        } else {
-            error_chain(error)
-        };
-        GReaderError::Unreachable {
-            server: self.server(),
-            detail,
+    /// A request the fetcher could not complete: the network policy's refusals keep their
+    /// own kind; everything else means the server cannot be reached now.
+    fn fetch_failed(&self, endpoint: &str, error: FetchError) -> GReaderError {
+        match error {
+            FetchError::TooLarge { limit, .. } => GReaderError::TooLarge {
+                server: self.server(),
+                endpoint: endpoint.to_owned(),
+                limit,
+            },
+            FetchError::Timeout { .. } => GReaderError::Unreachable {
+                server: self.server(),
+                detail: "no answer in time".to_owned(),
+            },
+            FetchError::Connect { detail, .. } | FetchError::Body { detail, .. } => {
+                GReaderError::Unreachable {
+                    server: self.server(),
+                    detail,
+                }
+            }
+            refused => GReaderError::Refused(refused),
         }
     }
 }

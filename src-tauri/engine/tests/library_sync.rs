@@ -1,0 +1,254 @@
+//! A sync account through the library against a mock Google Reader API in the loopback
+//! fixture server (the real Miniflux is in tests/cli_sync.rs): a sync of an unchanged account
+//! costs a handful of requests and fetches no contents; stories retention removed are not
+//! fetched again while the server keeps them; a subscription the server lists without its
+//! feed's address is not taken for one it dropped.
+
+use std::sync::{Arc, Mutex};
+
+use broadsheet_engine::credentials::CredentialPlace;
+use broadsheet_engine::library::{Library, LibraryConfig, GREADER};
+use broadsheet_engine::model::ArticleQuery;
+use fixture_server::{FixtureServer, Reply};
+
+/// The server's two stories: 1 (read there, published long ago) and 2 (unread), teasers
+/// linking to pages of `site` (which has none: each story stays as the server sent it).
+fn contents(site: &str) -> String {
+    serde_json::json!({"items": [
+        {"id": "tag:google.com,2005:reader/item/0000000000000001", "title": "Old story",
+         "published": 1_000_000_000, "categories": ["user/1/state/com.google/read"],
+         "alternate": [{"href": format!("{site}old.html")}],
+         "content": {"content": "<p>An old story, long enough to be a story and not a teaser.</p>"},
+         "origin": {"streamId": "feed/1"}},
+        {"id": "tag:google.com,2005:reader/item/0000000000000002", "title": "New story",
+         "published": 1_700_000_000, "categories": [],
+         "alternate": [{"href": format!("{site}new.html")}],
+         "content": {"content": "<p>A new story, long enough to be a story and not a teaser.</p>"},
+         "origin": {"streamId": "feed/1"}}
+    ]})
+    .to_string()
+}
+
+/// A Reader API at the site root with the account `reader`/`pw`; `subscriptions` is the
+/// answer of `subscription/list`, changeable while the test runs.
+async fn reader_api(subscriptions: Arc<Mutex<serde_json::Value>>) -> FixtureServer {
+    let server = FixtureServer::start().await.unwrap();
+    server.route_fn("/accounts/ClientLogin", |req| {
+        if String::from_utf8_lossy(&req.body).contains("Passwd=pw") {
+            Reply::ok("text/plain", "SID=x\nLSID=x\nAuth=session\n")
+        } else {
+            Reply::status(401)
+        }
+    });
+    server.route_fn("/reader/api/0/stream/items/ids", |req| {
+        let ids: &[&str] = if req.path.contains("starred") {
+            &[]
+        } else if req.path.contains("xt=") {
+            &["2"]
+        } else {
+            &["2", "1"]
+        };
+        let refs: Vec<_> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
+        Reply::ok(
+            "application/json",
+            serde_json::json!({ "itemRefs": refs }).to_string(),
+        )
+    });
+    server.route_fn("/reader/api/0/subscription/list", move |_| {
+        let list = subscriptions.lock().unwrap().clone();
+        Reply::ok("application/json", list.to_string())
+    });
+    server.route("/reader/api/0/token", Reply::ok("text/plain", "edit-token"));
+    server.route(
+        "/reader/api/0/stream/items/contents",
+        Reply::ok("application/json", contents(&server.url("/"))),
+    );
+    server
+}
+
+fn subscribed(server: &FixtureServer, with_address: bool) -> serde_json::Value {
+    let url = with_address.then(|| server.url("/feed.xml"));
+    serde_json::json!({"subscriptions": [
+        {"id": "feed/1", "title": "News", "url": url,
+         "categories": [{"id": "user/1/label/Tech", "label": "Tech"}]}
+    ]})
+}
+
+fn paths(server: &FixtureServer, from: usize) -> Vec<String> {
+    server.requests()[from..]
+        .iter()
+        .map(|r| r.path.split('?').next().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unchanged_account_syncs_in_a_handful_of_requests_and_pruned_stories_stay_pruned() {
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    let account = lib
+        .add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+
+    let first = lib.sync(None).await.unwrap();
+    assert_eq!((first.feeds_added, first.new_articles), (1, 2), "{first:?}");
+    let feeds = lib.feeds().await.unwrap();
+    assert_eq!(feeds[0].folder.as_deref(), Some("Tech"));
+    assert_eq!(feeds[0].account, Some(account.id));
+    let stories = lib.articles(ArticleQuery::default()).await.unwrap();
+    let read: Vec<bool> = stories.iter().map(|a| a.read).collect();
+    assert_eq!(read, [false, true], "the server's read state: {stories:?}");
+
+    // Nothing new: log in, three id listings, the subscriptions. No contents.
+    let before = server.requests().len();
+    let again = lib.sync(None).await.unwrap();
+    assert_eq!((again.new_articles, again.pulled, again.pushed), (0, 0, 0));
+    let made = paths(&server, before);
+    assert_eq!(made.len(), 5, "{made:?}");
+    assert!(!made.iter().any(|p| p.ends_with("contents")), "{made:?}");
+
+    // Retention removes the old read story; the server still lists it, and it stays removed.
+    assert_eq!(lib.prune().await.unwrap(), 1);
+    let before = server.requests().len();
+    let after_prune = lib.sync(None).await.unwrap();
+    assert_eq!(after_prune.new_articles, 0, "{after_prune:?}");
+    assert!(!paths(&server, before)
+        .iter()
+        .any(|p| p.ends_with("contents")));
+
+    // A subscription listed without its feed's address is still the server's: kept.
+    *answer.lock().unwrap() = subscribed(&server, false);
+    let unlisted = lib.sync(None).await.unwrap();
+    assert_eq!(unlisted.feeds_removed, 0, "{unlisted:?}");
+    assert_eq!(lib.feeds().await.unwrap().len(), 1);
+    // One the server no longer lists at all goes.
+    *answer.lock().unwrap() = serde_json::json!({"subscriptions": []});
+    let dropped = lib.sync(None).await.unwrap();
+    assert_eq!(dropped.feeds_removed, 1, "{dropped:?}");
+    assert!(lib.feeds().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_wrong_password_adds_no_account_and_keeps_no_password() {
+    let answer = Arc::new(Mutex::new(serde_json::json!({"subscriptions": []})));
+    let server = reader_api(answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let credentials = outside.path().join("credentials");
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(credentials.clone()),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    let error = lib
+        .add_account(GREADER, &server.url("/"), "reader", "hunter2")
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), "auth", "{error}");
+    assert!(!error.to_string().contains("hunter2"));
+    assert!(lib.accounts().await.unwrap().is_empty());
+    assert!(!credentials.exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn renaming_a_folder_moves_the_accounts_feeds_into_it_on_the_server() {
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    server.route(
+        "/reader/api/0/subscription/edit",
+        Reply::ok("text/plain", "OK"),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    lib.sync(None).await.unwrap();
+    lib.rename_folder("Tech".into(), "Work".into())
+        .await
+        .unwrap();
+    let pushed = lib.sync(None).await.unwrap();
+    assert_eq!(pushed.pushed, 1, "{pushed:?}");
+    let edit = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path.starts_with("/reader/api/0/subscription/edit"))
+        .expect("a subscription edit");
+    let body = String::from_utf8_lossy(&edit.body).into_owned();
+    assert!(body.contains("s=feed%2F1"), "{body}");
+    assert!(body.contains("a=user%2F-%2Flabel%2FWork"), "{body}");
+    assert!(body.contains("r=user%2F-%2Flabel%2FTech"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_whose_password_is_gone_from_the_store_says_to_add_it_again() {
+    let answer = Arc::new(Mutex::new(serde_json::json!({"subscriptions": []})));
+    let server = reader_api(answer).await;
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let credentials = outside.path().join("credentials");
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(credentials.clone()),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config.clone()).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    assert!(std::fs::read_to_string(&credentials)
+        .unwrap()
+        .contains("pw"));
+    drop(lib);
+    std::fs::remove_file(&credentials).unwrap();
+    let lib = Library::open(dir.path(), config).unwrap();
+    let report = lib.sync(None).await.unwrap();
+    assert_eq!(report.errors[0].kind, "auth");
+    assert!(
+        report.errors[0].message.contains("add the account again"),
+        "{report:?}"
+    );
+    let accounts = lib.accounts().await.unwrap();
+    assert_eq!(
+        accounts[0].error.as_ref().map(|e| e.kind),
+        Some(report.errors[0].kind)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_synced_feeds_address_is_the_servers_and_is_not_edited_here() {
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+    lib.sync(None).await.unwrap();
+    let feed = lib.feeds().await.unwrap().remove(0);
+    let refused = lib
+        .set_feed_url(feed.id, "https://elsewhere.example/feed")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), "invalid_setting", "{refused}");
+    assert_eq!(lib.feeds().await.unwrap()[0].url, feed.url);
+}
