@@ -416,7 +416,8 @@ impl Library {
             .await
             .map_err(|e| LibraryError::Internal(e.to_string()))?;
             let reach = Reach::of_subscription(&feed.url, false);
-            steps::complete_stories(&self.fetcher, &mut articles, reach, feed.full_story).await;
+            steps::complete_stories(&self.fetcher, &mut articles, (reach, None), feed.full_story)
+                .await;
             synced.extend(
                 remotes
                     .into_iter()
