@@ -85,7 +85,7 @@ fn accepted_inputs_sanitize_quickly() {
     // Whatever the guard lets through must be cheap for html5ever and ammonia: linear, where an
     // unguarded quadratic case takes minutes in a debug build. The bound leaves room for a debug
     // build on a loaded 2-core machine cleaning to a fixed point (two passes at least): the
-    // largest case took 3.4 to 4.3 s at a load of 14, under a second on a quiet machine.
+    // largest case took 3.4 to 4.3 s at a load of 14.
     let base = Url::parse("https://news.example/2024/a.html").unwrap();
     let cases = [
         "<p>para".repeat(20_000),
