@@ -52,6 +52,9 @@ pub struct Feed {
     /// Whether the person allowed this feed to reach their local network by name.
     #[serde(default)]
     pub local_network: bool,
+    /// Whether the person hears of this feed's new stories (off until asked).
+    #[serde(default)]
+    pub notify: bool,
 }
 
 /// One line of an article list.
@@ -140,6 +143,9 @@ pub struct ArticleQuery {
     pub unread_only: bool,
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub bookmarked_only: bool,
+    /// Only the stories rules hid (otherwise they are left out of every list).
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub hidden_only: bool,
     /// Words to find in titles and text; results are best-ranked first instead of newest first.
     pub search: Option<String>,
     pub limit: Option<u32>,
@@ -175,6 +181,22 @@ pub struct RefreshReport {
     /// failures were not recorded on the feeds. `errors` still lists them.
     #[serde(default)]
     pub network_down: bool,
+    /// The new stories to announce (feeds the person listens to, `notify` rules), each only
+    /// once ever.
+    #[serde(default)]
+    pub notify: NotifyBatch,
+}
+
+/// One notification's worth of new stories.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotifyBatch {
+    /// How many stories (every one, however many titles are given).
+    pub count: usize,
+    /// The first stories' titles, oldest first.
+    pub titles: Vec<String>,
+    /// Every story's id, oldest first (the window opens the first).
+    pub article_ids: Vec<ArticleId>,
 }
 
 /// How far a refresh has got, reported after each feed.

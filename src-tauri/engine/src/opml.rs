@@ -184,6 +184,7 @@ mod tests {
             error: None,
             icon: None,
             local_network: false,
+            notify: false,
         }
     }
 

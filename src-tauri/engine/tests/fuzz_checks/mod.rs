@@ -216,6 +216,7 @@ fn library_feed((i, o): (usize, &OpmlFeed)) -> Feed {
         unread: 0,
         full_story: false,
         local_network: false,
+        notify: false,
         last_refreshed: None,
         error: None,
         icon: None,
