@@ -34,6 +34,12 @@ const COMMANDS: &[&str] = &[
     "rename_folder",
     "delete_folder",
     "restore_folder",
+    "list_rules",
+    "add_rule",
+    "update_rule",
+    "remove_rule",
+    "count_rule_matches",
+    "set_feed_notify",
 ];
 
 /// The hostile-article test's command (commands.rs), for builds with debug assertions only.

@@ -546,7 +546,13 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                         .ok_or_else(|| LibraryError::InvalidSetting {
                             message: format!("no setting named {key:?}"),
                         })?;
-                    *slot = if slot.is_number() {
+                    *slot = if slot.is_boolean() {
+                        serde_json::Value::from(raw.parse::<bool>().map_err(|_| {
+                            LibraryError::InvalidSetting {
+                                message: format!("{key} takes true or false, not {raw:?}"),
+                            }
+                        })?)
+                    } else if slot.is_number() {
                         serde_json::Value::from(raw.parse::<u64>().map_err(|_| {
                             LibraryError::InvalidSetting {
                                 message: format!("{key} takes a whole number, not {raw:?}"),

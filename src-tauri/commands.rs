@@ -12,6 +12,7 @@ use broadsheet_engine::model::{
     ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
     Settings,
 };
+use broadsheet_engine::rules::{Rule, RuleSpec};
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, State};
@@ -410,6 +411,42 @@ pub fn settings_limits() -> broadsheet_engine::model::SettingsLimits {
 #[tauri::command]
 pub async fn set_feed_url(state: State<'_, AppState>, id: i64, url: String) -> Result<()> {
     Ok(state.library.set_feed_url(id, &url).await?)
+}
+
+/// Every rule, oldest first (the Rules pane).
+#[tauri::command]
+pub async fn list_rules(state: State<'_, AppState>) -> Result<Vec<Rule>> {
+    Ok(state.library.rules().await?)
+}
+
+/// Adds a rule; it applies to the stored stories at once.
+#[tauri::command]
+pub async fn add_rule(state: State<'_, AppState>, spec: RuleSpec) -> Result<Rule> {
+    Ok(state.library.add_rule(spec).await?)
+}
+
+/// Changes a rule; the stored stories are matched again.
+#[tauri::command]
+pub async fn update_rule(state: State<'_, AppState>, id: i64, spec: RuleSpec) -> Result<Rule> {
+    Ok(state.library.update_rule(id, spec).await?)
+}
+
+/// Removes a rule; what only it hid comes back.
+#[tauri::command]
+pub async fn remove_rule(state: State<'_, AppState>, id: i64) -> Result<Rule> {
+    Ok(state.library.remove_rule(id).await?)
+}
+
+/// How many stored stories a rule being written would match ("matches N stored stories").
+#[tauri::command]
+pub async fn count_rule_matches(state: State<'_, AppState>, spec: RuleSpec) -> Result<usize> {
+    Ok(state.library.count_rule_matches(spec).await?)
+}
+
+/// Whether the person hears of a feed's new stories (the feed details' switch).
+#[tauri::command]
+pub async fn set_feed_notify(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    Ok(state.library.set_feed_notify(id, on).await?)
 }
 
 /// Renames a folder; returns the feeds that were in it.

@@ -322,7 +322,13 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         set_feed_url,
         rename_folder,
         delete_folder,
-        restore_folder
+        restore_folder,
+        list_rules,
+        add_rule,
+        update_rule,
+        remove_rule,
+        count_rule_matches,
+        set_feed_notify
     ]
 }
 

@@ -28,6 +28,10 @@
  * @typedef {import('./bindings').SettingsLimits} SettingsLimits  The engine's defaults and ranges.
  * @typedef {Settings['link_open']} LinkOpen  How a story's link opens.
  * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
+ * @typedef {import('./bindings').Rule} Rule
+ * @typedef {import('./bindings').RuleSpec} RuleSpec
+ * @typedef {import('./bindings').RuleField} RuleField
+ * @typedef {import('./bindings').RuleAction} RuleAction
  */
 
 /** The bridge Tauri injects (`withGlobalTauri`), or undefined outside the app window. @returns {any} */
@@ -152,3 +156,17 @@ export const deleteFolder = (name) => call('delete_folder', { name });
 /** Puts a deleted folder's feeds back into it (Undo).
  * @param {string} name @param {number[]} feeds @returns {Promise<void>} */
 export const restoreFolder = (name, feeds) => call('restore_folder', { name, feeds });
+/** Every rule, oldest first (expired ones too). @returns {Promise<Rule[]>} */
+export const listRules = () => call('list_rules');
+/** Adds a rule; it applies to the stored stories at once. @param {RuleSpec} spec @returns {Promise<Rule>} */
+export const addRule = (spec) => call('add_rule', { spec });
+/** @param {number} id @param {RuleSpec} spec @returns {Promise<Rule>} */
+export const updateRule = (id, spec) => call('update_rule', { id, spec });
+/** Removes a rule; what only it hid comes back. @param {number} id @returns {Promise<Rule>} */
+export const removeRule = (id) => call('remove_rule', { id });
+/** How many stored stories a rule would match, without saving it.
+ * @param {RuleSpec} spec @returns {Promise<number>} */
+export const countRuleMatches = (spec) => call('count_rule_matches', { spec });
+/** Whether the person hears of a feed's new stories. @param {number} id @param {boolean} on
+ * @returns {Promise<void>} */
+export const setFeedNotify = (id, on) => call('set_feed_notify', { id, on });

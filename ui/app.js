@@ -7,6 +7,7 @@ import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confir
 import { keyHandler } from './keyboard.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
+import { MUTE_DAYS, muteFeedFor, openRules } from './rules.js';
 import { isDark, onSystemThemeChange, openSettings } from './settings.js';
 import { Sidebar } from './sidebar.js';
 import { offerUndo, settleUndo, showError, toast, undoLast } from './toast.js';
@@ -392,6 +393,14 @@ async function editFeedDetails(feed) {
     return;
   }
   if (changed === 'retry') await refreshFeed(feed);
+  if (changed === 'mute') {
+    try {
+      await muteFeedFor(feed.id);
+      toast(`${isolate(feed.title)} is muted for ${MUTE_DAYS} days.`);
+    } catch (err) {
+      showError(err);
+    }
+  }
   if (!changed) return;
   await loadFeeds();
   if (sidebar.source.kind === 'feed' && !state.feeds.some((f) => f.id === feed.id)) {
@@ -399,6 +408,26 @@ async function editFeedDetails(feed) {
   } else {
     await showList(true);
   }
+}
+
+/**
+ * The Rules pane; from a story, prefilled to mute stories like it (its title's words, or its
+ * author when the title is empty) and offering to mute its feed for a while.
+ * @param {boolean} fromStory
+ */
+async function showRules(fromStory) {
+  const view = fromStory ? reader.view : null;
+  const feed = view ? state.feeds.find((f) => f.id === view.feed_id) ?? null : null;
+  const byAuthor = !!view && !view.title.trim() && !!view.author;
+  await openRules({
+    feeds: state.feeds,
+    folders: state.folders,
+    prefill: view
+      ? { field: byAuthor ? 'author' : 'title', pattern: (byAuthor ? view.author : view.title) ?? '', feedId: null }
+      : undefined,
+    feed,
+    onChanged: () => void loadFeeds().then(() => showList(true)),
+  });
 }
 
 /**
@@ -656,6 +685,11 @@ function wire() {
   click('btn-export', exportOpml);
   click('btn-shortcuts', showShortcuts);
   click('btn-settings', () => openSettings(state.settings, state.limits, applySettings));
+  click('settings-rules', () => {
+    byId('dlg-settings', HTMLDialogElement).close();
+    return showRules(false);
+  });
+  click('btn-mute', () => showRules(true));
   click('btn-mark-all', markAllRead);
   click('filter-all', () => setFilter('all'));
   click('filter-unread', () => setFilter('unread'));

@@ -272,7 +272,12 @@ link_open: "auto" | "broadsheet" | "browser" | "ask",
  * Where the person was when the window last closed: the list's source (`all`, `unread`,
  * `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
  */
-last_source: string, last_article: number, };
+last_source: string, last_article: number, 
+/**
+ * Whether new stories are announced by a system notification (while the window is in
+ * the background).
+ */
+notifications: boolean, };
 
 /**
  * A whole-number setting's allowed values, both ends included.

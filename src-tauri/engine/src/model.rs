@@ -199,6 +199,33 @@ pub struct NotifyBatch {
     pub article_ids: Vec<ArticleId>,
 }
 
+/// Longest notification text, in characters: a system notification shows a few lines.
+const NOTIFICATION_BODY_CHARS: usize = 240;
+
+impl NotifyBatch {
+    /// The notification's title: "1 new story", "3 new stories".
+    pub fn headline(&self) -> String {
+        match self.count {
+            1 => "1 new story".to_string(),
+            n => format!("{n} new stories"),
+        }
+    }
+
+    /// The notification's text: the titles, comma-separated, cut at a word with "…".
+    pub fn body(&self) -> String {
+        let all = self.titles.join(", ");
+        if all.chars().count() <= NOTIFICATION_BODY_CHARS && self.titles.len() == self.count {
+            return all;
+        }
+        let cut: String = all.chars().take(NOTIFICATION_BODY_CHARS).collect();
+        let cut = match cut.rfind(' ') {
+            Some(space) if all.chars().count() > NOTIFICATION_BODY_CHARS => &cut[..space],
+            _ => cut.as_str(),
+        };
+        format!("{}, …", cut.trim_end_matches([',', ' ']))
+    }
+}
+
 /// How far a refresh has got, reported after each feed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -239,6 +266,9 @@ pub struct Settings {
     /// `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
     pub last_source: String,
     pub last_article: i64,
+    /// Whether new stories are announced by a system notification (while the window is in
+    /// the background).
+    pub notifications: bool,
 }
 
 impl Default for Settings {
@@ -255,6 +285,7 @@ impl Default for Settings {
             link_open: limits::LINK_OPEN[0].into(),
             last_source: "all".into(),
             last_article: 0,
+            notifications: true,
         }
     }
 }
@@ -278,6 +309,30 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_names_the_count_and_the_first_titles() {
+        let batch = |titles: &[&str], count| NotifyBatch {
+            count,
+            titles: titles.iter().map(|t| t.to_string()).collect(),
+            article_ids: (1..=count as i64).collect(),
+        };
+        let one = batch(&["Storm damages pier"], 1);
+        assert_eq!(
+            (one.headline(), one.body()),
+            ("1 new story".into(), "Storm damages pier".into())
+        );
+        let three = batch(&["Storm damages pier", "Markets steady"], 3);
+        assert_eq!(three.headline(), "3 new stories");
+        assert_eq!(three.body(), "Storm damages pier, Markets steady, …");
+        let long = "word ".repeat(100);
+        let body = batch(&[long.trim()], 1).body();
+        assert!(
+            body.chars().count() <= NOTIFICATION_BODY_CHARS + 3,
+            "{body}"
+        );
+        assert!(body.ends_with("word, …"), "{body}");
+    }
 
     // The window sends only the filters it uses; a missing one means "no filter".
     #[test]
