@@ -9,14 +9,15 @@ use broadsheet_engine::library::{
     ExportFormat, FeedCandidate, FollowUp, ImportReport, Library, LibraryError, Subscription,
 };
 use broadsheet_engine::model::{
-    ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress, RefreshReport,
-    Settings,
+    ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, NotifyBatch, RefreshProgress,
+    RefreshReport, Settings,
 };
 use broadsheet_engine::rules::{Rule, RuleSpec};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 use tokio::sync::Notify;
 
@@ -183,6 +184,7 @@ pub async fn subscribe(
 
 #[tauri::command]
 pub async fn refresh(
+    app: AppHandle,
     state: State<'_, AppState>,
     feed_id: Option<i64>,
     on_progress: Channel<RefreshProgress>,
@@ -195,7 +197,34 @@ pub async fn refresh(
     let report = state.library.refresh(feed_id, &progress).await?;
     // The list can show the new stories now; icons and pictures follow.
     state.background.notify_one();
+    announce(&app, &state.library, &report.notify).await;
     Ok(report)
+}
+
+/// Shows what a refresh brought that deserves it as one system notification, unless the
+/// person turned notifications off or the window is in front (its list shows them already).
+/// Either way the engine has marked the stories announced: none comes up twice.
+async fn announce(app: &AppHandle, library: &Library, batch: &NotifyBatch) {
+    if batch.count == 0 {
+        return;
+    }
+    let in_front = app
+        .get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false);
+    let wanted = library.settings().await.is_ok_and(|s| s.notifications);
+    if in_front || !wanted {
+        return;
+    }
+    let shown = app
+        .notification()
+        .builder()
+        .title(batch.headline())
+        .body(batch.body())
+        .show();
+    if let Err(error) = shown {
+        tracing::warn!(%error, "the new stories' notification could not be shown");
+    }
 }
 
 #[tauri::command]

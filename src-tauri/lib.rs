@@ -189,6 +189,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
         .plugin(single_instance)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, serve_image)
         .invoke_handler(handlers())

@@ -226,26 +226,24 @@ export async function openRules(context) {
       void onSave();
     }
   };
-  const inputs = [field, regex, scope, action, until];
-  const onCancelEdit = () => fill();
-  for (const input of inputs) input.addEventListener('change', count);
-  pattern.addEventListener('input', count);
-  pattern.addEventListener('keydown', onKey);
-  save.addEventListener('click', onSave);
-  cancelEdit.addEventListener('click', onCancelEdit);
-  muteFeed.addEventListener('click', onMuteFeed);
+  // Every listener of the pane, taken off again when it closes.
+  /** @type {[EventTarget, string, EventListener][]} */
+  const listeners = [
+    ...[field, regex, scope, action, until].map((input) => /** @type {[EventTarget, string, EventListener]} */ ([input, 'change', count])),
+    [pattern, 'input', count],
+    [pattern, 'keydown', /** @type {EventListener} */ (onKey)],
+    [save, 'click', () => void onSave()],
+    [cancelEdit, 'click', () => fill()],
+    [muteFeed, 'click', () => void onMuteFeed()],
+  ];
+  for (const [target, type, listener] of listeners) target.addEventListener(type, listener);
 
   fill(context.prefill);
   await reload();
   return new Promise((resolve) => {
     dlg.addEventListener('close', () => {
       clearTimeout(debounce);
-      for (const input of inputs) input.removeEventListener('change', count);
-      pattern.removeEventListener('input', count);
-      pattern.removeEventListener('keydown', onKey);
-      save.removeEventListener('click', onSave);
-      cancelEdit.removeEventListener('click', onCancelEdit);
-      muteFeed.removeEventListener('click', onMuteFeed);
+      for (const [target, type, listener] of listeners) target.removeEventListener(type, listener);
       resolve();
     }, { once: true });
     dlg.showModal();
