@@ -6,7 +6,11 @@
 //! first look for the feeds' icons (`Library::update_icons`, which the window runs behind a
 //! refresh, so it is not part of the refresh figures); every host serves a `/favicon.ico`.
 //!
-//! Reproduce: `cargo run --release -p broadsheet-engine --example refresh_farm [FEEDS] [ITEMS]`
+//! With RULES (default 0), that many rules are in place before the first import, half of them
+//! plain words and half regular expressions, over every field, matching none of the stories: the
+//! cost of the rules on arrival (issue 13 asks under 10% more at 50 rules than at none).
+//!
+//! Reproduce: `cargo run --release -p broadsheet-engine --example refresh_farm [FEEDS] [ITEMS] [RULES]`
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +18,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use broadsheet_engine::library::{Library, LibraryConfig};
+use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
 use fixture_server::{FixtureServer, Reply};
 
 const HOSTS: usize = 100;
@@ -52,6 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let feeds = args.first().copied().unwrap_or(500);
     let items = args.get(1).copied().unwrap_or(50);
+    let rules = args.get(2).copied().unwrap_or(0);
 
     // Feeds answer with an ETag while `use_etags` is on, and without validators after.
     let use_etags = Arc::new(AtomicBool::new(true));
@@ -88,6 +94,27 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let dir = tempfile::tempdir()?;
     let library = Library::open(dir.path(), LibraryConfig::default())?;
+    for n in 0..rules {
+        let (kind, pattern) = if n % 2 == 0 {
+            (PatternKind::Words, format!("sponsored post {n}"))
+        } else {
+            (
+                PatternKind::Regex,
+                format!(r"(?i)\b(promo|deal)\s+code\s*{n}\b"),
+            )
+        };
+        library
+            .add_rule(RuleSpec {
+                field: RuleField::ALL[n % RuleField::ALL.len()],
+                pattern,
+                kind,
+                feed_id: None,
+                folder: None,
+                action: RuleAction::Hide,
+                until: None,
+            })
+            .await?;
+    }
     let opml: String = urls
         .iter()
         .map(|u| format!("<outline text=\"f\" xmlUrl=\"{u}\"/>"))
@@ -115,7 +142,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let unchanged = library.refresh(None, &quiet).await?;
     let unchanged_ms = t.elapsed().as_secs_f64() * 1000.0;
 
-    println!("refresh farm: {feeds} feeds x {items} items over {HOSTS} loopback hosts");
+    println!(
+        "refresh farm: {feeds} feeds x {items} items over {HOSTS} loopback hosts, {rules} rules"
+    );
     println!(
         "  first import:          {first_ms:8.0} ms  ({} new articles, {} errors)",
         first.new_articles,
@@ -133,6 +162,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let icons = library.update_icons().await;
     let icons_ms = t.elapsed().as_secs_f64() * 1000.0;
     println!("  icons, first look:     {icons_ms:8.0} ms  ({icons} found)");
-    println!("reproduce: cargo run --release -p broadsheet-engine --example refresh_farm {feeds} {items}");
+    println!("reproduce: cargo run --release -p broadsheet-engine --example refresh_farm {feeds} {items} {rules}");
     Ok(())
 }

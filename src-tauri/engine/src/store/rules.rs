@@ -293,3 +293,143 @@ pub(super) fn categories_json(categories: &[String]) -> Option<String> {
         serde_json::to_string(categories).ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ArticleQuery;
+    use crate::rules::Outcome;
+    use crate::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
+
+    fn item(key: &str, title: &str, rules: Outcome) -> NewArticle {
+        NewArticle {
+            key: key.into(),
+            url: None,
+            title: title.into(),
+            author: None,
+            published: to_time(1_000 + key.len() as i64),
+            updated: None,
+            html: String::new(),
+            text: String::new(),
+            excerpt: String::new(),
+            source_hash: title.into(),
+            site_name: None,
+            lead_image: None,
+            related: vec![],
+            images: vec![],
+            categories: vec![],
+            rules,
+        }
+    }
+
+    fn store_with_feed() -> (tempfile::TempDir, Store, FeedId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
+        let new = NewFeed {
+            url: "https://news.example/feed.xml".into(),
+            ..NewFeed::default()
+        };
+        let feed = store.add_feed(&new, Utc::now()).unwrap().0;
+        (dir, store, feed)
+    }
+
+    fn arrive(store: &Store, feed: FeedId, items: Vec<NewArticle>) {
+        store
+            .apply_updates(&[FeedUpdate::Fetched {
+                feed_id: feed,
+                meta: FeedMeta::default(),
+                etag: None,
+                last_modified: None,
+                body_hash: "b".into(),
+                items,
+                at: Utc::now(),
+            }])
+            .unwrap();
+    }
+
+    fn listed(store: &Store, hidden_only: bool) -> Vec<String> {
+        let q = ArticleQuery {
+            hidden_only,
+            ..ArticleQuery::default()
+        };
+        let mut titles: Vec<String> = store
+            .articles(&q)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    #[test]
+    fn a_story_a_rule_both_hides_and_bookmarks_arrives_bookmarked_and_shown() {
+        let (_d, store, feed) = store_with_feed();
+        let both = Outcome {
+            hide: true,
+            bookmark: true,
+            ..Outcome::default()
+        };
+        let hide = Outcome {
+            hide: true,
+            ..Outcome::default()
+        };
+        arrive(
+            &store,
+            feed,
+            vec![item("a", "Kept", both), item("b", "Muted", hide)],
+        );
+        assert_eq!(listed(&store, false), ["Kept"]);
+        assert_eq!(listed(&store, true), ["Muted"]);
+        assert_eq!(store.feeds().unwrap()[0].unread, 1);
+    }
+
+    #[test]
+    fn a_changed_story_is_hidden_or_shown_as_it_now_reads() {
+        let (_d, store, feed) = store_with_feed();
+        arrive(&store, feed, vec![item("a", "Pier", Outcome::default())]);
+        let hide = Outcome {
+            hide: true,
+            ..Outcome::default()
+        };
+        arrive(&store, feed, vec![item("a", "Sponsored pier", hide)]);
+        assert_eq!(listed(&store, true), ["Sponsored pier"]);
+        arrive(
+            &store,
+            feed,
+            vec![item("a", "Pier again", Outcome::default())],
+        );
+        assert_eq!(listed(&store, false), ["Pier again"]);
+    }
+
+    #[test]
+    fn each_story_is_due_once_and_a_hidden_one_never() {
+        let (_d, store, feed) = store_with_feed();
+        let notify = Outcome {
+            notify: true,
+            ..Outcome::default()
+        };
+        let hidden = Outcome {
+            notify: true,
+            hide: true,
+            ..Outcome::default()
+        };
+        arrive(
+            &store,
+            feed,
+            vec![
+                item("a", "Storm", notify),
+                item("b", "Quiet", Outcome::default()),
+                item("c", "Muted storm", hidden),
+            ],
+        );
+        let due = store.take_due_stories().unwrap();
+        assert_eq!(due.titles, ["Storm"]);
+        assert_eq!(store.take_due_stories().unwrap(), DueStories::default());
+
+        // A feed the person listens to: every new story of it is due.
+        store.set_feed_notify(feed, true).unwrap();
+        arrive(&store, feed, vec![item("dd", "Ferry", Outcome::default())]);
+        assert_eq!(store.take_due_stories().unwrap().titles, ["Ferry"]);
+    }
+}
