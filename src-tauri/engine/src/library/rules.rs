@@ -82,7 +82,7 @@ impl Library {
             };
             let one = RuleSet::active(slice::from_ref(&rule), Utc::now());
             let mut n = 0;
-            s.for_each_rule_subject(|stored| {
+            s.for_each_rule_subject(one.reads_text(), |stored| {
                 let o = one.outcome(&stored.subject);
                 n += usize::from(o.hide || o.read || o.bookmark || o.notify);
             })?;
@@ -191,7 +191,8 @@ fn rematch(store: &Store, changed: Option<&Rule>, now: DateTime<Utc>) -> Result<
     let all = RuleSet::active(&store.rules()?, now);
     let one = changed.map(|rule| RuleSet::active(slice::from_ref(rule), now));
     let mut marks = RuleMarks::default();
-    store.for_each_rule_subject(|stored| {
+    let with_text = all.reads_text() || one.as_ref().is_some_and(RuleSet::reads_text);
+    store.for_each_rule_subject(with_text, |stored| {
         let extra = one
             .as_ref()
             .map(|one| one.outcome(&stored.subject))

@@ -367,6 +367,14 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
+    /// Whether some rule reads the summary or the story (`text`, `any`): matching the stored
+    /// stories against the others need not read their longest columns.
+    pub fn reads_text(&self) -> bool {
+        self.rules
+            .iter()
+            .any(|r| matches!(r.field, RuleField::Text | RuleField::Any))
+    }
+
     /// What the rules decide for one story.
     pub fn outcome(&self, subject: &Subject) -> Outcome {
         let mut out = Outcome::default();

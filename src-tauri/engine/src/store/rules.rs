@@ -107,15 +107,26 @@ impl Store {
         })
     }
 
-    /// Calls `f` with every stored story (of a feed or not) as the rules see it.
-    pub fn for_each_rule_subject(&self, mut f: impl FnMut(StoredSubject)) -> Result<()> {
+    /// Calls `f` with every stored story (of a feed or not) as the rules see it; without
+    /// `with_text` its summary and story are left empty (the longest columns, read only for
+    /// rules that look there).
+    pub fn for_each_rule_subject(
+        &self,
+        with_text: bool,
+        mut f: impl FnMut(StoredSubject),
+    ) -> Result<()> {
         self.read(|c| {
-            let mut stmt = c.prepare(
+            let mut stmt = c.prepare(if with_text {
                 "SELECT a.id, a.feed_id, d.name, a.title, a.excerpt, a.text, a.author, a.url,
                         a.categories, s.bookmarked, s.hidden
                  FROM articles a JOIN article_state s ON s.article_id = a.id
-                 LEFT JOIN feeds f ON f.id = a.feed_id LEFT JOIN folders d ON d.id = f.folder_id",
-            )?;
+                 LEFT JOIN feeds f ON f.id = a.feed_id LEFT JOIN folders d ON d.id = f.folder_id"
+            } else {
+                "SELECT a.id, a.feed_id, d.name, a.title, '', '', a.author, a.url,
+                        a.categories, s.bookmarked, s.hidden
+                 FROM articles a JOIN article_state s ON s.article_id = a.id
+                 LEFT JOIN feeds f ON f.id = a.feed_id LEFT JOIN folders d ON d.id = f.folder_id"
+            })?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let folder: Option<String> = r.get(2)?;
