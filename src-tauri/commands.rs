@@ -201,6 +201,31 @@ pub async fn refresh(
     Ok(report)
 }
 
+/// The event the window hears when the person clicked a notification: the id of the story to
+/// open (the first of those it named).
+pub const OPEN_ARTICLE: &str = "open-article";
+
+/// Where a notification keeps the story a click opens.
+const ARTICLE_KEY: &str = "article_id";
+
+/// Brings the window forward on the first story of a notification the person clicks.
+pub fn open_from_notifications(app: &AppHandle) {
+    let handle = app.clone();
+    let registered = app.notification().on_action(move |performed| {
+        let first = performed
+            .notification()
+            .and_then(|n| n.extra().get(ARTICLE_KEY))
+            .and_then(serde_json::Value::as_i64);
+        if let (Some(id), "tap") = (first, performed.action_id()) {
+            crate::focus_main_window(&handle);
+            let _ = handle.emit(OPEN_ARTICLE, id);
+        }
+    });
+    if let Err(error) = registered {
+        tracing::warn!(%error, "clicks on notifications will not open their stories");
+    }
+}
+
 /// Shows what a refresh brought that deserves it as one system notification, unless the
 /// person turned notifications off or the window is in front (its list shows them already).
 /// Either way the engine has marked the stories announced: none comes up twice.
@@ -221,6 +246,7 @@ async fn announce(app: &AppHandle, library: &Library, batch: &NotifyBatch) {
         .builder()
         .title(batch.headline())
         .body(batch.body())
+        .extra(ARTICLE_KEY, batch.article_ids.first())
         .show();
     if let Err(error) = shown {
         tracing::warn!(%error, "the new stories' notification could not be shown");

@@ -170,7 +170,8 @@ fn instance_id(data_dir: &std::path::Path) -> String {
     format!("{APP_IDENTIFIER}.L{hash:016x}")
 }
 
-fn focus_main_window(app: &tauri::AppHandle) {
+/// Shows the window, in front: a second launch on the same library, a click on a notification.
+pub(crate) fn focus_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -226,6 +227,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
                 Arc::clone(&library),
                 Arc::clone(&background),
             );
+            commands::open_from_notifications(app.handle());
             app.manage(AppState {
                 library,
                 refreshing: tokio::sync::Mutex::new(()),

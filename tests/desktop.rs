@@ -543,6 +543,23 @@ impl NotificationService {
         Some(NotificationService { child, record })
     }
 
+    /// Clicks the notification `id` (the n-th shown, from 1), as the person would.
+    fn click(&self, desktop: &Desktop, id: u32) {
+        let (_, address) = desktop.bus.as_ref().expect("a private bus");
+        let out = Command::new("dbus-send")
+            .arg(format!("--bus={address}"))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.Notifications",
+                "/org/freedesktop/Notifications",
+                "org.broadsheet.Test.Click",
+            ])
+            .arg(format!("uint32:{id}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "dbus-send: {out:?}");
+    }
+
     /// What it was asked to show, in order.
     fn received(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.record)
@@ -577,7 +594,7 @@ fn titled_feed(titles: &[&str]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_refresh_in_the_background_shows_one_notification_of_its_new_stories() {
+async fn a_refresh_in_the_background_shows_one_notification_that_opens_its_first_story() {
     use broadsheet_engine::library::{Library, LibraryConfig};
     use fixture_server::{FixtureServer, Reply};
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -649,6 +666,27 @@ async fn a_refresh_in_the_background_shows_one_notification_of_its_new_stories()
         received[0]["body"],
         "Storm damages pier at the old harbour, Ferry back on time"
     );
+
+    // A click on it brings the window forward on the first of them.
+    assert_eq!(received[0]["actions"][0], "default", "{received:?}");
+    service.click(&desktop, 1);
+    s.wait_for(
+        "return document.visibilityState === 'visible' && \
+         document.getElementById('story-title').textContent",
+        "the window back, on a story",
+    )
+    .await;
+    s.wait_for(
+        "return document.getElementById('story-title').textContent === 'Storm damages pier at the old harbour'",
+        "the first new story",
+    )
+    .await;
+    s.minimize().await;
+    s.wait_for(
+        "return document.visibilityState === 'hidden'",
+        "the window to be minimized again",
+    )
+    .await;
 
     // Notifications turned off: the next story comes in silently (and is never announced later).
     {

@@ -75,6 +75,16 @@ export function onLibraryUpdated(handler) {
   if (!tauri || !tauri.event) return;
   void tauri.event.listen('library-updated', (/** @type {{payload: LibraryUpdate}} */ e) => handler(e.payload));
 }
+/**
+ * Calls `handler` with a story's id when the person clicked a notification of new stories
+ * (the engine has brought the window forward; the first story it named is to be opened).
+ * @param {(id: number) => void} handler
+ */
+export function onOpenArticle(handler) {
+  const tauri = tauriGlobal();
+  if (!tauri || !tauri.event) return;
+  void tauri.event.listen('open-article', (/** @type {{payload: number}} */ e) => handler(e.payload));
+}
 /** @returns {Promise<Folder[]>} */
 export const listFolders = () => call('list_folders');
 /** @param {ArticleQuery} query @returns {Promise<ArticleSummary[]>} */

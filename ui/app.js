@@ -735,10 +735,14 @@ async function comeBack() {
   // Selecting shows that source's list too; the list is then drawn once more, keeping the story.
   if (source && source.kind !== 'all') sidebar.select(source);
   await showList(false, article || null);
-  if (!article) return;
-  const index = list.items.findIndex((a) => a.id === article);
+  if (article) await showStory(article);
+}
+
+/** Opens a story: selected in the list when the list shows it, else on its own. @param {number} id */
+async function showStory(id) {
+  const index = list.items.findIndex((a) => a.id === id);
   if (index >= 0) list.select(index, true);
-  else await reader.open(article);
+  else await reader.open(id);
 }
 
 async function start() {
@@ -748,6 +752,11 @@ async function start() {
     // Teasers completed with their full story: the list's excerpts and the open story change.
     if (update.stories > 0) void showList(true);
     if (update.pictures > 0 || update.stories > 0) void reader.storyUpdated();
+  });
+  // A click on a notification of new stories: the first of them, in the reader.
+  api.onOpenArticle((id) => {
+    setPane('reader');
+    void showStory(id);
   });
   try {
     state.limits = await api.settingsLimits();

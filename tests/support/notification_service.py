@@ -2,7 +2,9 @@
 """A stand-in for the desktop's notification service (org.freedesktop.Notifications), for the
 desktop tests: it owns the name on the session bus in DBUS_SESSION_BUS_ADDRESS (the test's
 private bus) and appends each notification it is asked to show to the file named by its one
-argument, as a line of JSON. It prints "ready" once it owns the name."""
+argument, as a line of JSON. It prints "ready" once it owns the name. A test clicks a
+notification by calling its org.broadsheet.Test.Click(id): the service then says so as a real
+one does, with the ActionInvoked signal for the "default" action."""
 
 import json
 import sys
@@ -44,6 +46,14 @@ class Notifications(dbus.service.Object):
     @dbus.service.method(INTERFACE, in_signature="u", out_signature="")
     def CloseNotification(self, notification_id):
         pass
+
+    @dbus.service.signal(INTERFACE, signature="us")
+    def ActionInvoked(self, notification_id, action_key):
+        pass
+
+    @dbus.service.method("org.broadsheet.Test", in_signature="u", out_signature="")
+    def Click(self, notification_id):
+        self.ActionInvoked(notification_id, "default")
 
 
 def main():
