@@ -120,27 +120,38 @@ impl Desktop {
         App(command.spawn().expect("the app starts"))
     }
 
-    /// The per-library names owned on the private bus right now.
-    fn instance_names(&self) -> Vec<String> {
+    /// Calls a method on the private bus (`dbus-send --print-reply`); returns the reply.
+    fn dbus_send(&self, destination: &str, path: &str, method: &str, args: &[&str]) -> String {
         let (_, address) = self.bus.as_ref().expect("a private bus");
         let out = Command::new("dbus-send")
             .arg(format!("--bus={address}"))
             .args([
                 "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.ListNames",
+                &format!("--dest={destination}"),
+                path,
+                method,
             ])
+            .args(args)
             .output()
             .unwrap();
         assert!(out.status.success(), "dbus-send: {out:?}");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("string \""))
-            .filter_map(|l| l.strip_suffix('"'))
-            .filter(|name| name.starts_with(INSTANCE_NAME_PREFIX))
-            .map(str::to_string)
-            .collect()
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The per-library names owned on the private bus right now.
+    fn instance_names(&self) -> Vec<String> {
+        self.dbus_send(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.ListNames",
+            &[],
+        )
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("string \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|name| name.starts_with(INSTANCE_NAME_PREFIX))
+        .map(str::to_string)
+        .collect()
     }
 }
 
@@ -545,19 +556,12 @@ impl NotificationService {
 
     /// Clicks the notification `id` (the n-th shown, from 1), as the person would.
     fn click(&self, desktop: &Desktop, id: u32) {
-        let (_, address) = desktop.bus.as_ref().expect("a private bus");
-        let out = Command::new("dbus-send")
-            .arg(format!("--bus={address}"))
-            .args([
-                "--print-reply",
-                "--dest=org.freedesktop.Notifications",
-                "/org/freedesktop/Notifications",
-                "org.broadsheet.Test.Click",
-            ])
-            .arg(format!("uint32:{id}"))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "dbus-send: {out:?}");
+        desktop.dbus_send(
+            "org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.broadsheet.Test.Click",
+            &[&format!("uint32:{id}")],
+        );
     }
 
     /// What it was asked to show, in order.

@@ -434,7 +434,8 @@ mod tests {
         }
     }
 
-    fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
+    /// A feed's update bringing `items` (for the table families' tests too).
+    pub(super) fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
         FeedUpdate::Fetched {
             feed_id,
             meta: FeedMeta {

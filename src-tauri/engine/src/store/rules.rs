@@ -310,7 +310,7 @@ mod tests {
     use super::*;
     use crate::model::ArticleQuery;
     use crate::rules::Outcome;
-    use crate::store::{FeedMeta, FeedUpdate, NewArticle, NewFeed};
+    use crate::store::{NewArticle, NewFeed};
 
     fn item(key: &str, title: &str, rules: Outcome) -> NewArticle {
         NewArticle {
@@ -346,15 +346,7 @@ mod tests {
 
     fn arrive(store: &Store, feed: FeedId, items: Vec<NewArticle>) {
         store
-            .apply_updates(&[FeedUpdate::Fetched {
-                feed_id: feed,
-                meta: FeedMeta::default(),
-                etag: None,
-                last_modified: None,
-                body_hash: "b".into(),
-                items,
-                at: Utc::now(),
-            }])
+            .apply_updates(&[crate::store::tests::fetched(feed, items)])
             .unwrap();
     }
 
