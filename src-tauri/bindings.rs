@@ -4,12 +4,16 @@
 //! anew. Test-only: nothing here is in the shipped app.
 
 use broadsheet_engine::error_kind::ErrorKind;
-use broadsheet_engine::library::{ExportFormat, FeedCandidate, ImportReport, Subscription};
+use broadsheet_engine::library::{
+    ExportFormat, FeedCandidate, ImportReport, RulesImport, Subscription,
+};
 use broadsheet_engine::model::{
     Account, Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth,
-    Folder, Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings,
-    SettingsLimits, SyncError, SyncReport,
+    Folder, NotifyBatch, Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink,
+    Settings, SettingsLimits, SyncError, SyncReport,
 };
+use broadsheet_engine::rules::miniflux::SkippedLine;
+use broadsheet_engine::rules::{PatternKind, Rule, RuleAction, RuleField, RuleSpec};
 use ts_rs::{Config, TS};
 
 use crate::commands::{AppError, AppInfo, LibraryUpdated};
@@ -42,6 +46,7 @@ fn generate() -> String {
         declare::<ArticleView>(&cfg),
         declare::<ArticleQuery>(&cfg),
         declare::<RefreshError>(&cfg),
+        declare::<NotifyBatch>(&cfg),
         declare::<RefreshReport>(&cfg),
         declare::<Account>(&cfg),
         declare::<SyncError>(&cfg),
@@ -54,6 +59,13 @@ fn generate() -> String {
         declare::<Subscription>(&cfg),
         declare::<ImportReport>(&cfg),
         declare::<ExportFormat>(&cfg),
+        declare::<RuleField>(&cfg),
+        declare::<RuleAction>(&cfg),
+        declare::<PatternKind>(&cfg),
+        declare::<RuleSpec>(&cfg),
+        declare::<Rule>(&cfg),
+        declare::<SkippedLine>(&cfg),
+        declare::<RulesImport>(&cfg),
     ];
     format!(
         "// Generated from the Rust types by src-tauri/bindings.rs: do not edit by hand.\n\

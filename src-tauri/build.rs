@@ -38,6 +38,12 @@ const COMMANDS: &[&str] = &[
     "add_account",
     "remove_account",
     "sync_accounts",
+    "list_rules",
+    "add_rule",
+    "update_rule",
+    "remove_rule",
+    "count_rule_matches",
+    "set_feed_notify",
 ];
 
 /// The hostile-article test's command (commands.rs), for builds with debug assertions only.

@@ -14,6 +14,7 @@ use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryError
 use broadsheet_engine::model::{
     Account, Article, ArticleQuery, ArticleSummary, Feed, RefreshReport, SyncReport,
 };
+use broadsheet_engine::rules::{PatternKind, Rule, RuleAction, RuleField, RuleSpec};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
@@ -67,6 +68,9 @@ pub enum Command {
         unread: bool,
         #[arg(long)]
         bookmarked: bool,
+        /// Only the stories rules hid.
+        #[arg(long)]
+        hidden: bool,
         #[arg(long, value_name = "QUERY")]
         search: Option<String>,
         #[arg(long, value_name = "N", default_value_t = 50)]
@@ -120,6 +124,20 @@ pub enum Command {
         #[arg(value_parser = ["on", "off"])]
         state: String,
     },
+    /// Hear of a feed's new stories after each refresh (on), or not (off, the default).
+    Notify {
+        feed_id: i64,
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Add or remove a rule (mute, mark read, bookmark or announce matching stories).
+    #[command(subcommand)]
+    Rule(RuleCommand),
+    /// List the rules; import or export them as Miniflux rule lines.
+    Rules {
+        #[command(subcommand)]
+        command: Option<RulesCommand>,
+    },
     /// Unsubscribe from a feed; its bookmarked articles stay.
     Unsubscribe { feed_id: i64 },
     /// Subscribe to every feed of an OPML file, with its folders.
@@ -161,6 +179,49 @@ pub enum AccountCommand {
     List,
     /// Remove an account: its feeds and stories go, its bookmarks stay.
     Remove { id: i64 },
+}
+
+/// `broadsheet rule ...`
+#[derive(Debug, Subcommand)]
+pub enum RuleCommand {
+    /// Add a rule; it applies to the stories already stored too.
+    Add {
+        /// What to match: FIELD=PATTERN, FIELD one of title, text, author, url, category, any;
+        /// PATTERN a regular expression, as in Miniflux's rule lines (`(?i)` for any case).
+        #[arg(long = "match", value_name = "FIELD=PATTERN")]
+        matching: String,
+        /// Only this feed's stories.
+        #[arg(long, value_name = "ID", conflicts_with = "folder")]
+        feed: Option<i64>,
+        /// Only the stories of this folder's feeds.
+        #[arg(long, value_name = "NAME")]
+        folder: Option<String>,
+        #[arg(long, value_parser = ["hide", "read", "bookmark", "notify"], default_value = "hide")]
+        action: String,
+        /// Kept but no longer applied from this time on (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+        #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        /// Say how many stored stories it would match, without saving it.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Remove a rule; the stories only it hid come back.
+    Remove { id: i64 },
+}
+
+/// `broadsheet rules ...`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Add a `hide` rule for each line of a file of Miniflux rule lines (`EntryTitle=(?i)ad`).
+    Import { file: PathBuf },
+    /// Print the `hide` rules that apply everywhere as Miniflux rule lines.
+    Export,
+}
+
+fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("not an RFC 3339 time ({e})"))
 }
 
 /// Export formats.
@@ -352,6 +413,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             feed,
             unread,
             bookmarked,
+            hidden,
             search,
             limit,
             offset,
@@ -361,6 +423,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 folder: None,
                 unread_only: unread,
                 bookmarked_only: bookmarked,
+                hidden_only: hidden,
                 search,
                 limit: Some(limit),
                 offset: Some(offset),
@@ -425,6 +488,72 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             lib.set_local_network(feed_id, state == "on").await?;
             feed_out(lib, feed_id, json).await
         }
+        Command::Notify { feed_id, state } => {
+            lib.set_feed_notify(feed_id, state == "on").await?;
+            feed_out(lib, feed_id, json).await
+        }
+        Command::Rule(RuleCommand::Add {
+            matching,
+            feed,
+            folder,
+            action,
+            until,
+            dry_run,
+        }) => {
+            let (field, pattern) = matching.split_once('=').unwrap_or((&matching, ""));
+            let spec = RuleSpec {
+                field: RuleField::parse(field)?,
+                pattern: pattern.to_string(),
+                kind: PatternKind::Regex,
+                feed_id: feed,
+                folder,
+                action: RuleAction::parse(&action)?,
+                until,
+            };
+            if dry_run {
+                let would_match = lib.count_rule_matches(spec).await?;
+                if json {
+                    return to_json(&serde_json::json!({ "would_match": would_match }));
+                }
+                return Ok(format!("Would match {would_match} stored stories\n"));
+            }
+            let rule = lib.add_rule(spec).await?;
+            if json {
+                return to_json(&rule);
+            }
+            Ok(rules_text(std::slice::from_ref(&rule)))
+        }
+        Command::Rule(RuleCommand::Remove { id }) => {
+            let rule = lib.remove_rule(id).await?;
+            if json {
+                return to_json(&rule);
+            }
+            Ok(format!("Removed rule {id}\n"))
+        }
+        Command::Rules { command: None } => {
+            let rules = lib.rules().await?;
+            if json {
+                return to_json(&rules);
+            }
+            Ok(rules_text(&rules))
+        }
+        Command::Rules {
+            command: Some(RulesCommand::Import { file }),
+        } => {
+            let text = read_file(&file)?;
+            let report = lib.import_rules(&text).await?;
+            if json {
+                return to_json(&report);
+            }
+            let mut out = format!("Imported {} rules\n", report.added.len());
+            for s in &report.skipped {
+                out.push_str(&format!("  line {} skipped: {}\n", s.line, s.reason));
+            }
+            Ok(out)
+        }
+        Command::Rules {
+            command: Some(RulesCommand::Export),
+        } => lib.export_rules().await,
         Command::Unsubscribe { feed_id } => {
             lib.unsubscribe(feed_id).await?;
             if json {
@@ -433,11 +562,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             Ok(format!("Unsubscribed from feed {feed_id}\n"))
         }
         Command::ImportOpml { file } => {
-            let text = std::fs::read_to_string(&file).map_err(|source| LibraryError::File {
-                action: FileAction::Read,
-                path: file.clone(),
-                source,
-            })?;
+            let text = read_file(&file)?;
             let report = lib.import_opml(&text).await?;
             if json {
                 return to_json(&report);
@@ -470,7 +595,13 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                         .ok_or_else(|| LibraryError::InvalidSetting {
                             message: format!("no setting named {key:?}"),
                         })?;
-                    *slot = if slot.is_number() {
+                    *slot = if slot.is_boolean() {
+                        serde_json::Value::from(raw.parse::<bool>().map_err(|_| {
+                            LibraryError::InvalidSetting {
+                                message: format!("{key} takes true or false, not {raw:?}"),
+                            }
+                        })?)
+                    } else if slot.is_number() {
                         serde_json::Value::from(raw.parse::<u64>().map_err(|_| {
                             LibraryError::InvalidSetting {
                                 message: format!("{key} takes a whole number, not {raw:?}"),
@@ -577,6 +708,15 @@ async fn feed_out(lib: &Library, id: i64, json: bool) -> Result<String, LibraryE
     Ok(feeds_text(std::slice::from_ref(&feed)))
 }
 
+/// The text of a file the person named; an error names that file.
+fn read_file(path: &std::path::Path) -> Result<String, LibraryError> {
+    std::fs::read_to_string(path).map_err(|source| LibraryError::File {
+        action: FileAction::Read,
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes `text` to `path`, answering as the command line does for a written file.
 fn write_file(path: PathBuf, text: String, json: bool) -> Result<String, LibraryError> {
     std::fs::write(&path, text).map_err(|source| LibraryError::File {
@@ -600,6 +740,13 @@ fn refresh_text(r: &RefreshReport) -> String {
         r.errors.len(),
         r.images_cached
     );
+    if r.notify.count > 0 {
+        out.push_str(&format!(
+            "  {} new stories to announce: {}\n",
+            r.notify.count,
+            r.notify.titles.join(", ")
+        ));
+    }
     if r.network_down {
         out.push_str("  No feed could reach its server: the network seems down. The feeds' health is left as it was.\n");
     }
@@ -662,6 +809,34 @@ fn sync_text(r: &SyncReport) -> String {
             "  account {}: {} ({})\n",
             e.account_id, e.message, e.kind
         ));
+    }
+    out
+}
+
+fn rules_text(rules: &[Rule]) -> String {
+    if rules.is_empty() {
+        return "No rules. Add one with `broadsheet rule add --match title=PATTERN`.\n".into();
+    }
+    let mut out = String::new();
+    for r in rules {
+        let s = &r.spec;
+        out.push_str(&format!(
+            "{:>5}  {:<8} {} ~ {}",
+            r.id,
+            s.action.as_str(),
+            s.field.as_str(),
+            s.pattern
+        ));
+        if let Some(feed) = s.feed_id {
+            out.push_str(&format!("  [feed {feed}]"));
+        }
+        if let Some(folder) = &s.folder {
+            out.push_str(&format!("  [folder {folder}]"));
+        }
+        if let Some(until) = s.until {
+            out.push_str(&format!("  until {}", until.to_rfc3339()));
+        }
+        out.push('\n');
     }
     out
 }

@@ -9,13 +9,15 @@ use broadsheet_engine::library::{
     ExportFormat, FeedCandidate, FollowUp, ImportReport, Library, LibraryError, Subscription,
 };
 use broadsheet_engine::model::{
-    Account, ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, RefreshProgress,
+    Account, ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, NotifyBatch, RefreshProgress,
     RefreshReport, Settings, SyncReport,
 };
+use broadsheet_engine::rules::{Rule, RuleSpec};
 use serde::Serialize;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 use tokio::sync::Notify;
 
@@ -182,6 +184,7 @@ pub async fn subscribe(
 
 #[tauri::command]
 pub async fn refresh(
+    app: AppHandle,
     state: State<'_, AppState>,
     feed_id: Option<i64>,
     on_progress: Channel<RefreshProgress>,
@@ -194,7 +197,60 @@ pub async fn refresh(
     let report = state.library.refresh(feed_id, &progress).await?;
     // The list can show the new stories now; icons and pictures follow.
     state.background.notify_one();
+    announce(&app, &state.library, &report.notify).await;
     Ok(report)
+}
+
+/// The event the window hears when the person clicked a notification: the id of the story to
+/// open (the first of those it named).
+pub const OPEN_ARTICLE: &str = "open-article";
+
+/// Where a notification keeps the story a click opens.
+const ARTICLE_KEY: &str = "article_id";
+
+/// Brings the window forward on the first story of a notification the person clicks.
+pub fn open_from_notifications(app: &AppHandle) {
+    let handle = app.clone();
+    let registered = app.notification().on_action(move |performed| {
+        let first = performed
+            .notification()
+            .and_then(|n| n.extra().get(ARTICLE_KEY))
+            .and_then(serde_json::Value::as_i64);
+        if let (Some(id), "tap") = (first, performed.action_id()) {
+            crate::focus_main_window(&handle);
+            let _ = handle.emit(OPEN_ARTICLE, id);
+        }
+    });
+    if let Err(error) = registered {
+        tracing::warn!(%error, "clicks on notifications will not open their stories");
+    }
+}
+
+/// Shows what a refresh brought that deserves it as one system notification, unless the
+/// person turned notifications off or the window is in front (its list shows them already).
+/// Either way the engine has marked the stories announced: none comes up twice.
+async fn announce(app: &AppHandle, library: &Library, batch: &NotifyBatch) {
+    if batch.count == 0 {
+        return;
+    }
+    let in_front = app
+        .get_webview_window("main")
+        .and_then(|w| w.is_focused().ok())
+        .unwrap_or(false);
+    let wanted = library.settings().await.is_ok_and(|s| s.notifications);
+    if in_front || !wanted {
+        return;
+    }
+    let shown = app
+        .notification()
+        .builder()
+        .title(batch.headline())
+        .body(batch.body())
+        .extra(ARTICLE_KEY, batch.article_ids.first())
+        .show();
+    if let Err(error) = shown {
+        tracing::warn!(%error, "the new stories' notification could not be shown");
+    }
 }
 
 #[tauri::command]
@@ -222,10 +278,11 @@ pub async fn remove_account(state: State<'_, AppState>, id: i64) -> Result<()> {
 }
 
 #[tauri::command]
-pub async fn sync_accounts(state: State<'_, AppState>) -> Result<SyncReport> {
+pub async fn sync_accounts(app: AppHandle, state: State<'_, AppState>) -> Result<SyncReport> {
     let report = state.library.sync(None).await?;
     // Pictures of the new stories follow, as after a refresh.
     state.background.notify_one();
+    announce(&app, &state.library, &report.notify).await;
     Ok(report)
 }
 
@@ -442,6 +499,42 @@ pub fn settings_limits() -> broadsheet_engine::model::SettingsLimits {
 #[tauri::command]
 pub async fn set_feed_url(state: State<'_, AppState>, id: i64, url: String) -> Result<()> {
     Ok(state.library.set_feed_url(id, &url).await?)
+}
+
+/// Every rule, oldest first (the Rules pane).
+#[tauri::command]
+pub async fn list_rules(state: State<'_, AppState>) -> Result<Vec<Rule>> {
+    Ok(state.library.rules().await?)
+}
+
+/// Adds a rule; it applies to the stored stories at once.
+#[tauri::command]
+pub async fn add_rule(state: State<'_, AppState>, spec: RuleSpec) -> Result<Rule> {
+    Ok(state.library.add_rule(spec).await?)
+}
+
+/// Changes a rule; the stored stories are matched again.
+#[tauri::command]
+pub async fn update_rule(state: State<'_, AppState>, id: i64, spec: RuleSpec) -> Result<Rule> {
+    Ok(state.library.update_rule(id, spec).await?)
+}
+
+/// Removes a rule; what only it hid comes back.
+#[tauri::command]
+pub async fn remove_rule(state: State<'_, AppState>, id: i64) -> Result<Rule> {
+    Ok(state.library.remove_rule(id).await?)
+}
+
+/// How many stored stories a rule being written would match ("matches N stored stories").
+#[tauri::command]
+pub async fn count_rule_matches(state: State<'_, AppState>, spec: RuleSpec) -> Result<usize> {
+    Ok(state.library.count_rule_matches(spec).await?)
+}
+
+/// Whether the person hears of a feed's new stories (the feed details' switch).
+#[tauri::command]
+pub async fn set_feed_notify(state: State<'_, AppState>, id: i64, on: bool) -> Result<()> {
+    Ok(state.library.set_feed_notify(id, on).await?)
 }
 
 /// Renames a folder; returns the feeds that were in it.

@@ -170,7 +170,8 @@ fn instance_id(data_dir: &std::path::Path) -> String {
     format!("{APP_IDENTIFIER}.L{hash:016x}")
 }
 
-fn focus_main_window(app: &tauri::AppHandle) {
+/// Shows the window, in front: a second launch on the same library, a click on a notification.
+pub(crate) fn focus_main_window(app: &tauri::AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();
@@ -189,6 +190,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
         .plugin(single_instance)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .register_asynchronous_uri_scheme_protocol(IMAGE_SCHEME, serve_image)
         .invoke_handler(handlers())
@@ -225,6 +227,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
                 Arc::clone(&library),
                 Arc::clone(&background),
             );
+            commands::open_from_notifications(app.handle());
             app.manage(AppState {
                 library,
                 refreshing: tokio::sync::Mutex::new(()),
@@ -326,7 +329,13 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         list_accounts,
         add_account,
         remove_account,
-        sync_accounts
+        sync_accounts,
+        list_rules,
+        add_rule,
+        update_rule,
+        remove_rule,
+        count_rule_matches,
+        set_feed_notify
     ]
 }
 

@@ -120,27 +120,38 @@ impl Desktop {
         App(command.spawn().expect("the app starts"))
     }
 
-    /// The per-library names owned on the private bus right now.
-    fn instance_names(&self) -> Vec<String> {
+    /// Calls a method on the private bus (`dbus-send --print-reply`); returns the reply.
+    fn dbus_send(&self, destination: &str, path: &str, method: &str, args: &[&str]) -> String {
         let (_, address) = self.bus.as_ref().expect("a private bus");
         let out = Command::new("dbus-send")
             .arg(format!("--bus={address}"))
             .args([
                 "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.ListNames",
+                &format!("--dest={destination}"),
+                path,
+                method,
             ])
+            .args(args)
             .output()
             .unwrap();
         assert!(out.status.success(), "dbus-send: {out:?}");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix("string \""))
-            .filter_map(|l| l.strip_suffix('"'))
-            .filter(|name| name.starts_with(INSTANCE_NAME_PREFIX))
-            .map(str::to_string)
-            .collect()
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The per-library names owned on the private bus right now.
+    fn instance_names(&self) -> Vec<String> {
+        self.dbus_send(
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.ListNames",
+            &[],
+        )
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("string \""))
+        .filter_map(|l| l.strip_suffix('"'))
+        .filter(|name| name.starts_with(INSTANCE_NAME_PREFIX))
+        .map(str::to_string)
+        .collect()
     }
 }
 
@@ -489,4 +500,210 @@ async fn a_library_it_cannot_open_shows_a_dialog_and_is_left_untouched() {
             case.name
         );
     }
+}
+
+/// A notification service of the test's own on the private bus (tests/support/
+/// notification_service.py), recording what it is asked to show; killed when dropped.
+struct NotificationService {
+    child: Child,
+    record: PathBuf,
+}
+
+impl NotificationService {
+    /// Starts it on the desktop's bus, or explains what is missing (python3 with its D-Bus and
+    /// GLib bindings: apt-get install python3-dbus python3-gi).
+    fn start(desktop: &Desktop) -> Option<NotificationService> {
+        let required = std::env::var("BROADSHEET_E2E").is_ok_and(|v| v == "1");
+        // The distribution's Python carries the bindings; a Python of one's own may not.
+        let python = ["/usr/bin/python3", "python3"].into_iter().find(|p| {
+            Command::new(p)
+                .args([
+                    "-c",
+                    "import dbus, dbus.mainloop.glib; from gi.repository import GLib",
+                ])
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        let Some(python) = python else {
+            let what = "the notification test needs python3 with its D-Bus and GLib bindings \
+                        (apt-get install python3-dbus python3-gi)";
+            assert!(!required, "BROADSHEET_E2E=1 but {what}");
+            eprintln!("note: skipping: {what}");
+            return None;
+        };
+        let record = desktop.root.path().join("notifications.jsonl");
+        let mut command = Command::new(python);
+        command
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/tests/support/notification_service.py"
+            ))
+            .arg(&record)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        desktop.apply(&mut command);
+        let mut child = command.spawn().expect("the notification service starts");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("its stdout")),
+            &mut ready,
+        )
+        .expect("the notification service says it is ready");
+        assert_eq!(ready.trim(), "ready");
+        Some(NotificationService { child, record })
+    }
+
+    /// Clicks the notification `id` (the n-th shown, from 1), as the person would.
+    fn click(&self, desktop: &Desktop, id: u32) {
+        desktop.dbus_send(
+            "org.freedesktop.Notifications",
+            "/org/freedesktop/Notifications",
+            "org.broadsheet.Test.Click",
+            &[&format!("uint32:{id}")],
+        );
+    }
+
+    /// What it was asked to show, in order.
+    fn received(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+}
+
+impl Drop for NotificationService {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A feed of `titles`, one item each, every one a whole story (nothing else is fetched).
+fn titled_feed(titles: &[&str]) -> String {
+    let items: String = titles
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            format!(
+                "<item><guid>story-{i}</guid><title>{t}</title><pubDate>Mon, 0{} Sep 2025 08:00:00 GMT</pubDate>\
+                 <description><![CDATA[<p>{t}. The whole story is told here at length, in plain sentences, so no page is fetched for it.</p>]]></description></item>",
+                i + 1
+            )
+        })
+        .collect();
+    format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Harbour News</title><link>/</link>{items}</channel></rss>")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_in_the_background_shows_one_notification_that_opens_its_first_story() {
+    use broadsheet_engine::library::{Library, LibraryConfig};
+    use fixture_server::{FixtureServer, Reply};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    let Some(desktop) = Desktop::start(Bus::Private) else {
+        return;
+    };
+    let Some(service) = NotificationService::start(&desktop) else {
+        return;
+    };
+    let Some(driver) = Driver::start_with(|c| desktop.apply(c)) else {
+        return;
+    };
+    let server = FixtureServer::start().await.unwrap();
+    let versions = [
+        vec!["Markets steady ahead of talks"],
+        vec![
+            "Markets steady ahead of talks",
+            "Storm damages pier at the old harbour",
+            "Ferry back on time",
+        ],
+        vec![
+            "Markets steady ahead of talks",
+            "Storm damages pier at the old harbour",
+            "Ferry back on time",
+            "Council meets on Monday",
+        ],
+    ];
+    let version = Arc::new(AtomicUsize::new(0));
+    let v = Arc::clone(&version);
+    server.route_fn("/feed.xml", move |_| {
+        Reply::ok(
+            "application/rss+xml",
+            titled_feed(&versions[v.load(Ordering::SeqCst)]),
+        )
+    });
+    let library = tempfile::tempdir().unwrap();
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let sub = lib.subscribe(&server.url("/feed.xml"), None).await.unwrap();
+        lib.set_feed_notify(sub.feed.id, true).await.unwrap();
+        let mut settings = lib.settings().await.unwrap();
+        settings.refresh_minutes = 0;
+        lib.save_settings(settings).await.unwrap();
+    }
+    let rows = |n: usize| format!("return document.querySelectorAll('#list .row').length === {n}");
+    let s = Session::start(&driver, library.path()).await;
+    s.wait_for(&rows(1), "the first story").await;
+
+    // In the background, two new stories come in: one notification names them.
+    s.minimize().await;
+    s.wait_for(
+        "return document.visibilityState === 'hidden'",
+        "the window to be minimized",
+    )
+    .await;
+    version.store(1, Ordering::SeqCst);
+    s.exec("document.getElementById('btn-refresh').click(); return 0")
+        .await;
+    s.wait_for(&rows(3), "the new stories in the list").await;
+    let received = poll("the notification", || {
+        let got = service.received();
+        (!got.is_empty()).then_some(got)
+    });
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["summary"], "2 new stories");
+    assert_eq!(
+        received[0]["body"],
+        "Storm damages pier at the old harbour, Ferry back on time"
+    );
+
+    // A click on it brings the window forward on the first of them.
+    assert_eq!(received[0]["actions"][0], "default", "{received:?}");
+    service.click(&desktop, 1);
+    s.wait_for(
+        "return document.visibilityState === 'visible' && \
+         document.getElementById('story-title').textContent",
+        "the window back, on a story",
+    )
+    .await;
+    s.wait_for(
+        "return document.getElementById('story-title').textContent === 'Storm damages pier at the old harbour'",
+        "the first new story",
+    )
+    .await;
+    s.minimize().await;
+    s.wait_for(
+        "return document.visibilityState === 'hidden'",
+        "the window to be minimized again",
+    )
+    .await;
+
+    // Notifications turned off: the next story comes in silently (and is never announced later).
+    {
+        let lib = Library::open(library.path(), LibraryConfig::default()).unwrap();
+        let mut settings = lib.settings().await.unwrap();
+        settings.notifications = false;
+        lib.save_settings(settings).await.unwrap();
+    }
+    version.store(2, Ordering::SeqCst);
+    s.exec("document.getElementById('btn-refresh').click(); return 0")
+        .await;
+    s.wait_for(&rows(4), "the fourth story in the list").await;
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(service.received().len(), 1, "{:?}", service.received());
+    s.quit().await;
 }

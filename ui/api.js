@@ -30,6 +30,10 @@
  * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
  * @typedef {import('./bindings').Account} Account  A sync account (its password is never here).
  * @typedef {import('./bindings').SyncReport} SyncReport
+ * @typedef {import('./bindings').Rule} Rule
+ * @typedef {import('./bindings').RuleSpec} RuleSpec
+ * @typedef {import('./bindings').RuleField} RuleField
+ * @typedef {import('./bindings').RuleAction} RuleAction
  */
 
 /** The bridge Tauri injects (`withGlobalTauri`), or undefined outside the app window. @returns {any} */
@@ -72,6 +76,16 @@ export function onLibraryUpdated(handler) {
   const tauri = tauriGlobal();
   if (!tauri || !tauri.event) return;
   void tauri.event.listen('library-updated', (/** @type {{payload: LibraryUpdate}} */ e) => handler(e.payload));
+}
+/**
+ * Calls `handler` with a story's id when the person clicked a notification of new stories
+ * (the engine has brought the window forward; the first story it named is to be opened).
+ * @param {(id: number) => void} handler
+ */
+export function onOpenArticle(handler) {
+  const tauri = tauriGlobal();
+  if (!tauri || !tauri.event) return;
+  void tauri.event.listen('open-article', (/** @type {{payload: number}} */ e) => handler(e.payload));
 }
 /** @returns {Promise<Folder[]>} */
 export const listFolders = () => call('list_folders');
@@ -165,3 +179,17 @@ export const addAccount = (url, user, password) => call('add_account', { kind: '
 export const removeAccount = (id) => call('remove_account', { id });
 /** @returns {Promise<SyncReport>} */
 export const syncAccounts = () => call('sync_accounts');
+/** Every rule, oldest first (expired ones too). @returns {Promise<Rule[]>} */
+export const listRules = () => call('list_rules');
+/** Adds a rule; it applies to the stored stories at once. @param {RuleSpec} spec @returns {Promise<Rule>} */
+export const addRule = (spec) => call('add_rule', { spec });
+/** @param {number} id @param {RuleSpec} spec @returns {Promise<Rule>} */
+export const updateRule = (id, spec) => call('update_rule', { id, spec });
+/** Removes a rule; what only it hid comes back. @param {number} id @returns {Promise<Rule>} */
+export const removeRule = (id) => call('remove_rule', { id });
+/** How many stored stories a rule would match, without saving it.
+ * @param {RuleSpec} spec @returns {Promise<number>} */
+export const countRuleMatches = (spec) => call('count_rule_matches', { spec });
+/** Whether the person hears of a feed's new stories. @param {number} id @param {boolean} on
+ * @returns {Promise<void>} */
+export const setFeedNotify = (id, on) => call('set_feed_notify', { id, on });

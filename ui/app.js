@@ -7,6 +7,7 @@ import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confir
 import { keyHandler } from './keyboard.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
+import { MUTE_DAYS, muteFeedFor, openRules } from './rules.js';
 import { isDark, onSystemThemeChange, openSettings } from './settings.js';
 import { Sidebar } from './sidebar.js';
 import { offerUndo, settleUndo, showError, toast, undoLast } from './toast.js';
@@ -392,6 +393,14 @@ async function editFeedDetails(feed) {
     return;
   }
   if (changed === 'retry') await refreshFeed(feed);
+  if (changed === 'mute') {
+    try {
+      await muteFeedFor(feed.id);
+      toast(`${isolate(feed.title)} is muted for ${MUTE_DAYS} days.`);
+    } catch (err) {
+      showError(err);
+    }
+  }
   if (!changed) return;
   await loadFeeds();
   if (sidebar.source.kind === 'feed' && !state.feeds.some((f) => f.id === feed.id)) {
@@ -399,6 +408,26 @@ async function editFeedDetails(feed) {
   } else {
     await showList(true);
   }
+}
+
+/**
+ * The Rules pane; from a story, prefilled to mute stories like it (its title's words, or its
+ * author when the title is empty) and offering to mute its feed for a while.
+ * @param {boolean} fromStory
+ */
+async function showRules(fromStory) {
+  const view = fromStory ? reader.view : null;
+  const feed = view ? state.feeds.find((f) => f.id === view.feed_id) ?? null : null;
+  const byAuthor = !!view && !view.title.trim() && !!view.author;
+  await openRules({
+    feeds: state.feeds,
+    folders: state.folders,
+    prefill: view
+      ? { field: byAuthor ? 'author' : 'title', pattern: (byAuthor ? view.author : view.title) ?? '', feedId: null }
+      : undefined,
+    feed,
+    onChanged: () => void loadFeeds().then(() => showList(true)),
+  });
 }
 
 /**
@@ -659,6 +688,11 @@ function wire() {
     void loadFeeds();
     void showList(true);
   }));
+  click('settings-rules', () => {
+    byId('dlg-settings', HTMLDialogElement).close();
+    return showRules(false);
+  });
+  click('btn-mute', () => showRules(true));
   click('btn-mark-all', markAllRead);
   click('filter-all', () => setFilter('all'));
   click('filter-unread', () => setFilter('unread'));
@@ -704,10 +738,14 @@ async function comeBack() {
   // Selecting shows that source's list too; the list is then drawn once more, keeping the story.
   if (source && source.kind !== 'all') sidebar.select(source);
   await showList(false, article || null);
-  if (!article) return;
-  const index = list.items.findIndex((a) => a.id === article);
+  if (article) await showStory(article);
+}
+
+/** Opens a story: selected in the list when the list shows it, else on its own. @param {number} id */
+async function showStory(id) {
+  const index = list.items.findIndex((a) => a.id === id);
   if (index >= 0) list.select(index, true);
-  else await reader.open(article);
+  else await reader.open(id);
 }
 
 async function start() {
@@ -717,6 +755,11 @@ async function start() {
     // Teasers completed with their full story: the list's excerpts and the open story change.
     if (update.stories > 0) void showList(true);
     if (update.pictures > 0 || update.stories > 0) void reader.storyUpdated();
+  });
+  // A click on a notification of new stories: the first of them, in the reader.
+  api.onOpenArticle((id) => {
+    setPane('reader');
+    void showStory(id);
   });
   try {
     state.limits = await api.settingsLimits();

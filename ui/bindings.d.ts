@@ -4,7 +4,7 @@
 /**
  * A stable, snake_case name for what went wrong.
  */
-export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "no_such_account" | "io" | "invalid_setting" | "auth" | "unreachable" | "unexpected_answer" | "credentials" | "refused_scheme" | "opener" | "internal";
+export type ErrorKind = "invalid_url" | "unsupported_scheme" | "blocked" | "timeout" | "connect" | "too_many_redirects" | "bad_redirect" | "too_large" | "http_status" | "rate_limited" | "body" | "client" | "local_network" | "insecure_redirect" | "unexpected_content_type" | "not_a_feed" | "malformed_feed" | "unsupported_encoding" | "feed_too_deep" | "feed_parser_panic" | "no_feed_found" | "too_complex" | "no_content" | "unsupported_url" | "image_cache_io" | "not_an_image" | "tracking_pixel" | "over_budget" | "no_icon" | "opml_malformed" | "opml_too_large" | "library_unreadable" | "library_too_new" | "library" | "no_such_feed" | "no_such_article" | "no_such_account" | "io" | "invalid_setting" | "invalid_rule" | "no_such_rule" | "auth" | "unreachable" | "unexpected_answer" | "credentials" | "refused_scheme" | "opener" | "internal";
 
 /**
  * An error as the window sees it: a stable `kind` to act on and a readable `message`.
@@ -73,7 +73,11 @@ local_network: boolean,
 /**
  * The sync account it belongs to; `None` for a feed of this computer only.
  */
-account: number | null, };
+account: number | null, 
+/**
+ * Whether the person hears of this feed's new stories (off until asked).
+ */
+notify: boolean, };
 
 /**
  * A folder of feeds.
@@ -166,6 +170,10 @@ feed_title: string | null, title: string, url: string | null, author: string | n
  */
 export type ArticleQuery = { feed_id?: number | null, folder?: string | null, unread_only?: boolean, bookmarked_only?: boolean, 
 /**
+ * Only the stories rules hid (otherwise they are left out of every list).
+ */
+hidden_only?: boolean, 
+/**
  * Words to find in titles and text; results are best-ranked first instead of newest first.
  */
 search?: string | null, limit?: number | null, offset?: number | null, };
@@ -174,6 +182,23 @@ search?: string | null, limit?: number | null, offset?: number | null, };
  * A refresh error of one feed, as reported at the end of a refresh.
  */
 export type RefreshError = { feed_id: number, kind: ErrorKind, message: string, };
+
+/**
+ * One notification's worth of new stories.
+ */
+export type NotifyBatch = { 
+/**
+ * How many stories (every one, however many titles are given).
+ */
+count: number, 
+/**
+ * The first stories' titles, oldest first.
+ */
+titles: Array<string>, 
+/**
+ * Every story's id, oldest first (the window opens the first).
+ */
+article_ids: Array<number>, };
 
 /**
  * What a refresh did.
@@ -199,7 +224,12 @@ images_cached: number,
  * Every feed tried (two or more) failed to reach its server: the network is down, so the
  * failures were not recorded on the feeds. `errors` still lists them.
  */
-network_down: boolean, };
+network_down: boolean, 
+/**
+ * The new stories to announce (feeds the person listens to, `notify` rules), each only
+ * once ever.
+ */
+notify: NotifyBatch, };
 
 /**
  * A sync account: a server that holds the person's subscriptions and read and starred
@@ -263,7 +293,11 @@ pulled: number,
 /**
  * The accounts whose sync failed (nothing is lost: their edits stay queued).
  */
-errors: Array<SyncError>, };
+errors: Array<SyncError>, 
+/**
+ * The new stories due to be announced (feeds the person listens to, `notify` rules).
+ */
+notify: NotifyBatch, };
 
 /**
  * How far a refresh has got, reported after each feed.
@@ -310,7 +344,12 @@ link_open: "auto" | "broadsheet" | "browser" | "ask",
  * Where the person was when the window last closed: the list's source (`all`, `unread`,
  * `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
  */
-last_source: string, last_article: number, };
+last_source: string, last_article: number, 
+/**
+ * Whether new stories are announced by a system notification (while the window is in
+ * the background).
+ */
+notifications: boolean, };
 
 /**
  * A whole-number setting's allowed values, both ends included.
@@ -362,7 +401,11 @@ local_network: boolean,
 /**
  * The sync account it belongs to; `None` for a feed of this computer only.
  */
-account: number | null, };
+account: number | null, 
+/**
+ * Whether the person hears of this feed's new stories (off until asked).
+ */
+notify: boolean, };
 
 /**
  * What an OPML import did.
@@ -377,3 +420,66 @@ skipped: number, };
  * The file formats a story can be exported to.
  */
 export type ExportFormat = "html" | "markdown";
+
+/**
+ * What part of a story a rule looks at.
+ */
+export type RuleField = "title" | "text" | "author" | "url" | "category" | "any";
+
+/**
+ * What a rule does to a story it matches.
+ */
+export type RuleAction = "hide" | "read" | "bookmark" | "notify";
+
+/**
+ * How a rule's pattern reads.
+ */
+export type PatternKind = "words" | "regex";
+
+/**
+ * A rule as a person writes it: everything but its id.
+ */
+export type RuleSpec = { field: RuleField, pattern: string, kind: PatternKind, 
+/**
+ * Only this feed's stories (never with `folder`).
+ */
+feed_id: number | null, 
+/**
+ * Only the stories of this folder's feeds (never with `feed_id`).
+ */
+folder: string | null, action: RuleAction, 
+/**
+ * From this time on the rule is kept but no longer applies.
+ */
+until: string | null, };
+
+/**
+ * A stored rule.
+ */
+export type Rule = { id: number, field: RuleField, pattern: string, kind: PatternKind, 
+/**
+ * Only this feed's stories (never with `folder`).
+ */
+feed_id: number | null, 
+/**
+ * Only the stories of this folder's feeds (never with `feed_id`).
+ */
+folder: string | null, action: RuleAction, 
+/**
+ * From this time on the rule is kept but no longer applies.
+ */
+until: string | null, };
+
+/**
+ * A line of the file that did not become a rule, and why.
+ */
+export type SkippedLine = { 
+/**
+ * Its number in the file, from 1.
+ */
+line: number, text: string, reason: string, };
+
+/**
+ * What importing a file of rule lines did.
+ */
+export type RulesImport = { added: Array<Rule>, skipped: Array<SkippedLine>, };

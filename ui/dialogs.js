@@ -1,5 +1,5 @@
 // The modal dialogs: add a subscription (with a choice when a site offers several feeds), a
-// feed's details (rename, folder, full story, unsubscribe), what to do with a link, and the
+// feed's details (rename, folder, full story, notify, mute, unsubscribe), what to do with a link, and the
 // in-window confirmation every destructive or bulk action asks first. `window.confirm` is never
 // used: it goes to a dialog plugin the window is not granted, which answers yes.
 import * as api from './api.js';
@@ -170,9 +170,10 @@ export function confirmUnsubscribe(feed) {
 /**
  * A feed's details. Resolves 'saved' when something changed, 'unsubscribe' when the person
  * confirmed unsubscribing (the caller does it, with an undo), 'retry' when they asked to
- * refresh the feed now (after any change was saved), null when nothing changed.
+ * refresh the feed now, 'mute' when they asked to mute it for a while (both after any change
+ * was saved), null when nothing changed.
  * @param {Feed} feed @param {string[]} folders
- * @returns {Promise<'saved'|'unsubscribe'|'retry'|null>}
+ * @returns {Promise<'saved'|'unsubscribe'|'retry'|'mute'|null>}
  */
 export function editFeed(feed, folders) {
   const dlg = dialog('dlg-feed');
@@ -181,6 +182,8 @@ export function editFeed(feed, folders) {
   const folder = byId('feed-folder', HTMLInputElement);
   const full = byId('feed-full', HTMLInputElement);
   const local = byId('feed-local', HTMLInputElement);
+  const notify = byId('feed-notify', HTMLInputElement);
+  const mute = byId('feed-mute', HTMLButtonElement);
   const error = byId('feed-error', HTMLElement);
   replace(byId('folder-names', HTMLDataListElement), folders.map((f) => h('option', { value: f })));
   byId('dlg-feed-title', HTMLElement).textContent = feed.title;
@@ -191,6 +194,7 @@ export function editFeed(feed, folders) {
   folder.value = feed.folder ?? '';
   full.checked = feed.full_story;
   local.checked = feed.local_network;
+  notify.checked = feed.notify;
   const address = byId('feed-address', HTMLInputElement);
   const addressField = byId('feed-address-field', HTMLElement);
   const editUrl = byId('feed-edit-url', HTMLButtonElement);
@@ -202,9 +206,10 @@ export function editFeed(feed, folders) {
   retry.hidden = !feed.error;
 
   return new Promise((resolve) => {
-    const finish = (/** @type {'saved'|'unsubscribe'|'retry'|null} */ changed) => {
+    const finish = (/** @type {'saved'|'unsubscribe'|'retry'|'mute'|null} */ changed) => {
       form.removeEventListener('submit', onSave);
       retry.removeEventListener('click', onRetry);
+      mute.removeEventListener('click', onMute);
       editUrl.removeEventListener('click', onEditUrl);
       byId('feed-cancel', HTMLButtonElement).removeEventListener('click', onCancel);
       byId('feed-delete', HTMLButtonElement).removeEventListener('click', onDelete);
@@ -224,6 +229,7 @@ export function editFeed(feed, folders) {
         if (newFolder !== feed.folder) await api.moveFeed(feed.id, newFolder);
         if (full.checked !== feed.full_story) await api.setFullStory(feed.id, full.checked);
         if (local.checked !== feed.local_network) await api.setLocalNetwork(feed.id, local.checked);
+        if (notify.checked !== feed.notify) await api.setFeedNotify(feed.id, notify.checked);
         return true;
       } catch (err) {
         showError(err);
@@ -237,6 +243,9 @@ export function editFeed(feed, folders) {
     const onRetry = async () => {
       if (await save()) finish('retry');
     };
+    const onMute = async () => {
+      if (await save()) finish('mute');
+    };
     const onEditUrl = () => {
       addressField.hidden = false;
       editUrl.hidden = true;
@@ -249,6 +258,7 @@ export function editFeed(feed, folders) {
     };
     form.addEventListener('submit', onSave);
     retry.addEventListener('click', onRetry);
+    mute.addEventListener('click', onMute);
     editUrl.addEventListener('click', onEditUrl);
     byId('feed-cancel', HTMLButtonElement).addEventListener('click', onCancel);
     byId('feed-delete', HTMLButtonElement).addEventListener('click', onDelete);

@@ -304,6 +304,7 @@ const SENTENCES = /** @type {{[kind: string]: string}} */ ({
   auth: 'The server refused the user name or API password.',
   unreachable: 'The server could not be reached. Your changes wait and are sent when it answers.',
   unexpected_answer: 'That server does not answer as a Google Reader API server does. Check its address.',
+  no_such_rule: 'That rule is no longer in your library.',
   opml_malformed: 'That file is not a subscription list (OPML) Broadsheet can read.',
   opml_too_large: 'That subscription list (OPML) is too large.',
   credentials: 'Broadsheet could not keep or read the feed’s password in your system’s password store.',
@@ -329,6 +330,8 @@ export function errorText(err, what = 'Page') {
   if (kind === 'connect') return connectSentence(message);
   if (kind === 'http_status') return statusSentence(statusIn(message), what);
   if (kind === 'invalid_setting' && message) return `${message.replace(/^invalid setting: /, '').replace(/^./, (c) => c.toUpperCase())}.`;
+  // The engine names what is wrong with a pattern ("unclosed group"): that is the sentence.
+  if (kind === 'invalid_rule' && message) return `${message.replace(/^rule refused: /, '').replace(/^./, (c) => c.toUpperCase())}.`;
   if (kind && SENTENCES[kind]) return SENTENCES[kind];
   // A sentence the window wrote itself; anything else thrown (a script's Error) is technical.
   if (!kind && typeof err === 'string' && err) return err;

@@ -298,7 +298,7 @@ export class Reader {
     const bookmark = byId('btn-bookmark', HTMLButtonElement);
     bookmark.setAttribute('aria-pressed', view && view.bookmarked ? 'true' : 'false');
     bookmark.setAttribute('aria-label', view && view.bookmarked ? 'Remove bookmark' : 'Bookmark');
-    for (const id of ['btn-bookmark', 'btn-unread', 'btn-export-html', 'btn-export-md']) {
+    for (const id of ['btn-bookmark', 'btn-unread', 'btn-mute', 'btn-export-html', 'btn-export-md']) {
       byId(id, HTMLButtonElement).disabled = !view;
     }
     byId('btn-original', HTMLButtonElement).disabled = !view || !view.url;

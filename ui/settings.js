@@ -55,7 +55,9 @@ export async function openSettings(current, limits, onChange, onAccountsChange =
   const retention = byId('set-retention', HTMLInputElement);
   const images = byId('set-images', HTMLInputElement);
   const links = byId('set-links', HTMLSelectElement);
+  const notifications = byId('set-notifications', HTMLInputElement);
   links.value = current.link_open;
+  notifications.checked = current.notifications;
   theme.value = current.theme;
   size.value = String(current.text_size);
   sizeValue.textContent = String(current.text_size);
@@ -86,6 +88,7 @@ export async function openSettings(current, limits, onChange, onAccountsChange =
       retention_days: number(retention, saved.retention_days),
       image_budget_mb: number(images, saved.image_budget_mb),
       link_open: /** @type {Settings['link_open']} */ (links.value),
+      notifications: notifications.checked,
     };
     sizeValue.textContent = String(wanted.text_size);
     try {
@@ -96,7 +99,7 @@ export async function openSettings(current, limits, onChange, onAccountsChange =
     }
   };
   const unwireAccounts = wireAccounts(onAccountsChange);
-  const inputs = [theme, size, font, refresh, retention, images, links];
+  const inputs = [theme, size, font, refresh, retention, images, links, notifications];
   for (const input of inputs) input.addEventListener('change', save);
   size.addEventListener('input', save);
   dlg.addEventListener('close', () => {

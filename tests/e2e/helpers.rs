@@ -53,6 +53,8 @@ pub fn story(
         lead_image: None,
         related: vec![],
         images: vec![],
+        categories: vec![],
+        rules: Default::default(),
     }
 }
 

@@ -127,6 +127,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         lead_image: None,
                         related: Vec::new(),
                         images: Vec::new(),
+                        categories: vec![],
+                        rules: Default::default(),
                     }
                 })
                 .collect();

@@ -6,12 +6,17 @@
 //! first look for the feeds' icons (`Library::update_icons`, which the window runs behind a
 //! refresh, so it is not part of the refresh figures); every host serves a `/favicon.ico`.
 //!
-//! Reproduce: `cargo run --release -p broadsheet-engine --example refresh_farm [FEEDS] [ITEMS]`
+//! With RULES (default 0), that many rules are in place before the first import, half of them
+//! plain words and half regular expressions, over every field, matching none of the stories: the
+//! cost of the rules on arrival (issue 13 asks under 10% more at 50 rules than at none).
+//!
+//! Reproduce: `cargo run --release -p broadsheet-engine --example refresh_farm [FEEDS] [ITEMS] [RULES]`
 
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use broadsheet_engine::library::{Library, LibraryConfig};
+use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
 
 #[path = "support/farm.rs"]
 mod farm;
@@ -19,11 +24,33 @@ use farm::HOSTS;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (feeds, items, _) = farm::size_from_args();
+    let (feeds, items, more) = farm::size_from_args();
+    let rules = more.first().copied().unwrap_or(0);
 
     let farm = farm::Farm::start(feeds, items).await?;
     let dir = tempfile::tempdir()?;
     let library = Library::open(dir.path(), LibraryConfig::default())?;
+    for n in 0..rules {
+        let (kind, pattern) = if n % 2 == 0 {
+            (PatternKind::Words, format!("sponsored post {n}"))
+        } else {
+            (
+                PatternKind::Regex,
+                format!(r"(?i)\b(promo|deal)\s+code\s*{n}\b"),
+            )
+        };
+        library
+            .add_rule(RuleSpec {
+                field: RuleField::ALL[n % RuleField::ALL.len()],
+                pattern,
+                kind,
+                feed_id: None,
+                folder: None,
+                action: RuleAction::Hide,
+                until: None,
+            })
+            .await?;
+    }
     library.import_opml(&farm.opml()).await?;
 
     let quiet = |_| {};
@@ -45,7 +72,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let unchanged = library.refresh(None, &quiet).await?;
     let unchanged_ms = t.elapsed().as_secs_f64() * 1000.0;
 
-    println!("refresh farm: {feeds} feeds x {items} items over {HOSTS} loopback hosts");
+    println!(
+        "refresh farm: {feeds} feeds x {items} items over {HOSTS} loopback hosts, {rules} rules"
+    );
     println!(
         "  first import:          {first_ms:8.0} ms  ({} new articles, {} errors)",
         first.new_articles,
@@ -63,6 +92,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let icons = library.update_icons().await;
     let icons_ms = t.elapsed().as_secs_f64() * 1000.0;
     println!("  icons, first look:     {icons_ms:8.0} ms  ({icons} found)");
-    println!("reproduce: cargo run --release -p broadsheet-engine --example refresh_farm {feeds} {items}");
+    println!("reproduce: cargo run --release -p broadsheet-engine --example refresh_farm {feeds} {items} {rules}");
     Ok(())
 }

@@ -121,6 +121,10 @@ error_kinds! {
     Io = "io",
     /// A setting out of range or of the wrong kind.
     InvalidSetting = "invalid_setting",
+    /// A rule refused: a broken or too costly pattern, an unknown field or action.
+    InvalidRule = "invalid_rule",
+    /// No rule with that id.
+    NoSuchRule = "no_such_rule",
     // Sync accounts (engine::sync).
     /// The server refused the account's user name or API password.
     Auth = "auth",

@@ -12,7 +12,8 @@
 //! 1. leaves, which import no engine module but each other: `error_kind` (the stable error
 //!    names), `credentials` (passwords, kept out of the library), `hex`, `image_scheme` (the
 //!    addresses of kept pictures), `picture_rules` (`srcset`, lazy pictures, tracking pixels),
-//!    `model` (the values the app receives), `stories` (which articles of different outlets
+//!    `model` (the values the app receives), `rules` (what a mute or notify rule is and what it
+//!    matches: pure), `stories` (which articles of different outlets
 //!    report one event: the measure and the grouping rules, pure);
 //! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
 //!    `extract`, which take only `fetch`'s address and charset rules, never a request; and
@@ -44,6 +45,7 @@ pub mod model;
 pub mod opml;
 pub mod picture_rules;
 pub mod process;
+pub mod rules;
 pub mod sanitize;
 pub mod store;
 pub mod stories;

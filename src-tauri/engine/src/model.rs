@@ -74,6 +74,9 @@ pub struct Feed {
     /// The sync account it belongs to; `None` for a feed of this computer only.
     #[serde(default)]
     pub account: Option<AccountId>,
+    /// Whether the person hears of this feed's new stories (off until asked).
+    #[serde(default)]
+    pub notify: bool,
 }
 
 /// One line of an article list.
@@ -162,6 +165,9 @@ pub struct ArticleQuery {
     pub unread_only: bool,
     #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
     pub bookmarked_only: bool,
+    /// Only the stories rules hid (otherwise they are left out of every list).
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub hidden_only: bool,
     /// Words to find in titles and text; results are best-ranked first instead of newest first.
     pub search: Option<String>,
     pub limit: Option<u32>,
@@ -195,6 +201,9 @@ pub struct SyncReport {
     pub pulled: usize,
     /// The accounts whose sync failed (nothing is lost: their edits stay queued).
     pub errors: Vec<SyncError>,
+    /// The new stories due to be announced (feeds the person listens to, `notify` rules).
+    #[serde(default)]
+    pub notify: NotifyBatch,
 }
 
 /// Why one account's sync failed.
@@ -227,6 +236,49 @@ pub struct RefreshReport {
     /// failures were not recorded on the feeds. `errors` still lists them.
     #[serde(default)]
     pub network_down: bool,
+    /// The new stories to announce (feeds the person listens to, `notify` rules), each only
+    /// once ever.
+    #[serde(default)]
+    pub notify: NotifyBatch,
+}
+
+/// One notification's worth of new stories.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NotifyBatch {
+    /// How many stories (every one, however many titles are given).
+    pub count: usize,
+    /// The first stories' titles, oldest first.
+    pub titles: Vec<String>,
+    /// Every story's id, oldest first (the window opens the first).
+    pub article_ids: Vec<ArticleId>,
+}
+
+/// Longest notification text, in characters: a system notification shows a few lines.
+const NOTIFICATION_BODY_CHARS: usize = 240;
+
+impl NotifyBatch {
+    /// The notification's title: "1 new story", "3 new stories".
+    pub fn headline(&self) -> String {
+        match self.count {
+            1 => "1 new story".to_string(),
+            n => format!("{n} new stories"),
+        }
+    }
+
+    /// The notification's text: the titles, comma-separated, cut at a word with "…".
+    pub fn body(&self) -> String {
+        let all = self.titles.join(", ");
+        if all.chars().count() <= NOTIFICATION_BODY_CHARS && self.titles.len() == self.count {
+            return all;
+        }
+        let cut: String = all.chars().take(NOTIFICATION_BODY_CHARS).collect();
+        let cut = match cut.rfind(' ') {
+            Some(space) if all.chars().count() > NOTIFICATION_BODY_CHARS => &cut[..space],
+            _ => cut.as_str(),
+        };
+        format!("{}, …", cut.trim_end_matches([',', ' ']))
+    }
 }
 
 /// How far a refresh has got, reported after each feed.
@@ -269,6 +321,9 @@ pub struct Settings {
     /// `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
     pub last_source: String,
     pub last_article: i64,
+    /// Whether new stories are announced by a system notification (while the window is in
+    /// the background).
+    pub notifications: bool,
 }
 
 impl Default for Settings {
@@ -285,6 +340,7 @@ impl Default for Settings {
             link_open: limits::LINK_OPEN[0].into(),
             last_source: "all".into(),
             last_article: 0,
+            notifications: true,
         }
     }
 }
@@ -308,6 +364,30 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_names_the_count_and_the_first_titles() {
+        let batch = |titles: &[&str], count| NotifyBatch {
+            count,
+            titles: titles.iter().map(|t| t.to_string()).collect(),
+            article_ids: (1..=count as i64).collect(),
+        };
+        let one = batch(&["Storm damages pier"], 1);
+        assert_eq!(
+            (one.headline(), one.body()),
+            ("1 new story".into(), "Storm damages pier".into())
+        );
+        let three = batch(&["Storm damages pier", "Markets steady"], 3);
+        assert_eq!(three.headline(), "3 new stories");
+        assert_eq!(three.body(), "Storm damages pier, Markets steady, …");
+        let long = "word ".repeat(100);
+        let body = batch(&[long.trim()], 1).body();
+        assert!(
+            body.chars().count() <= NOTIFICATION_BODY_CHARS + 3,
+            "{body}"
+        );
+        assert!(body.ends_with("word, …"), "{body}");
+    }
 
     // The window sends only the filters it uses; a missing one means "no filter".
     #[test]

@@ -185,6 +185,7 @@ mod tests {
             icon: None,
             local_network: false,
             account: None,
+            notify: false,
         }
     }
 

@@ -189,6 +189,8 @@ pub fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
         lead_image: None,
         related: Vec::new(),
         images,
+        categories: item.categories,
+        rules: Default::default(),
     }
 }
 
@@ -210,6 +212,8 @@ pub fn page_article(story: ExtractedArticle, page_url: &Url, now: DateTime<Utc>)
         lead_image: None,
         related: Vec::new(),
         images: Vec::new(),
+        categories: Vec::new(),
+        rules: Default::default(),
     };
     apply_story(&mut article, story, page_url);
     if article.title.trim().is_empty() {
@@ -344,6 +348,7 @@ mod tests {
             content_html: content.map(str::to_owned),
             base_url: Url::parse("https://news.example/a/").unwrap(),
             enclosures: vec![],
+            categories: vec![],
         }
     }
 

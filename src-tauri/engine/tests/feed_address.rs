@@ -22,6 +22,8 @@ fn item(key: &str) -> NewArticle {
         lead_image: None,
         related: vec![],
         images: vec![],
+        categories: vec![],
+        rules: Default::default(),
     }
 }
 

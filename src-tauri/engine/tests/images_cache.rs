@@ -88,6 +88,8 @@ fn add_article(store: &Store, key: &str) -> ArticleId {
         lead_image: None,
         related: vec![],
         images: vec![],
+        categories: vec![],
+        rules: Default::default(),
     };
     store.add_page_article(&article, Utc::now()).unwrap().0
 }

@@ -252,3 +252,47 @@ async fn a_synced_feeds_address_is_the_servers_and_is_not_edited_here() {
     assert_eq!(refused.kind(), "invalid_setting", "{refused}");
     assert_eq!(lib.feeds().await.unwrap()[0].url, feed.url);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rules_decide_for_synced_stories_and_a_feed_new_to_this_sync_announces_nothing() {
+    use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
+    let answer = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(answer.clone()).await;
+    *answer.lock().unwrap() = subscribed(&server, true);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(outside.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let lib = Library::open(dir.path(), config).unwrap();
+    let rule = |pattern: &str, folder: Option<&str>, action| RuleSpec {
+        field: RuleField::Title,
+        pattern: pattern.into(),
+        kind: PatternKind::Words,
+        feed_id: None,
+        folder: folder.map(str::to_owned),
+        action,
+        until: None,
+    };
+    // Scoped to the folder the server files the feed in.
+    lib.add_rule(rule("old story", Some("Tech"), RuleAction::Hide))
+        .await
+        .unwrap();
+    lib.add_rule(rule("new story", None, RuleAction::Notify))
+        .await
+        .unwrap();
+    lib.add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap();
+
+    let first = lib.sync(None).await.unwrap();
+    assert_eq!(first.new_articles, 2, "{first:?}");
+    let shown = lib.articles(ArticleQuery::default()).await.unwrap();
+    let titles: Vec<&str> = shown.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(titles, ["New story"], "the hide rule took the old one out");
+    assert_eq!(
+        first.notify.count, 0,
+        "a feed this sync brought in is not news: {first:?}"
+    );
+}

@@ -20,6 +20,8 @@ fn item(key: &str, title: &str, published: i64) -> NewArticle {
         lead_image: None,
         related: vec![],
         images: vec![],
+        categories: vec![],
+        rules: Default::default(),
     }
 }
 

@@ -84,6 +84,8 @@ pub struct ParsedItem {
     pub base_url: Url,
     /// Attached media (podcast audio, images), http(s) only.
     pub enclosures: Vec<Enclosure>,
+    /// The item's categories (tags), as text, each once.
+    pub categories: Vec<String>,
 }
 
 /// A media file attached to an item.
@@ -473,7 +475,31 @@ fn convert_item(
         content_html,
         base_url,
         enclosures,
+        categories: categories_of(&entry.categories),
     }
+}
+
+/// Most categories kept for one item, and the longest one: enough for rules, and a hostile
+/// feed's thousands of tags cost nothing.
+const MAX_CATEGORIES: usize = 32;
+const MAX_CATEGORY_CHARS: usize = 200;
+
+/// An item's categories as text: the label, else the term, trimmed, each once.
+fn categories_of(categories: &[model::Category]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for category in categories {
+        let name = category.label.as_deref().unwrap_or(&category.term).trim();
+        if name.is_empty() || name.chars().count() > MAX_CATEGORY_CHARS {
+            continue;
+        }
+        if !out.iter().any(|c| c == name) {
+            out.push(name.to_string());
+        }
+        if out.len() == MAX_CATEGORIES {
+            break;
+        }
+    }
+    out
 }
 
 fn push_enclosure(enclosures: &mut Vec<Enclosure>, enclosure: Enclosure) {

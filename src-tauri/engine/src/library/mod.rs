@@ -4,7 +4,8 @@
 //! This is the only place that puts the stages in order (fetch, parse, process, sanitize,
 //! store), one file per family of operations: `subscribe` (and discovery), `opml`, `refresh`,
 //! `pages` (any page as an article, and a story as the window shows it or as a file),
-//! `pictures` (pictures and icons, and what follows a refresh or a subscription). `steps` holds
+//! `pictures` (pictures and icons, and what follows a refresh or a subscription), `rules`
+//! (mute and notify rules, and the notification batch). `steps` holds
 //! the steps more than one of them runs. This file holds the library itself and the small reading and
 //! state operations. A failure stays inside the one feed or article it belongs to.
 //!
@@ -19,6 +20,7 @@ mod opml;
 mod pages;
 mod pictures;
 mod refresh;
+mod rules;
 mod steps;
 mod subscribe;
 mod sync;
@@ -48,6 +50,7 @@ use crate::sync::greader::GReaderError;
 pub use opml::ImportReport;
 pub use pages::ExportFormat;
 pub use pictures::FollowUp;
+pub use rules::RulesImport;
 pub use subscribe::{FeedCandidate, Subscription};
 pub use sync::GREADER;
 
@@ -108,6 +111,8 @@ pub enum LibraryError {
     },
     #[error("invalid setting: {message}")]
     InvalidSetting { message: String },
+    #[error("rule refused: {0}")]
+    Rule(crate::rules::RuleError),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -129,6 +134,7 @@ impl LibraryError {
             LibraryError::NoFeedFound { .. } => ErrorKind::NoFeedFound,
             LibraryError::Io { .. } | LibraryError::File { .. } => ErrorKind::Io,
             LibraryError::InvalidSetting { .. } => ErrorKind::InvalidSetting,
+            LibraryError::Rule(e) => e.kind(),
             LibraryError::Internal(_) => ErrorKind::Internal,
         }
     }

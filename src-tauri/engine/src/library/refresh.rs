@@ -1,7 +1,7 @@
 //! Refreshing: every feed (or one) fetched at once, each feed's result written in batches.
 //!
 //! Owns the order (fetch with the feed's validators, tell an unchanged body, parse, the shared
-//! `steps::feed_update`, write) and keeps each failure on its own feed: a feed that fails gets
+//! `steps::feed_update`, the rules' decisions, write, the notification batch) and keeps each failure on its own feed: a feed that fails gets
 //! its error recorded and the others go on. Never parses a feed itself, never decides what an
 //! item becomes (that is `process`), never writes SQL. When no feed could reach its server the
 //! network is down: the failures are reported, not recorded on the feeds.
@@ -13,13 +13,14 @@ use chrono::{DateTime, Duration as TimeDelta, Utc};
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::{credentials, steps, Library, Result};
+use super::{credentials, rules, steps, Library, Result};
 use crate::credentials::CredentialStore;
 use crate::error_kind::ErrorKind;
 use crate::feed;
 use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Reach};
 use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport, SyncReport};
 use crate::process::{self, FetchedFeed};
+use crate::rules::RuleSet;
 use crate::store::{FeedFetchState, FeedUpdate, Store};
 
 /// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
@@ -60,13 +61,14 @@ impl Library {
             None => None,
         };
         let synced = match (only, account) {
-            (None, _) => self.sync(None).await?,
+            (None, _) => self.sync_only(None).await?,
             (Some(_), Some((account, _))) => {
                 let synced = self.sync(Some(account)).await?;
                 return Ok(RefreshReport {
                     feeds: 1,
                     refreshed: usize::from(synced.errors.is_empty()),
                     new_articles: synced.new_articles,
+                    notify: synced.notify,
                     ..RefreshReport::default()
                 });
             }
@@ -82,6 +84,7 @@ impl Library {
         let mut done = 0usize;
         progress(RefreshProgress { done, total });
         let now = Utc::now();
+        let rules = Arc::new(self.active_rules().await?);
 
         let mut pending = states.into_iter();
         let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
@@ -113,6 +116,7 @@ impl Library {
                     store: Arc::clone(&self.store),
                     fetcher: self.fetcher.clone(),
                     credentials: Arc::clone(&self.credentials),
+                    rules: Arc::clone(&rules),
                 };
                 let handle = tasks.spawn(async move { job.refresh_feed(state).await });
                 task_feed.insert(handle.id(), feed_id);
@@ -183,6 +187,7 @@ impl Library {
         if report.new_articles > 0 {
             self.blocking(|s| s.optimize()).await?;
         }
+        report.notify = self.take_notifications().await?;
         Ok(report)
     }
 
@@ -202,6 +207,8 @@ struct RefreshJob {
     store: Arc<Store>,
     fetcher: Fetcher,
     credentials: Arc<CredentialStore>,
+    /// The rules active when the refresh began.
+    rules: Arc<RuleSet>,
 }
 
 impl RefreshJob {
@@ -306,7 +313,10 @@ impl RefreshJob {
                 )
                 .await
                 {
-                    Ok(update) => update,
+                    Ok(mut update) => {
+                        rules::decide(&self.rules, state.folder.as_deref(), &mut update, true);
+                        update
+                    }
                     Err(e) => unexpected(&e),
                 }
             }

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{parse_user_url, pictures, steps, Library, LibraryError, Result};
+use super::{parse_user_url, pictures, rules, steps, Library, LibraryError, Result};
 use crate::credentials::SiteCredential;
 use crate::feed::{self, ParsedFeed};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
@@ -194,11 +194,14 @@ impl Library {
                 body_hash: found.body_hash,
                 at: now,
             };
-            let update = tokio::task::spawn_blocking(move || {
+            let mut update = tokio::task::spawn_blocking(move || {
                 process::prepare_update(fetched, &KnownItems::default())
             })
             .await
             .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            // A new feed's back catalogue is matched, never announced.
+            let rules = self.active_rules().await?;
+            rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
             self.blocking(move |s| s.apply_updates(&[first])).await?;
             let icon = IconDue {

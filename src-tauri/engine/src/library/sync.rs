@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::{parse_user_url, steps, Library, LibraryError, Result};
+use super::{parse_user_url, rules, steps, Library, LibraryError, Result};
 use crate::credentials::{Credential, ServiceKind};
 use crate::feed::ParsedItem;
 use crate::fetch::Reach;
@@ -41,6 +41,11 @@ struct SyncedFeed {
     url: Url,
     /// "Always fetch the full story", as set here.
     full_story: bool,
+    /// Its folder on the server, for rules scoped to a folder.
+    folder: Option<String>,
+    /// Whether its new stories are news: not for a feed this sync brought in (as a new
+    /// subscription's stories are not).
+    announce: bool,
 }
 
 /// What one account's sync changed.
@@ -137,6 +142,14 @@ impl Library {
     /// Syncs every account (or one), one after the other; a failure is recorded on its account
     /// and reported, and the others go on.
     pub async fn sync(&self, only: Option<AccountId>) -> Result<SyncReport> {
+        let mut report = self.sync_only(only).await?;
+        report.notify = self.take_notifications().await?;
+        Ok(report)
+    }
+
+    /// [`Library::sync`] without taking the stories due to be announced: a refresh takes them
+    /// once, with its own.
+    pub(super) async fn sync_only(&self, only: Option<AccountId>) -> Result<SyncReport> {
         let _one_at_a_time = self.sync_lock.lock().await;
         let accounts = match only {
             Some(id) => vec![self.blocking(move |s| s.account(id)).await?],
@@ -337,6 +350,7 @@ impl Library {
             };
             let (stream, title, folder) = (sub.id.clone(), sub.title, sub.folders.first().cloned());
             let address = url.to_string();
+            let kept_folder = folder.clone();
             let filed = self
                 .blocking(move |s| {
                     s.add_account_feed(
@@ -358,6 +372,8 @@ impl Library {
                             id: feed,
                             url,
                             full_story: false,
+                            folder: kept_folder,
+                            announce: !added,
                         },
                     );
                 }
@@ -402,6 +418,7 @@ impl Library {
                 .1
                 .push((remote, parsed));
         }
+        let rules = self.active_rules().await?;
         let mut synced = Vec::new();
         for (feed_id, (feed, parsed)) in by_feed {
             let (remotes, mut articles) = tokio::task::spawn_blocking(move || {
@@ -418,6 +435,8 @@ impl Library {
             let reach = Reach::of_subscription(&feed.url, false);
             steps::complete_stories(&self.fetcher, &mut articles, (reach, None), feed.full_story)
                 .await;
+            let folder = feed.folder.as_deref();
+            rules::decide_items(&rules, feed_id, folder, &mut articles, feed.announce);
             synced.extend(
                 remotes
                     .into_iter()
@@ -502,5 +521,7 @@ fn parsed_item(item: Item, feed_url: &Url, now: DateTime<Utc>) -> ParsedItem {
         summary_html: None,
         content_html: Some(item.html),
         enclosures: Vec::new(),
+        // The server's categories are its own labels and states, not the feed's.
+        categories: Vec::new(),
     }
 }

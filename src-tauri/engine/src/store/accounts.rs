@@ -520,6 +520,8 @@ mod tests {
                 lead_image: None,
                 related: vec![],
                 images: vec![],
+                categories: vec![],
+                rules: Default::default(),
             },
         }
     }

@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use super::rules::categories_json;
 use super::{
     to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError,
     UNFINISHED_HASH,
@@ -130,7 +131,8 @@ impl Store {
     pub fn set_bookmarked(&self, id: ArticleId, on: bool, now: DateTime<Utc>) -> Result<()> {
         self.set_state(
             id,
-            "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3 WHERE article_id = ?1",
+            "UPDATE article_state SET bookmarked = ?2, bookmarked_at = ?3, hidden = hidden AND NOT ?2
+             WHERE article_id = ?1",
             on,
             now,
         )
@@ -230,7 +232,7 @@ pub(super) fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<Art
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let offset = q.offset.unwrap_or(0);
     let search = q.search.as_deref().and_then(fts_query);
-    let mut conds: Vec<&str> = vec!["1"];
+    let mut conds: Vec<&str> = Vec::new();
     let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
     if let Some(m) = &search {
         args.push(m);
@@ -249,15 +251,26 @@ pub(super) fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<Art
     if q.bookmarked_only {
         conds.push("s.bookmarked = 1");
     }
+    let other_filters = !conds.is_empty() || q.hidden_only;
+    // Stories a rule hid are in no list but their own.
+    conds.push(if q.hidden_only {
+        "s.hidden = 1"
+    } else {
+        "s.hidden = 0"
+    });
     let cond = conds.join(" AND ");
     if search.is_none() {
         return query_articles_where(c, &cond, &args, limit, offset);
     }
     // bm25() is only available inside the full-text query: rank there, then join. Without
-    // other filters the page can be cut inside the full-text query, so only 50 rows are joined.
-    let page_in_fts = conds.len() == 1;
+    // other filters the page can be cut inside the full-text query, so only 50 rows are joined;
+    // hidden stories are then left out there (few, through their partial index).
+    let page_in_fts = !other_filters;
     let fts_page = if page_in_fts {
-        format!(" ORDER BY rank LIMIT {limit} OFFSET {offset}")
+        format!(
+            " AND rowid NOT IN (SELECT article_id FROM article_state WHERE hidden = 1)
+             ORDER BY rank LIMIT {limit} OFFSET {offset}"
+        )
     } else {
         String::new()
     };
@@ -323,8 +336,8 @@ pub(super) fn insert_article(
     let mut stmt = tx.prepare_cached(
         "INSERT INTO articles (feed_id, key, url, title, author, published, updated, fetched_at,
                                html, text, excerpt, source_hash, site_name, lead_image, related,
-                               images, images_done)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                               images, images_done, categories)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
          ON CONFLICT DO NOTHING",
     )?;
     let n = stmt.execute(params![
@@ -345,13 +358,32 @@ pub(super) fn insert_article(
         related,
         images_json(&a.images),
         a.images.is_empty(),
+        categories_json(&a.categories),
     ])?;
     if n == 0 {
         return Ok(0);
     }
     let id = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO article_state (article_id) VALUES (?1)")?
-        .execute([id])?;
+    // What the rules decided goes with the story; a bookmarked story is never hidden, a hidden
+    // one never announced, and a story of a feed the person listens to is due to be announced.
+    let r = &a.rules;
+    let hidden = r.hide && !r.bookmark;
+    tx.prepare_cached(
+        "INSERT INTO article_state (article_id, read, read_at, bookmarked, bookmarked_at, hidden, notify)
+         VALUES (?1, ?2, CASE WHEN ?2 THEN ?4 END, ?3, CASE WHEN ?3 THEN ?4 END, ?5,
+                 CASE WHEN ?5 THEN 0
+                      WHEN ?6 OR coalesce((SELECT notify FROM feeds WHERE id = ?7), 0) THEN 1
+                      ELSE 0 END)",
+    )?
+    .execute(params![
+        id,
+        r.read,
+        r.bookmark,
+        now.timestamp(),
+        hidden,
+        r.notify,
+        feed_id
+    ])?;
     Ok(id)
 }
 
@@ -487,7 +519,7 @@ fn update_item(
                     html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
                     site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
                     related = coalesce(?13, related),
-                    images = ?14, images_done = ?15
+                    images = ?14, images_done = ?15, categories = ?18
              WHERE feed_id = ?1 AND key = ?2
                AND CASE WHEN ?16 THEN source_hash = ?17 ELSE source_hash != ?10 END",
         )?
@@ -509,6 +541,19 @@ fn update_item(
             item.images.is_empty(),
             only_unfinished,
             UNFINISHED_HASH,
+            categories_json(&item.categories),
         ])?;
+    if changed > 0 {
+        // The changed story is matched as it now reads: hidden or shown again, marked read or
+        // bookmarked if a rule says so (never unmarked: those are the person's own).
+        let r = &item.rules;
+        tx.prepare_cached(
+            "UPDATE article_state
+             SET bookmarked = bookmarked OR ?3, read = read OR ?4,
+                 hidden = ?5 AND NOT (bookmarked OR ?3)
+             WHERE article_id = (SELECT id FROM articles WHERE feed_id = ?1 AND key = ?2)",
+        )?
+        .execute(params![feed_id, item.key, r.bookmark, r.read, r.hide])?;
+    }
     Ok(changed)
 }

@@ -169,10 +169,10 @@ impl Store {
     pub fn feeds_to_refresh(&self, only: Option<FeedId>) -> Result<Vec<FeedFetchState>> {
         self.read(|c| {
             let mut stmt = c.prepare(
-                "SELECT id, url, etag, last_modified, body_hash, retry_after, full_story, local_network,
-                        has_credentials
-                 FROM feeds
-                 WHERE account_id IS NULL AND (?1 IS NULL OR id = ?1) ORDER BY id",
+                "SELECT f.id, f.url, f.etag, f.last_modified, f.body_hash, f.retry_after, f.full_story,
+                        f.local_network, f.has_credentials, d.name
+                 FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
+                 WHERE f.account_id IS NULL AND (?1 IS NULL OR f.id = ?1) ORDER BY f.id",
             )?;
             let rows = stmt
                 .query_map([only], |r| {
@@ -186,6 +186,7 @@ impl Store {
                         full_story: r.get(6)?,
                         local_network: r.get(7)?,
                         has_credentials: r.get(8)?,
+                        folder: r.get(9)?,
                     })
                 })?
                 .collect::<Result<Vec<_>, _>>()?;
@@ -218,12 +219,13 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
         "WITH unread AS (
              SELECT a.feed_id, count(*) AS n FROM article_state s
              JOIN articles a ON a.id = s.article_id
-             WHERE s.read = 0 AND a.feed_id IS NOT NULL AND (?1 IS NULL OR a.feed_id = ?1)
+             WHERE s.read = 0 AND s.hidden = 0 AND a.feed_id IS NOT NULL
+               AND (?1 IS NULL OR a.feed_id = ?1)
              GROUP BY a.feed_id)
          SELECT f.id, coalesce(f.custom_title, nullif(f.title, ''), f.url), f.url, f.site_url, d.name,
                 coalesce(u.n, 0),
                 f.full_story, f.last_refreshed, f.error_kind, f.error_message, f.error_at,
-                i.token, f.local_network, f.account_id
+                i.token, f.local_network, f.account_id, f.notify
          FROM feeds f LEFT JOIN folders d ON d.id = f.folder_id
          LEFT JOIN unread u ON u.feed_id = f.id
          LEFT JOIN feed_icons i ON i.feed_id = f.id
@@ -248,6 +250,7 @@ fn query_feeds(c: &Connection, only: Option<FeedId>) -> Result<Vec<Feed>> {
                     .map(|token| image_src(&token)),
                 local_network: r.get(12)?,
                 account: r.get(13)?,
+                notify: r.get(14)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

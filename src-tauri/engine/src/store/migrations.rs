@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_local_network.sql"),
     include_str!("migrations/0006_feed_credentials.sql"),
     include_str!("migrations/0007_accounts.sql"),
+    include_str!("migrations/0008_rules.sql"),
 ];
 
 /// The schema version this build writes.
@@ -136,6 +137,21 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(sync_columns, 3 + 9 + 8, "from version {start}");
+            // Schema 8: rules, and stories hidden by them or due to be announced.
+            let rule_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT (SELECT count(*) FROM pragma_table_info('rules'))
+                              + (SELECT count(*) FROM pragma_table_info('article_state')
+                                 WHERE name IN ('hidden', 'notify'))
+                              + (SELECT count(*) FROM pragma_table_info('feeds') WHERE name = 'notify')
+                              + (SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'categories')",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(rule_columns, 10 + 4, "from version {start}");
         }
     }
 }

@@ -8,10 +8,11 @@
 //! This folder is the only place in the engine with SQL: this file opens the file and owns
 //! [`Store`], [`StoreError`] and the types the rest of the engine hands in and gets back; each
 //! table family has a file of its own (`feeds`: feeds and folders; `articles`: articles, their
-//! state and search; `pictures`: the picture cache's rows and feed icons; `settings`;
+//! state and search; `pictures`: the picture cache's rows and feed icons; `rules`: rules and
+//! what they decided for each story; `settings`;
 //! `migrations`: the schema). It knows nothing of HTTP or HTML and decides no policy of the
 //! stages above it: it stores what it is given, already sanitized, and never imports a
-//! module other than `model` and `image_scheme`.
+//! module other than the leaves (`model`, `image_scheme`, `rules`' value types).
 
 mod accounts;
 mod articles;
@@ -22,6 +23,7 @@ mod folder_edits;
 mod marking;
 mod migrations;
 mod pictures;
+mod rules;
 mod settings;
 
 use crate::error_kind::ErrorKind;
@@ -37,6 +39,7 @@ use crate::model::{AccountId, ArticleId, FeedId, RelatedLink};
 
 pub use accounts::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
 pub use migrations::SCHEMA_VERSION;
+pub use rules::{DueStories, RuleMarks, StoredSubject};
 
 /// Refreshes the planner's statistics for our own tables, cheaply (analysis_limit).
 ///
@@ -73,6 +76,8 @@ pub enum StoreError {
     NoSuchArticle(ArticleId),
     #[error("no account with id {0}")]
     NoSuchAccount(AccountId),
+    #[error("no rule with id {0}")]
+    NoSuchRule(crate::rules::RuleId),
     #[error("library: {0}")]
     Poisoned(&'static str),
 }
@@ -87,6 +92,7 @@ impl StoreError {
             StoreError::NoSuchFeed(_) => ErrorKind::NoSuchFeed,
             StoreError::NoSuchArticle(_) => ErrorKind::NoSuchArticle,
             StoreError::NoSuchAccount(_) => ErrorKind::NoSuchAccount,
+            StoreError::NoSuchRule(_) => ErrorKind::NoSuchRule,
         }
     }
 }
@@ -107,6 +113,8 @@ pub struct FeedFetchState {
     pub local_network: bool,
     /// Whether the credential store holds a password for the feed's origin.
     pub has_credentials: bool,
+    /// The feed's folder, for rules that apply to one folder.
+    pub folder: Option<String>,
 }
 
 /// A new subscription.
@@ -149,6 +157,10 @@ pub struct NewArticle {
     pub related: Vec<RelatedLink>,
     /// The story's pictures (absolute http(s) URLs), to be fetched for offline reading.
     pub images: Vec<String>,
+    /// The feed's categories (tags) of the story.
+    pub categories: Vec<String>,
+    /// What the rules decided when it arrived (none for a page opened on its own).
+    pub rules: crate::rules::Outcome,
 }
 
 /// An article whose pictures are still to be fetched.
@@ -435,10 +447,13 @@ mod tests {
             lead_image: None,
             related: vec![],
             images: vec![],
+            categories: vec![],
+            rules: Default::default(),
         }
     }
 
-    fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
+    /// A feed's update bringing `items` (for the table families' tests too).
+    pub(super) fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
         FeedUpdate::Fetched {
             feed_id,
             meta: FeedMeta {

@@ -217,6 +217,7 @@ fn library_feed((i, o): (usize, &OpmlFeed)) -> Feed {
         full_story: false,
         local_network: false,
         account: None,
+        notify: false,
         last_refreshed: None,
         error: None,
         icon: None,
