@@ -8,6 +8,7 @@ use broadsheet_engine::library::{ExportFormat, FeedCandidate, ImportReport, Subs
 use broadsheet_engine::model::{
     Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth, Folder,
     Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink, Settings, SettingsLimits,
+    StoryLink,
 };
 use ts_rs::{Config, TS};
 
@@ -36,6 +37,7 @@ fn generate() -> String {
         declare::<Folder>(&cfg),
         declare::<ArticleSummary>(&cfg),
         declare::<RelatedLink>(&cfg),
+        declare::<StoryLink>(&cfg),
         declare::<ArticleImage>(&cfg),
         declare::<Article>(&cfg),
         declare::<ArticleView>(&cfg),

@@ -64,6 +64,9 @@ pub enum Command {
         bookmarked: bool,
         #[arg(long, value_name = "QUERY")]
         search: Option<String>,
+        /// One entry per story (the same event from several outlets), with its outlet count.
+        #[arg(long)]
+        stories: bool,
         #[arg(long, value_name = "N", default_value_t = 50)]
         limit: u32,
         #[arg(long, value_name = "N", default_value_t = 0)]
@@ -304,6 +307,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             unread,
             bookmarked,
             search,
+            stories,
             limit,
             offset,
         } => {
@@ -313,6 +317,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 unread_only: unread,
                 bookmarked_only: bookmarked,
                 search,
+                stories,
                 limit: Some(limit),
                 offset: Some(offset),
             };
@@ -567,6 +572,9 @@ fn articles_text(list: &[ArticleSummary]) -> String {
         if let Some(feed) = &a.feed_title {
             out.push_str(&format!("  — {feed}"));
         }
+        if a.outlets > 1 {
+            out.push_str(&format!("  (+{} outlets)", a.outlets - 1));
+        }
         out.push('\n');
     }
     out
@@ -596,6 +604,13 @@ fn article_text(a: &Article) -> String {
         out.push_str("\nRelated:\n");
         for r in &a.related {
             out.push_str(&format!("  {}  {}\n", r.title, r.url));
+        }
+    }
+    if !a.coverage.is_empty() {
+        out.push_str("\nAlso covered by:\n");
+        for c in &a.coverage {
+            let outlet = c.feed_title.as_deref().unwrap_or("");
+            out.push_str(&format!("  {:>7}  {}  — {outlet}\n", c.id, c.title));
         }
     }
     out

@@ -156,6 +156,11 @@ pub struct Candidate<'p, S> {
     pub story: S,
     /// When the candidate's story began: the publication time of its first article.
     pub story_began: DateTime<Utc>,
+    /// The publication time of its story's latest article.
+    pub story_ended: DateTime<Utc>,
+    /// Whether its story already holds an article of the new article's feed (known to the
+    /// caller even when that article is not among the candidates).
+    pub story_has_feed: bool,
     /// The candidate's feed.
     pub feed: FeedId,
     /// When the candidate was published.
@@ -168,9 +173,9 @@ pub struct Candidate<'p, S> {
 /// above [`SAME_STORY`], unless that story already has an article of the new article's feed or
 /// would span more than [`STORY_WINDOW`] from its first article with it.
 ///
-/// The caller must pass every article published within [`STORY_WINDOW`] of `published` of each
-/// candidate story (a story it may join spans no more, so that is all of it): the same-feed rule
-/// is judged from them.
+/// The same-feed rule and the span are judged from each candidate's story facts
+/// (`story_began`, `story_ended`, `story_has_feed`) and from the candidates themselves: a
+/// candidate of the new article's own feed rules its story out.
 pub fn choose_story<S: Copy + Ord>(
     feed: FeedId,
     published: DateTime<Utc>,
@@ -188,8 +193,8 @@ pub fn choose_story<S: Copy + Ord>(
             f64::NEG_INFINITY,
         ));
         entry.0 = entry.0.min(candidate.story_began).min(candidate.published);
-        entry.1 = entry.1.max(candidate.published);
-        if candidate.feed == feed {
+        entry.1 = entry.1.max(candidate.story_ended).max(candidate.published);
+        if candidate.feed == feed || candidate.story_has_feed {
             entry.2 = true;
         } else {
             entry.3 = entry.3.max(similarity(profile, candidate.profile));
@@ -231,6 +236,9 @@ pub fn group(articles: &[Arrival<'_>]) -> Vec<usize> {
             .map(|&j| Candidate {
                 story: story[j],
                 story_began: articles[story[j]].published,
+                // The other articles of the story are among the candidates too.
+                story_ended: articles[j].published,
+                story_has_feed: false,
                 feed: articles[j].feed,
                 published: articles[j].published,
                 profile: articles[j].profile,
@@ -239,6 +247,24 @@ pub fn group(articles: &[Arrival<'_>]) -> Vec<usize> {
         story[i] = choose_story(new.feed, new.published, new.profile, &candidates).unwrap_or(i);
     }
     story
+}
+
+/// The `n` rarest words of an article's title and lead (by the background's statistics), to
+/// find candidates with in a full-text index: rare words are both what tells an event apart and
+/// what such an index finds fastest. Lowercase, unstemmed (as the index keeps them), distinct.
+pub fn search_words(background: &Background, title: &str, lead: &str, n: usize) -> Vec<String> {
+    let lead = first_words(lead, LEAD_WORDS);
+    let mut seen = HashSet::new();
+    let mut found: Vec<(f64, usize, String)> = words(title)
+        .chain(words(lead))
+        .filter(|w| !is_stop_word(w))
+        .filter(|w| seen.insert(w.clone()))
+        .enumerate()
+        .map(|(position, w)| (background.idf(hash_str(&stem(&w))), position, w))
+        .collect();
+    // Rarest first; of equally rare words, the earlier (the title's before the lead's).
+    found.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, _, w)| w).collect()
 }
 
 /// The words of `text`: lowercase, split at anything not a letter or digit (any script).
@@ -405,6 +431,23 @@ mod tests {
             "Storm Orla hit Galway. Schools in Mayo closed, The Met said.",
         ));
         assert_eq!(found, hashes(&["orla", "galway", "mayo", "met"]));
+    }
+
+    #[test]
+    fn search_words_are_the_rarest_of_title_and_lead_title_first_among_equals() {
+        let background = Background::from_documents([
+            ("Storm hits coast", "The storm hit the coast."),
+            ("Storm Orla hits Galway", "Schools closed."),
+        ]);
+        let found = search_words(
+            &background,
+            "Storm hits Mayo",
+            "Orla hit the storm coast.",
+            3,
+        );
+        // "mayo" was never seen; "orla" and "coast" once each ("orla" comes first); "storm" and
+        // "hit" (as "hits" too) are in every document.
+        assert_eq!(found, ["mayo", "orla", "coast"]);
     }
 
     #[test]

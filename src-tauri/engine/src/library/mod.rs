@@ -4,7 +4,8 @@
 //! This is the only place that puts the stages in order (fetch, parse, process, sanitize,
 //! store), one file per family of operations: `subscribe` (and discovery), `opml`, `refresh`,
 //! `pages` (any page as an article, and a story as the window shows it or as a file),
-//! `pictures` (pictures and icons, and what follows a refresh or a subscription). `steps` holds
+//! `pictures` (pictures and icons, and what follows a refresh or a subscription), `grouping` (new
+//! articles into stories as they are stored). `steps` holds
 //! the steps more than one of them runs. This file holds the library itself and the small reading and
 //! state operations. A failure stays inside the one feed or article it belongs to.
 //!
@@ -14,6 +15,7 @@
 mod credentials;
 mod feed_address;
 mod folder_edits;
+mod grouping;
 mod marking;
 mod opml;
 mod pages;
@@ -149,6 +151,7 @@ pub struct Library {
     images: std::sync::RwLock<ImageCache>,
     handoffs: subscribe::Handoffs,
     credentials: Arc<CredentialStore>,
+    grouping: grouping::SharedGrouping,
 }
 
 impl Library {
@@ -172,6 +175,7 @@ impl Library {
             images: std::sync::RwLock::new(images),
             handoffs: subscribe::Handoffs::default(),
             credentials,
+            grouping: grouping::SharedGrouping::default(),
         })
     }
 
@@ -240,6 +244,13 @@ impl Library {
     /// Marks an article read or unread.
     pub async fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
         self.blocking(move |s| s.set_read(id, read, Utc::now()))
+            .await
+    }
+
+    /// Marks every article of `id`'s story (the same event from other outlets) read or unread;
+    /// returns how many changed.
+    pub async fn set_story_read(&self, id: ArticleId, read: bool) -> Result<usize> {
+        self.blocking(move |s| s.set_story_read(id, read, Utc::now()))
             .await
     }
 

@@ -198,7 +198,7 @@ impl Library {
             .await
             .map_err(|e| LibraryError::Internal(e.to_string()))?;
             let (first, stories) = first_and_rest(update);
-            self.blocking(move |s| s.apply_updates(&[first])).await?;
+            self.store_updates(vec![first]).await?;
             let icon = IconDue {
                 feed_id,
                 feed_url: found.url.to_string(),

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_language.sql"),
     include_str!("migrations/0005_local_network.sql"),
     include_str!("migrations/0006_feed_credentials.sql"),
+    include_str!("migrations/0007_stories.sql"),
 ];
 
 /// The schema version this build writes.
@@ -119,6 +120,18 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(credential_columns, 1, "from version {start}");
+            // Schema 7: articles name their story, found through an index.
+            let story_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT (SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'story_id')
+                              + (SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE 'articles_story%')",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(story_columns, 3, "from version {start}");
         }
     }
 }
