@@ -22,8 +22,9 @@ use crate::stories::{self, Background, Candidate, Profile};
 /// Articles whose titles and leads give the word statistics when a library is opened.
 const BACKGROUND_ARTICLES: u32 = 2000;
 
-/// Rarest words of a new article its candidates are looked for with.
-const SEARCH_WORDS: usize = 8;
+/// Rarest words of a new article its candidates are looked for with (each rare enough to
+/// match few articles: see `stories::search_words`).
+const SEARCH_WORDS: usize = 24;
 
 /// Profiles kept between batches (of the articles most recently stored or compared), so a
 /// recent article is profiled once, not once per newcomer. About 1 KB each.
@@ -78,9 +79,10 @@ impl Grouping {
     }
 }
 
-/// The part of an article's text its profile reads (the measure keeps its first words).
+/// The part of an article's text the measure reads: counting the rest into the statistics
+/// would cost time and skew them.
 fn lead(article: &NewArticle) -> &str {
-    &article.text
+    stories::lead(&article.text)
 }
 
 impl StoryJudge for Grouping {

@@ -660,61 +660,62 @@ mod story_tests {
 
     const HOUR: i64 = 3600;
 
+    fn three_feeds() -> (tempfile::TempDir, Store, [FeedId; 3]) {
+        let (dir, store) = store();
+        let feeds =
+            ["a", "b", "c"].map(|n| subscribe(&store, &format!("https://{n}.example/feed")));
+        (dir, store, feeds)
+    }
+
+    /// Stores the updates, each new article judged by a [`FirstCandidate`], and returns it.
+    fn group(store: &Store, updates: &[FeedUpdate]) -> FirstCandidate {
+        let mut judge = FirstCandidate::default();
+        store.apply_updates_grouped(updates, &mut judge).unwrap();
+        judge
+    }
+
     #[test]
     fn new_articles_meet_only_other_feeds_articles_within_the_window() {
-        let (_d, store) = store();
-        let (a, b, c) = (
-            subscribe(&store, "https://a.example/feed"),
-            subscribe(&store, "https://b.example/feed"),
-            subscribe(&store, "https://c.example/feed"),
-        );
+        let (_d, store, [a, b, c]) = three_feeds();
         let t = 1_900_000_000;
-        let mut judge = FirstCandidate::default();
-        store
-            .apply_updates_grouped(
-                &[
-                    fetched(a, vec![article("a1", "Summit opens", "1", t)]),
-                    // Same words, same feed: never a candidate.
-                    fetched(a, vec![article("a2", "Summit closes", "2", t + HOUR)]),
-                    // Another feed, three days later: outside the window.
-                    fetched(b, vec![article("b1", "Summit ends", "3", t + 72 * HOUR)]),
-                    fetched(
-                        c,
-                        vec![article("c1", "Summit opens today", "4", t + 2 * HOUR)],
-                    ),
-                ],
-                &mut judge,
-            )
-            .unwrap();
+        let judge = group(
+            &store,
+            &[
+                fetched(a, vec![article("a1", "Summit opens", "1", t)]),
+                // Same words, same feed: never a candidate.
+                fetched(a, vec![article("a2", "Summit closes", "2", t + HOUR)]),
+                // Another feed, three days later: outside the window.
+                fetched(b, vec![article("b1", "Summit ends", "3", t + 72 * HOUR)]),
+                fetched(
+                    c,
+                    vec![article("c1", "Summit opens today", "4", t + 2 * HOUR)],
+                ),
+            ],
+        );
         let seen: Vec<(&str, Vec<&str>)> = judge
             .seen
             .iter()
             .map(|(t, cs)| (t.as_str(), cs.iter().map(|c| c.title.as_str()).collect()))
             .collect();
+        // Best-ranked first: the one sharing two words before the one sharing one.
         assert_eq!(
             seen,
-            [("Summit opens today", vec!["Summit closes", "Summit opens"])]
+            [("Summit opens today", vec!["Summit opens", "Summit closes"])]
         );
         let all = store.articles(&ArticleQuery::default()).unwrap();
         let story = |title: &str| all.iter().find(|x| x.title == title).unwrap().story;
-        // Joined the newest candidate's story: the article named it, and names it now too.
-        assert_eq!(story("Summit opens today"), story("Summit closes"));
+        // Joined the first candidate's story: the article named it, and names it now too.
+        assert_eq!(story("Summit opens today"), story("Summit opens"));
         assert_ne!(story("Summit opens"), story("Summit closes"));
-        assert_ne!(story("Summit ends"), story("Summit closes"));
-        let joined = all.iter().find(|x| x.title == "Summit closes").unwrap();
+        assert_ne!(story("Summit ends"), story("Summit opens"));
+        let joined = all.iter().find(|x| x.title == "Summit opens").unwrap();
         assert_eq!((joined.outlets, joined.outlet_feeds.clone()), (2, vec![c]));
     }
 
     #[test]
     fn a_story_tells_its_span_and_feeds_to_the_judge() {
-        let (_d, store) = store();
-        let (a, b, c) = (
-            subscribe(&store, "https://a.example/feed"),
-            subscribe(&store, "https://b.example/feed"),
-            subscribe(&store, "https://c.example/feed"),
-        );
+        let (_d, store, [a, b, c]) = three_feeds();
         let t = 1_900_000_000;
-        let mut judge = FirstCandidate::default();
         let updates = [
             fetched(a, vec![article("a1", "Quake strikes", "1", t)]),
             fetched(
@@ -729,7 +730,7 @@ mod story_tests {
                 vec![article("c1", "Toll rises again", "4", t + 61 * HOUR)],
             ),
         ];
-        store.apply_updates_grouped(&updates, &mut judge).unwrap();
+        let judge = group(&store, &updates);
         let (_, shown) = &judge.seen[1];
         assert_eq!(shown.len(), 1);
         assert_eq!(shown[0].title, "Quake toll rises");
@@ -747,25 +748,17 @@ mod story_tests {
 
     #[test]
     fn a_story_list_shows_one_row_per_story_and_its_article_tells_the_others() {
-        let (_d, store) = store();
-        let (a, b, c) = (
-            subscribe(&store, "https://a.example/feed"),
-            subscribe(&store, "https://b.example/feed"),
-            subscribe(&store, "https://c.example/feed"),
-        );
+        let (_d, store, [a, b, c]) = three_feeds();
         let t = 1_900_000_000;
-        let mut judge = FirstCandidate::default();
-        store
-            .apply_updates_grouped(
-                &[
-                    fetched(a, vec![article("a1", "Summit opens", "1", t)]),
-                    fetched(b, vec![article("b1", "Summit begins", "2", t + HOUR)]),
-                    fetched(c, vec![article("c1", "Summit starts", "3", t + 2 * HOUR)]),
-                    fetched(c, vec![article("c2", "Storm nears", "4", t + 3 * HOUR)]),
-                ],
-                &mut judge,
-            )
-            .unwrap();
+        group(
+            &store,
+            &[
+                fetched(a, vec![article("a1", "Summit opens", "1", t)]),
+                fetched(b, vec![article("b1", "Summit begins", "2", t + HOUR)]),
+                fetched(c, vec![article("c1", "Summit starts", "3", t + 2 * HOUR)]),
+                fetched(c, vec![article("c2", "Storm nears", "4", t + 3 * HOUR)]),
+            ],
+        );
         let by_story = ArticleQuery {
             stories: true,
             ..ArticleQuery::default()

@@ -14,8 +14,8 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::{to_time, NewArticle, Result, Store, StoreError};
 use crate::model::{ArticleId, FeedId, StoryLink};
 
-/// Most candidates one new article is compared with: the newest that share a word with it.
-/// Bounds the cost of an arrival whatever the library holds.
+/// Most candidates one new article is compared with: those that share the most of its words
+/// (best-ranked by the full-text index). Bounds the cost of comparing an arrival.
 const STORY_CANDIDATES: u32 = 30;
 
 /// Characters of a candidate's text read as its lead: enough for the measure's first words in
@@ -153,15 +153,15 @@ pub(super) fn group_article(
     };
     let window = judge.window();
     let published = arrival.article.published;
-    // Newest first, not best-ranked: ranking reads every match, and the newest matches of an
-    // article's rarest words are the articles it can join.
+    // Best-ranked first. Ranking reads every match in the window, which the judge keeps few by
+    // searching with rare words only.
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.id, coalesce(a.story_id, a.id), a.feed_id, a.published, a.title,
                 substr(a.text, 1, {LEAD_CHARS}), a.story_id IS NOT NULL
          FROM article_fts JOIN articles a ON a.id = article_fts.rowid
          WHERE article_fts MATCH ?1 AND article_fts.rowid >= ?2
            AND a.feed_id != ?3 AND a.published BETWEEN ?4 AND ?5
-         ORDER BY article_fts.rowid DESC LIMIT {STORY_CANDIDATES}"
+         ORDER BY article_fts.rank LIMIT {STORY_CANDIDATES}"
     ))?;
     let mut rows = stmt.query(params![
         words,
