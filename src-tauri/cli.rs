@@ -432,6 +432,12 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                                 message: format!("{key} takes a whole number, not {raw:?}"),
                             }
                         })?)
+                    } else if slot.is_boolean() {
+                        serde_json::Value::from(raw.parse::<bool>().map_err(|_| {
+                            LibraryError::InvalidSetting {
+                                message: format!("{key} takes true or false, not {raw:?}"),
+                            }
+                        })?)
                     } else {
                         serde_json::Value::from(raw)
                     };

@@ -359,3 +359,16 @@ async fn one_feeds_two_write_ups_and_an_article_outside_48_hours_stay_out_of_a_s
         "a story spans 60 hours"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_list_by_story_is_a_setting_on_by_default_that_takes_true_or_false() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = broadsheet(dir.path(), &["settings", "--json"]).await.json();
+    assert_eq!(settings["group_stories"], true);
+    let off = ["settings", "--set", "group_stories=false", "--json"];
+    let settings = broadsheet(dir.path(), &off).await.json();
+    assert_eq!(settings["group_stories"], false);
+    let wrong = broadsheet(dir.path(), &["settings", "--set", "group_stories=maybe"]).await;
+    assert_ne!(wrong.code, 0);
+    assert!(wrong.stderr.contains("true or false"), "{}", wrong.stderr);
+}

@@ -299,7 +299,12 @@ link_open: "auto" | "broadsheet" | "browser" | "ask",
  * Where the person was when the window last closed: the list's source (`all`, `unread`,
  * `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
  */
-last_source: string, last_article: number, };
+last_source: string, last_article: number, 
+/**
+ * Whether the article list shows one row per story (the same event from several outlets)
+ * rather than one per article.
+ */
+group_stories: boolean, };
 
 /**
  * A whole-number setting's allowed values, both ends included.

@@ -246,6 +246,9 @@ pub struct Settings {
     /// `bookmarks`, `feed:ID`, `folder:NAME`) and the story open in it (0 for none).
     pub last_source: String,
     pub last_article: i64,
+    /// Whether the article list shows one row per story (the same event from several outlets)
+    /// rather than one per article.
+    pub group_stories: bool,
 }
 
 impl Default for Settings {
@@ -262,6 +265,7 @@ impl Default for Settings {
             link_open: limits::LINK_OPEN[0].into(),
             last_source: "all".into(),
             last_article: 0,
+            group_stories: true,
         }
     }
 }
