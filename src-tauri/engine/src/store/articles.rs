@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::stories::{first_candidate_id, group_article, StoryArrival, StoryJudge};
+use super::stories::{group_article, StoryArrival, StoryJudge};
 use super::{
     to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError,
     UNFINISHED_HASH,
@@ -467,27 +467,21 @@ fn apply_update(
                 // Unsubscribed while it was being fetched: nothing to store.
                 return Ok(counts);
             }
-            // Computed once per feed, and only when something new may need it.
+            // Computed at most once per feed, and only when an article has words to search with.
             let mut first_id = None;
+            let earliest = items.iter().map(|i| i.published).min();
             for item in items {
                 let id = insert_article(tx, Some(*feed_id), item, *at)?;
                 if id != 0 {
                     counts.new_articles += 1;
                     if let Some(judge) = judge.as_deref_mut() {
-                        let first_id = match first_id {
-                            Some(first) => first,
-                            None => {
-                                let earliest = items.iter().map(|i| i.published).min();
-                                let earliest = earliest.unwrap_or(item.published);
-                                *first_id.insert(first_candidate_id(tx, earliest, judge.window())?)
-                            }
-                        };
                         let arrival = StoryArrival {
                             id,
                             feed_id: *feed_id,
                             article: item,
                         };
-                        group_article(tx, judge, arrival, first_id)?;
+                        let earliest = earliest.unwrap_or(item.published);
+                        group_article(tx, judge, arrival, earliest, &mut first_id)?;
                     }
                     continue;
                 }

@@ -128,7 +128,7 @@ pub(super) fn coverage_of(c: &Connection, id: ArticleId) -> Result<Vec<StoryLink
 /// The lowest article id that may be a candidate for articles published from `earliest` on,
 /// less the window: every article published since then has this id or a higher one. Lets the
 /// full-text search skip the library's older rows.
-pub(super) fn first_candidate_id(
+fn first_candidate_id(
     tx: &Transaction,
     earliest: DateTime<Utc>,
     window: TimeDelta,
@@ -141,17 +141,24 @@ pub(super) fn first_candidate_id(
 }
 
 /// Groups the article just stored as `arrival` into a story, if `judge` finds one among the
-/// articles of other feeds published within its window (ids from `first_id` on).
+/// articles of other feeds published within its window. `first_id` keeps, for the articles of
+/// one batch published from `earliest` on, the lowest id worth searching (found the first time
+/// it is needed: most arrivals of a busy refresh have no word rare enough to search with).
 pub(super) fn group_article(
     tx: &Transaction,
     judge: &mut dyn StoryJudge,
     arrival: StoryArrival<'_>,
-    first_id: ArticleId,
+    earliest: DateTime<Utc>,
+    first_id: &mut Option<ArticleId>,
 ) -> Result<()> {
     let Some(words) = fts_any_word(&judge.search_words(arrival.article)) else {
         return Ok(());
     };
     let window = judge.window();
+    let first_id = match *first_id {
+        Some(id) => id,
+        None => *first_id.insert(first_candidate_id(tx, earliest, window)?),
+    };
     let published = arrival.article.published;
     // Best-ranked first. Ranking reads every match in the window, which the judge keeps few by
     // searching with rare words only.
