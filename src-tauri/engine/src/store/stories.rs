@@ -18,6 +18,11 @@ use crate::model::{ArticleId, FeedId, StoryLink};
 /// (best-ranked by the full-text index). Bounds the cost of comparing an arrival.
 const STORY_CANDIDATES: u32 = 30;
 
+/// Only the articles stored last (this many) can be candidates, whatever their dates say: a
+/// feed's archive spanning a year would otherwise make every arrival rank the whole library's
+/// matches. Stories are news, and news is stored as it comes.
+const RECENT_ARTICLES: i64 = 10_000;
+
 /// Characters of a candidate's text read as its lead: enough for the measure's first words in
 /// any language, without reading whole stories.
 const LEAD_CHARS: u32 = 1000;
@@ -125,19 +130,22 @@ pub(super) fn coverage_of(c: &Connection, id: ArticleId) -> Result<Vec<StoryLink
     Ok(rows)
 }
 
-/// The lowest article id that may be a candidate for articles published from `earliest` on,
-/// less the window: every article published since then has this id or a higher one. Lets the
-/// full-text search skip the library's older rows.
+/// The lowest article id that may be a candidate for articles published from `earliest` on:
+/// every article published since then, less the window, has this id or a higher one, and it is
+/// among the [`RECENT_ARTICLES`] stored last. Lets the full-text search skip older rows.
 fn first_candidate_id(
     tx: &Transaction,
     earliest: DateTime<Utc>,
     window: TimeDelta,
 ) -> Result<ArticleId> {
     let since = (earliest - window).timestamp();
-    let id: Option<ArticleId> = tx
-        .prepare_cached("SELECT min(id) FROM articles WHERE published >= ?1")?
-        .query_row([since], |r| r.get(0))?;
-    Ok(id.unwrap_or(ArticleId::MAX))
+    let (in_window, newest): (Option<ArticleId>, Option<ArticleId>) = tx
+        .prepare_cached(
+            "SELECT (SELECT min(id) FROM articles WHERE published >= ?1), (SELECT max(id) FROM articles)",
+        )?
+        .query_row([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let recent = newest.map_or(0, |n| n - RECENT_ARTICLES);
+    Ok(in_window.unwrap_or(ArticleId::MAX).max(recent))
 }
 
 /// Groups the article just stored as `arrival` into a story, if `judge` finds one among the
