@@ -10,7 +10,7 @@ use broadsheet_engine::library::{
 use broadsheet_engine::model::{
     Account, Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth,
     Folder, NotifyBatch, Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink,
-    Settings, SettingsLimits, SyncError, SyncReport,
+    Settings, SettingsLimits, StoryLink, SyncError, SyncReport,
 };
 use broadsheet_engine::rules::miniflux::SkippedLine;
 use broadsheet_engine::rules::{PatternKind, Rule, RuleAction, RuleField, RuleSpec};
@@ -41,6 +41,7 @@ fn generate() -> String {
         declare::<Folder>(&cfg),
         declare::<ArticleSummary>(&cfg),
         declare::<RelatedLink>(&cfg),
+        declare::<StoryLink>(&cfg),
         declare::<ArticleImage>(&cfg),
         declare::<Article>(&cfg),
         declare::<ArticleView>(&cfg),

@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "save_settings",
     "mark_query_read",
     "set_read_many",
+    "set_story_read",
     "settings_limits",
     "set_feed_url",
     "rename_folder",

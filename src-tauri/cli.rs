@@ -73,6 +73,9 @@ pub enum Command {
         hidden: bool,
         #[arg(long, value_name = "QUERY")]
         search: Option<String>,
+        /// One entry per story (the same event from several outlets), with its outlet count.
+        #[arg(long)]
+        stories: bool,
         #[arg(long, value_name = "N", default_value_t = 50)]
         limit: u32,
         #[arg(long, value_name = "N", default_value_t = 0)]
@@ -415,6 +418,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             bookmarked,
             hidden,
             search,
+            stories,
             limit,
             offset,
         } => {
@@ -425,6 +429,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                 bookmarked_only: bookmarked,
                 hidden_only: hidden,
                 search,
+                stories,
                 limit: Some(limit),
                 offset: Some(offset),
             };
@@ -605,6 +610,12 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
                         serde_json::Value::from(raw.parse::<u64>().map_err(|_| {
                             LibraryError::InvalidSetting {
                                 message: format!("{key} takes a whole number, not {raw:?}"),
+                            }
+                        })?)
+                    } else if slot.is_boolean() {
+                        serde_json::Value::from(raw.parse::<bool>().map_err(|_| {
+                            LibraryError::InvalidSetting {
+                                message: format!("{key} takes true or false, not {raw:?}"),
                             }
                         })?)
                     } else {
@@ -884,6 +895,9 @@ fn articles_text(list: &[ArticleSummary]) -> String {
         if let Some(feed) = &a.feed_title {
             out.push_str(&format!("  — {feed}"));
         }
+        if a.outlets > 1 {
+            out.push_str(&format!("  (+{} outlets)", a.outlets - 1));
+        }
         out.push('\n');
     }
     out
@@ -913,6 +927,13 @@ fn article_text(a: &Article) -> String {
         out.push_str("\nRelated:\n");
         for r in &a.related {
             out.push_str(&format!("  {}  {}\n", r.title, r.url));
+        }
+    }
+    if !a.coverage.is_empty() {
+        out.push_str("\nAlso covered by:\n");
+        for c in &a.coverage {
+            let outlet = c.feed_title.as_deref().unwrap_or("");
+            out.push_str(&format!("  {:>7}  {}  — {outlet}\n", c.id, c.title));
         }
     }
     out

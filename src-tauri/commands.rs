@@ -483,6 +483,12 @@ pub async fn mark_query_read(state: State<'_, AppState>, query: ArticleQuery) ->
     Ok(state.library.mark_query_read(query).await?)
 }
 
+/// Marks every article of `id`'s story (the same event from other outlets) read or unread.
+#[tauri::command]
+pub async fn set_story_read(state: State<'_, AppState>, id: i64, read: bool) -> Result<usize> {
+    Ok(state.library.set_story_read(id, read).await?)
+}
+
 /// Marks exactly these stories read or unread (an undo of `mark_query_read`).
 #[tauri::command]
 pub async fn set_read_many(state: State<'_, AppState>, ids: Vec<i64>, read: bool) -> Result<usize> {

@@ -321,6 +321,7 @@ fn handlers() -> impl Fn(tauri::ipc::Invoke<Wry>) -> bool + Send + Sync + 'stati
         __canary,
         mark_query_read,
         set_read_many,
+        set_story_read,
         settings_limits,
         set_feed_url,
         rename_folder,

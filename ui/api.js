@@ -95,6 +95,9 @@ export const listArticles = (query) => call('list_articles', { query });
 export const getArticle = (id) => call('get_article', { id });
 /** @param {number} id @param {boolean} read @returns {Promise<void>} */
 export const setRead = (id, read) => call('set_read', { id, read });
+/** Marks every article of `id`'s story (the same event from other outlets) read or unread.
+ * @param {number} id @param {boolean} read @returns {Promise<number>} how many changed */
+export const setStoryRead = (id, read) => call('set_story_read', { id, read });
 /** @param {number} id @param {boolean} bookmarked @returns {Promise<void>} */
 export const setBookmarked = (id, bookmarked) => call('set_bookmarked', { id, bookmarked });
 /**

@@ -68,6 +68,8 @@ const list = new ArticleList(
   (article) => void openArticle(article),
   {
     setRead: (id, read) => setRead(id, read),
+    setStoryRead: (id, read) => setStoryRead(id, read),
+    feed: (id) => state.feeds.find((f) => f.id === id),
     changed: (id, patch) => { if (reader.view?.id === id) reader.patch(patch); },
   },
 );
@@ -135,6 +137,8 @@ function currentQuery() {
     unread_only: state.filter === 'unread' || source.kind === 'unread',
     bookmarked_only: state.filter === 'bookmarked' || source.kind === 'bookmarks',
     search: state.search.trim() || null,
+    // One row per story (the engine lists a search per article whatever this says).
+    stories: state.settings?.group_stories ?? true,
   };
   if (source.kind === 'feed') query.feed_id = source.id;
   if (source.kind === 'folder') query.folder = source.name;
@@ -195,6 +199,35 @@ async function setRead(id, read) {
   } catch (err) {
     showError(err);
   }
+}
+
+/**
+ * Marks every article of a listed story read or unread; its row stands for them all.
+ * @param {number} id @param {boolean} read
+ */
+async function setStoryRead(id, read) {
+  try {
+    await api.setStoryRead(id, read);
+    list.update(id, { read });
+    if (reader.view && reader.view.id === id) reader.patch({ read });
+    await loadFeeds();
+  } catch (err) {
+    showError(err);
+  }
+}
+
+/** Lists one row per story, or one per article again, and keeps the choice. */
+async function toggleStories() {
+  const on = !(state.settings?.group_stories ?? true);
+  state.settings = { ...state.settings, group_stories: on };
+  showStoriesToggle();
+  api.saveSettings(state.settings).catch(showError);
+  await showList(true);
+}
+
+/** The list header's toggle says whether the list is by story. */
+function showStoriesToggle() {
+  byId('btn-stories', HTMLButtonElement).setAttribute('aria-pressed', state.settings?.group_stories ?? true ? 'true' : 'false');
 }
 
 async function toggleBookmark() {
@@ -553,6 +586,7 @@ function applySettings(s) {
   app.style.setProperty('--list-width', `${s.list_width}px`);
   byId('split-sidebar', HTMLElement).setAttribute('aria-valuenow', String(s.sidebar_width));
   byId('split-list', HTMLElement).setAttribute('aria-valuenow', String(s.list_width));
+  showStoriesToggle();
   scheduleRefresh();
 }
 
@@ -694,6 +728,7 @@ function wire() {
   });
   click('btn-mute', () => showRules(true));
   click('btn-mark-all', markAllRead);
+  click('btn-stories', toggleStories);
   click('filter-all', () => setFilter('all'));
   click('filter-unread', () => setFilter('unread'));
   click('filter-bookmarked', () => setFilter('bookmarked'));

@@ -95,12 +95,30 @@ feed_id: number | null,
 /**
  * The feed's name, for lists that mix feeds.
  */
-feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, 
+/**
+ * The story it belongs to: equal for every article reporting the same event (an article
+ * alone has its own).
+ */
+story: number, 
+/**
+ * How many outlets its story has (1 for an article alone).
+ */
+outlets: number, 
+/**
+ * The feeds of its story's other articles, for their icons.
+ */
+outlet_feeds: Array<number>, };
 
 /**
  * A link to another story, found on the story's page.
  */
 export type RelatedLink = { title: string, url: string, };
+
+/**
+ * Another outlet's article on the same event, as the reader lists it under a story.
+ */
+export type StoryLink = { id: number, feed_id: number | null, feed_title: string | null, title: string, url: string | null, published: string, };
 
 /**
  * A picture of a story and whether it is in the library for offline reading.
@@ -123,7 +141,11 @@ text: string, site_name: string | null, lead_image: string | null, related: Arra
  * The story's language as a BCP 47-looking tag (its feed's declared language), for the
  * story frame's `lang`; `None` when unknown.
  */
-language: string | null, id: number, 
+language: string | null, 
+/**
+ * The other outlets' articles of its story, newest first.
+ */
+coverage: Array<StoryLink>, id: number, 
 /**
  * `None` for a page opened on its own, outside any feed.
  */
@@ -131,7 +153,20 @@ feed_id: number | null,
 /**
  * The feed's name, for lists that mix feeds.
  */
-feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, 
+/**
+ * The story it belongs to: equal for every article reporting the same event (an article
+ * alone has its own).
+ */
+story: number, 
+/**
+ * How many outlets its story has (1 for an article alone).
+ */
+outlets: number, 
+/**
+ * The feeds of its story's other articles, for their icons.
+ */
+outlet_feeds: Array<number>, };
 
 /**
  * An article as the window shows it: pictures point at the app's image scheme (those not in
@@ -154,7 +189,11 @@ text: string, site_name: string | null, lead_image: string | null, related: Arra
  * The story's language as a BCP 47-looking tag (its feed's declared language), for the
  * story frame's `lang`; `None` when unknown.
  */
-language: string | null, id: number, 
+language: string | null, 
+/**
+ * The other outlets' articles of its story, newest first.
+ */
+coverage: Array<StoryLink>, id: number, 
 /**
  * `None` for a page opened on its own, outside any feed.
  */
@@ -162,7 +201,20 @@ feed_id: number | null,
 /**
  * The feed's name, for lists that mix feeds.
  */
-feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, };
+feed_title: string | null, title: string, url: string | null, author: string | null, published: string, read: boolean, bookmarked: boolean, excerpt: string, 
+/**
+ * The story it belongs to: equal for every article reporting the same event (an article
+ * alone has its own).
+ */
+story: number, 
+/**
+ * How many outlets its story has (1 for an article alone).
+ */
+outlets: number, 
+/**
+ * The feeds of its story's other articles, for their icons.
+ */
+outlet_feeds: Array<number>, };
 
 /**
  * Which articles a list shows, newest first. Every field may be left out (the window's
@@ -176,7 +228,12 @@ hidden_only?: boolean,
 /**
  * Words to find in titles and text; results are best-ranked first instead of newest first.
  */
-search?: string | null, limit?: number | null, offset?: number | null, };
+search?: string | null, 
+/**
+ * One row per story (its newest article, or the one read first) instead of one per
+ * article. Ignored when searching: search results stay per article.
+ */
+stories?: boolean, limit?: number | null, offset?: number | null, };
 
 /**
  * A refresh error of one feed, as reported at the end of a refresh.

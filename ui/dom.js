@@ -123,6 +123,21 @@ export function monogram(title) {
   return el;
 }
 
+/**
+ * A feed's icon from the library's image scheme. It is decoration (the row names the feed), and
+ * an icon that fails to load gives way to the monogram. Lazy and async, so 500 feeds cost little.
+ * @param {string} src @param {string} title @returns {HTMLElement}
+ */
+export function feedIcon(src, title) {
+  return h('img', {
+    class: 'feed-icon', src, alt: '', 'aria-hidden': 'true', width: '16', height: '16',
+    decoding: 'async', loading: 'lazy',
+    onerror: (/** @type {Event} */ event) => {
+      /** @type {HTMLElement} */ (event.currentTarget).replaceWith(monogram(title));
+    },
+  });
+}
+
 const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
 const yearFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' });

@@ -3,7 +3,7 @@
 // Each row shows its title on up to two lines (styles.css fits two title lines and one excerpt
 // line, or one and two, in the same fixed height), and has a menu (open, copy, bookmark, read).
 import * as api from './api.js';
-import { copyText, firstWords, h, highlighted, hostOf, replace, shortTime } from './dom.js';
+import { copyText, feedIcon, firstWords, h, highlighted, hostOf, monogram, replace, shortTime } from './dom.js';
 import { isMenuKey, openMenu } from './menu.js';
 import { showError, toast } from './toast.js';
 
@@ -23,8 +23,11 @@ export class ArticleList {
    * @param {HTMLElement} empty shown instead of the list when nothing matches
    * @param {(article: ArticleSummary, index: number) => void} onOpen called when a row is chosen
    * @param {{setRead?: (id: number, read: boolean) => unknown,
+   *   setStoryRead?: (id: number, read: boolean) => unknown,
+   *   feed?: (id: number) => {title: string, icon?: string|null}|undefined,
    *   changed?: (id: number, patch: Partial<ArticleSummary>) => void}} [actions] app.js's
-   *   mark read (with its counts), and what to tell the reader when a row's menu changed a story
+   *   mark read of an article and of a story (with their counts), the feeds (for a story's
+   *   outlets' icons), and what to tell the reader when a row's menu changed a story
    */
   constructor(el, spacer, empty, onOpen, actions = {}) {
     this.el = el;
@@ -171,7 +174,7 @@ export class ArticleList {
   /** What a row shows; a row is rebuilt only when this changes. @param {number} i */
   rowKey(i) {
     const a = this.items[i];
-    return `${a.id}:${a.read ? 1 : 0}:${a.bookmarked ? 1 : 0}:${i === this.selected ? 1 : 0}`;
+    return `${a.id}:${a.read ? 1 : 0}:${a.bookmarked ? 1 : 0}:${i === this.selected ? 1 : 0}:${a.outlets}`;
   }
 
   /** @param {number} i */
@@ -206,12 +209,30 @@ export class ArticleList {
         h('span', { class: 'row-dot', 'aria-hidden': 'true' }),
         source ? h('span', { class: 'row-source', dir: 'auto' }, [source]) : h('span', { class: 'row-source' }),
         a.bookmarked ? h('span', { class: 'row-bookmark', 'aria-hidden': 'true', title: 'Bookmarked' }, ['★']) : null,
+        a.outlets > 1 ? this.outlets(a) : null,
         h('time', { class: 'row-time', datetime: a.published }, [shortTime(a.published)]),
         state ? h('span', { class: 'visually-hidden' }, [state]) : null,
       ]),
     ]);
     row.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
     return row;
+  }
+
+  /**
+   * A story's other outlets: up to three icons (a monogram for a feed without one) and
+   * "+N outlets". @param {ArticleSummary} a
+   */
+  outlets(a) {
+    const icons = a.outlet_feeds.slice(0, 3).map((id) => {
+      const feed = this.actions.feed?.(id);
+      const title = feed?.title ?? '';
+      return feed?.icon ? feedIcon(feed.icon, title) : monogram(title);
+    });
+    const more = a.outlets - 1;
+    return h('span', { class: 'row-outlets', title: `Also covered by ${more} other outlet${more === 1 ? '' : 's'}` }, [
+      h('span', { class: 'row-outlet-icons', 'aria-hidden': 'true' }, icons),
+      `+${more} outlet${more === 1 ? '' : 's'}`,
+    ]);
   }
 
   /**
@@ -222,6 +243,7 @@ export class ArticleList {
     const a = this.items[index];
     if (!a) return;
     const url = a.url;
+    const story = a.outlets > 1 && Boolean(this.query.stories) && !this.query.search;
     openMenu([
       { label: 'Open original', disabled: !url, run: () => url && api.openExternal(url).catch(showError) },
       {
@@ -229,7 +251,10 @@ export class ArticleList {
         run: () => url && toast(copyText(url) ? 'Copied the link.' : 'Could not copy the link.'),
       },
       { label: a.bookmarked ? 'Remove bookmark' : 'Bookmark', run: () => this.setBookmarked(a.id, !a.bookmarked) },
-      { label: a.read ? 'Mark as unread' : 'Mark as read', run: () => this.actions.setRead?.(a.id, !a.read) },
+      story
+        // A row that stands for a story marks every article of it.
+        ? { label: a.read ? 'Mark story as unread' : 'Mark story as read', run: () => this.actions.setStoryRead?.(a.id, !a.read) }
+        : { label: a.read ? 'Mark as unread' : 'Mark as read', run: () => this.actions.setRead?.(a.id, !a.read) },
     ], at, a.title.trim() ? `Story ${a.title}` : 'Story');
   }
 

@@ -4,7 +4,7 @@
 // resolves clicks on its links and selection from the window. Titles, bylines and related
 // links are set as text, never as markup.
 import * as api from './api.js';
-import { byId, h, hostOf, isolate, longTime, replace } from './dom.js';
+import { byId, h, hostOf, isolate, longTime, replace, shortTime } from './dom.js';
 import { copySelection, wireStoryPointer } from './story-frame.js';
 import { showError } from './toast.js';
 
@@ -198,6 +198,22 @@ export class Reader {
       }, [
         h('span', { class: 'related-link-title', dir: 'auto' }, [link.title || link.url]),
         h('span', { class: 'related-link-host' }, [hostOf(link.url) ?? '']),
+      ]),
+    ])));
+
+    // The same event from other outlets, opened inside the reader as related stories are (so
+    // Back and Forward work): their addresses are stored articles, which open as they are.
+    const others = view.coverage.filter((c) => c.url);
+    byId('coverage', HTMLElement).hidden = others.length === 0;
+    replace(byId('coverage-list', HTMLElement), others.map((c) => h('li', {}, [
+      h('button', {
+        class: 'related-link coverage-link', type: 'button',
+        onclick: () => { if (c.url) this.hooks.onLink(c.url, 'related'); },
+      }, [
+        h('span', { class: 'related-link-title', dir: 'auto' }, [c.title || c.url || '']),
+        h('span', { class: 'related-link-host' }, [
+          [c.feed_title ?? hostOf(c.url) ?? '', shortTime(c.published)].filter(Boolean).join(' · '),
+        ]),
       ]),
     ])));
 

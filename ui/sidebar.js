@@ -7,7 +7,7 @@
 // Feed and folder names are text, never markup; it never unsubscribes or marks read itself
 // (app.js's functions do, through the hooks).
 import * as api from './api.js';
-import { byId, copyText, errorDetail, errorText, h, isolate, monogram, replace } from './dom.js';
+import { byId, copyText, errorDetail, errorText, feedIcon, h, isolate, monogram, replace } from './dom.js';
 import { accountName } from './accounts.js';
 import { askInDialog } from './dialogs.js';
 import { isMenuKey, openMenu } from './menu.js';
@@ -530,21 +530,6 @@ function itemOf(target) {
 /** Says whether a copy worked. @param {boolean} ok @param {string} what */
 function copied(ok, what) {
   toast(ok ? `Copied the ${what}.` : `Could not copy the ${what}.`, ok ? 'info' : 'error');
-}
-
-/**
- * A feed's icon from the library's image scheme. It is decoration (the row names the feed), and
- * an icon that fails to load gives way to the monogram. Lazy and async, so 500 feeds cost little.
- * @param {string} src @param {string} title @returns {HTMLElement}
- */
-function feedIcon(src, title) {
-  return h('img', {
-    class: 'feed-icon', src, alt: '', 'aria-hidden': 'true', width: '16', height: '16',
-    decoding: 'async', loading: 'lazy',
-    onerror: (/** @type {Event} */ event) => {
-      /** @type {HTMLElement} */ (event.currentTarget).replaceWith(monogram(title));
-    },
-  });
 }
 
 /** A small line icon for the three fixed sources. @param {'all'|'unread'|'bookmarks'} which */

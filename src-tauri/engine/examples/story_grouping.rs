@@ -99,6 +99,8 @@ fn main() {
             Candidate {
                 story: k,
                 story_began: items[i].published,
+                story_ended: items[i].published,
+                story_has_feed: false,
                 feed: feeds[i] + 100 * (k / items.len()) as i64,
                 published: items[i].published,
                 profile: &profiles[i],

@@ -95,6 +95,28 @@ pub struct ArticleSummary {
     pub read: bool,
     pub bookmarked: bool,
     pub excerpt: String,
+    /// The story it belongs to: equal for every article reporting the same event (an article
+    /// alone has its own).
+    #[serde(default)]
+    pub story: ArticleId,
+    /// How many outlets its story has (1 for an article alone).
+    #[serde(default)]
+    pub outlets: u32,
+    /// The feeds of its story's other articles, for their icons.
+    #[serde(default)]
+    pub outlet_feeds: Vec<FeedId>,
+}
+
+/// Another outlet's article on the same event, as the reader lists it under a story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StoryLink {
+    pub id: ArticleId,
+    pub feed_id: Option<FeedId>,
+    pub feed_title: Option<String>,
+    pub title: String,
+    pub url: Option<String>,
+    pub published: DateTime<Utc>,
 }
 
 /// A link to another story, found on the story's page.
@@ -131,6 +153,9 @@ pub struct Article {
     /// story frame's `lang`; `None` when unknown.
     #[serde(default)]
     pub language: Option<String>,
+    /// The other outlets' articles of its story, newest first.
+    #[serde(default)]
+    pub coverage: Vec<StoryLink>,
 }
 
 /// An article as the window shows it: pictures point at the app's image scheme (those not in
@@ -170,6 +195,10 @@ pub struct ArticleQuery {
     pub hidden_only: bool,
     /// Words to find in titles and text; results are best-ranked first instead of newest first.
     pub search: Option<String>,
+    /// One row per story (its newest article, or the one read first) instead of one per
+    /// article. Ignored when searching: search results stay per article.
+    #[cfg_attr(feature = "ts", ts(as = "Option<bool>", optional))]
+    pub stories: bool,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
@@ -324,6 +353,9 @@ pub struct Settings {
     /// Whether new stories are announced by a system notification (while the window is in
     /// the background).
     pub notifications: bool,
+    /// Whether the article list shows one row per story (the same event from several outlets)
+    /// rather than one per article.
+    pub group_stories: bool,
 }
 
 impl Default for Settings {
@@ -341,6 +373,7 @@ impl Default for Settings {
             last_source: "all".into(),
             last_article: 0,
             notifications: true,
+            group_stories: true,
         }
     }
 }

@@ -239,6 +239,9 @@ pub fn stored_article(id: ArticleId, new: NewArticle) -> Article {
             read: false,
             bookmarked: false,
             excerpt: new.excerpt,
+            story: id,
+            outlets: 1,
+            outlet_feeds: Vec::new(),
         },
         html: new.html,
         text: new.text,
@@ -247,6 +250,7 @@ pub fn stored_article(id: ArticleId, new: NewArticle) -> Article {
         related: new.related,
         images: Vec::new(),
         language: None,
+        coverage: Vec::new(),
     }
 }
 

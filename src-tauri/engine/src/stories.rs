@@ -79,9 +79,14 @@ impl Background {
         self.documents = self.documents.saturating_add(1);
     }
 
+    /// How many documents hold the term.
+    fn frequency(&self, term: u64) -> u32 {
+        self.frequencies.get(&term).copied().unwrap_or(0)
+    }
+
     /// Smoothed inverse document frequency: a word never seen counts as the rarest there is.
     fn idf(&self, term: u64) -> f64 {
-        let df = self.frequencies.get(&term).copied().unwrap_or(0);
+        let df = self.frequency(term);
         ((f64::from(self.documents) + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0
     }
 }
@@ -156,6 +161,11 @@ pub struct Candidate<'p, S> {
     pub story: S,
     /// When the candidate's story began: the publication time of its first article.
     pub story_began: DateTime<Utc>,
+    /// The publication time of its story's latest article.
+    pub story_ended: DateTime<Utc>,
+    /// Whether its story already holds an article of the new article's feed (known to the
+    /// caller even when that article is not among the candidates).
+    pub story_has_feed: bool,
     /// The candidate's feed.
     pub feed: FeedId,
     /// When the candidate was published.
@@ -168,9 +178,9 @@ pub struct Candidate<'p, S> {
 /// above [`SAME_STORY`], unless that story already has an article of the new article's feed or
 /// would span more than [`STORY_WINDOW`] from its first article with it.
 ///
-/// The caller must pass every article published within [`STORY_WINDOW`] of `published` of each
-/// candidate story (a story it may join spans no more, so that is all of it): the same-feed rule
-/// is judged from them.
+/// The same-feed rule and the span are judged from each candidate's story facts
+/// (`story_began`, `story_ended`, `story_has_feed`) and from the candidates themselves: a
+/// candidate of the new article's own feed rules its story out.
 pub fn choose_story<S: Copy + Ord>(
     feed: FeedId,
     published: DateTime<Utc>,
@@ -188,8 +198,8 @@ pub fn choose_story<S: Copy + Ord>(
             f64::NEG_INFINITY,
         ));
         entry.0 = entry.0.min(candidate.story_began).min(candidate.published);
-        entry.1 = entry.1.max(candidate.published);
-        if candidate.feed == feed {
+        entry.1 = entry.1.max(candidate.story_ended).max(candidate.published);
+        if candidate.feed == feed || candidate.story_has_feed {
             entry.2 = true;
         } else {
             entry.3 = entry.3.max(similarity(profile, candidate.profile));
@@ -231,6 +241,9 @@ pub fn group(articles: &[Arrival<'_>]) -> Vec<usize> {
             .map(|&j| Candidate {
                 story: story[j],
                 story_began: articles[story[j]].published,
+                // The other articles of the story are among the candidates too.
+                story_ended: articles[j].published,
+                story_has_feed: false,
                 feed: articles[j].feed,
                 published: articles[j].published,
                 profile: articles[j].profile,
@@ -241,11 +254,47 @@ pub fn group(articles: &[Arrival<'_>]) -> Vec<usize> {
     story
 }
 
+/// A word in more documents of the background than this share of them (and than
+/// [`SEARCH_WORD_MIN_LIMIT`]) is too common to look for an article's story with: its matches
+/// would be many and say little. Keeps the candidate search's cost bounded whatever the library.
+pub const SEARCH_WORD_MAX_SHARE: f64 = 0.01;
+
+/// The document count under which a word is never too common to search with: a story's own
+/// words appear in as many documents as it has outlets.
+pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
+
+/// The `n` rarest words of an article's title and lead (by the background's statistics), to
+/// find candidates with in a full-text index, leaving out words too common to tell anything
+/// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
+/// index finds fastest. Lowercase, unstemmed (as the index keeps them), distinct.
+pub fn search_words(background: &Background, title: &str, lead: &str, n: usize) -> Vec<String> {
+    let lead = first_words(lead, LEAD_WORDS);
+    let most =
+        SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
+    let mut seen = HashSet::new();
+    let mut found: Vec<(u32, usize, String)> = words(title)
+        .chain(words(lead))
+        .filter(|w| !is_stop_word(w))
+        .filter(|w| seen.insert(w.clone()))
+        .enumerate()
+        .map(|(position, w)| (background.frequency(hash_str(&stem(&w))), position, w))
+        .filter(|(df, _, _)| *df <= most)
+        .collect();
+    // Rarest first; of equally rare words, the earlier (the title's before the lead's).
+    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, _, w)| w).collect()
+}
+
 /// The words of `text`: lowercase, split at anything not a letter or digit (any script).
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
+}
+
+/// The part of an article's text the measure reads: its first [`LEAD_WORDS`] words.
+pub fn lead(text: &str) -> &str {
+    first_words(text, LEAD_WORDS)
 }
 
 /// The first `n` whitespace-separated words of `text`, as a slice of it.
@@ -405,6 +454,38 @@ mod tests {
             "Storm Orla hit Galway. Schools in Mayo closed, The Met said.",
         ));
         assert_eq!(found, hashes(&["orla", "galway", "mayo", "met"]));
+    }
+
+    #[test]
+    fn search_words_are_the_rarest_of_title_and_lead_title_first_among_equals() {
+        let background = Background::from_documents([
+            ("Storm hits coast", "The storm hit the coast."),
+            ("Storm Orla hits Galway", "Schools closed."),
+        ]);
+        let found = search_words(
+            &background,
+            "Storm hits Mayo",
+            "Orla hit the storm coast.",
+            3,
+        );
+        // "mayo" was never seen; "orla" and "coast" once each ("orla" comes first); "storm" and
+        // "hit" (as "hits" too) are in every document.
+        assert_eq!(found, ["mayo", "orla", "coast"]);
+    }
+
+    #[test]
+    fn words_in_more_than_a_hundredth_of_a_large_background_are_not_searched_with() {
+        let common = "Leaders meet as markets wait";
+        let mut background = Background::default();
+        for _ in 0..3000 {
+            background.add(common, "");
+        }
+        for _ in 0..30 {
+            background.add("Orla", "");
+        }
+        // 30 of 3,030 documents is just under a hundredth; "leaders" is in nearly all.
+        let found = search_words(&background, common, "Orla nears.", 10);
+        assert_eq!(found, ["nears", "orla"]);
     }
 
     #[test]

@@ -28,6 +28,9 @@ fn article(title: &str, html: &str) -> Article {
             read: false,
             bookmarked: false,
             excerpt: String::new(),
+            story: 7,
+            outlets: 1,
+            outlet_feeds: vec![],
         },
         html: html.into(),
         text: String::new(),
@@ -46,6 +49,7 @@ fn article(title: &str, html: &str) -> Article {
         ],
         images: vec![],
         language: None,
+        coverage: vec![],
     }
 }
 

@@ -5,7 +5,8 @@
 //! store), one file per family of operations: `subscribe` (and discovery), `opml`, `refresh`,
 //! `pages` (any page as an article, and a story as the window shows it or as a file),
 //! `pictures` (pictures and icons, and what follows a refresh or a subscription), `rules`
-//! (mute and notify rules, and the notification batch). `steps` holds
+//! (mute and notify rules, and the notification batch), `grouping` (new articles into stories
+//! as they are stored). `steps` holds
 //! the steps more than one of them runs. This file holds the library itself and the small reading and
 //! state operations. A failure stays inside the one feed or article it belongs to.
 //!
@@ -15,6 +16,7 @@
 mod credentials;
 mod feed_address;
 mod folder_edits;
+mod grouping;
 mod marking;
 mod opml;
 mod pages;
@@ -168,6 +170,7 @@ pub struct Library {
     credentials: Arc<CredentialStore>,
     /// Held while the accounts sync: a refresh and a "sync now" never push the same queue twice.
     sync_lock: tokio::sync::Mutex<()>,
+    grouping: grouping::SharedGrouping,
 }
 
 impl Library {
@@ -192,6 +195,7 @@ impl Library {
             handoffs: subscribe::Handoffs::default(),
             credentials,
             sync_lock: tokio::sync::Mutex::new(()),
+            grouping: grouping::SharedGrouping::default(),
         })
     }
 
@@ -260,6 +264,13 @@ impl Library {
     /// Marks an article read or unread.
     pub async fn set_read(&self, id: ArticleId, read: bool) -> Result<()> {
         self.blocking(move |s| s.set_read(id, read, Utc::now()))
+            .await
+    }
+
+    /// Marks every article of `id`'s story (the same event from other outlets) read or unread;
+    /// returns how many changed.
+    pub async fn set_story_read(&self, id: ArticleId, read: bool) -> Result<usize> {
+        self.blocking(move |s| s.set_story_read(id, read, Utc::now()))
             .await
     }
 

@@ -193,7 +193,7 @@ impl Library {
 
     /// Writes a batch of feeds' updates in one transaction and counts what they changed.
     async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
-        let counts = self.blocking(move |s| s.apply_updates(&batch)).await?;
+        let counts = self.store_updates(batch).await?;
         for c in counts {
             report.new_articles += c.new_articles;
             report.updated_articles += c.updated_articles;

@@ -203,7 +203,7 @@ impl Library {
             let rules = self.active_rules().await?;
             rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
-            self.blocking(move |s| s.apply_updates(&[first])).await?;
+            self.store_updates(vec![first]).await?;
             let icon = IconDue {
                 feed_id,
                 feed_url: found.url.to_string(),

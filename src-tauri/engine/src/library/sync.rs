@@ -448,10 +448,7 @@ impl Library {
                     }),
             );
         }
-        let added = self
-            .blocking(move |s| s.add_synced_articles(&synced, now))
-            .await?;
-        Ok(added.len())
+        Ok(self.store_synced(synced).await?.len())
     }
 
     /// The account's password, from the credential store.

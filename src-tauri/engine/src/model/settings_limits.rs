@@ -125,5 +125,9 @@ mod tests {
         assert_eq!(old.text_size, TEXT_SIZE.max);
         assert_eq!(old.link_open, "auto");
         assert_eq!((old.last_source.as_str(), old.last_article), ("all", 0));
+        assert!(
+            old.group_stories,
+            "lists by story unless the person said otherwise"
+        );
     }
 }

@@ -12,6 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::articles::insert_article;
 use super::feeds::{drop_empty_folders, folder_id, stored_health};
+use super::stories::{group_article, StoryArrival, StoryJudge};
 use super::{opt_time, NewArticle, Result, Store, StoreError};
 use crate::error_kind::ErrorKind;
 use crate::model::{Account, AccountId, ArticleId, FeedId};
@@ -270,9 +271,12 @@ impl Store {
         &self,
         articles: &[SyncedArticle],
         now: DateTime<Utc>,
+        judge: &mut dyn StoryJudge,
     ) -> Result<Vec<ArticleId>> {
         self.write(|tx| {
             let mut added = Vec::new();
+            let earliest = articles.iter().map(|s| s.article.published).min();
+            let mut first_id = None;
             for synced in articles {
                 let id = insert_article(tx, Some(synced.feed_id), &synced.article, now)?;
                 if id == 0 {
@@ -281,6 +285,14 @@ impl Store {
                 tx.prepare_cached("UPDATE articles SET remote_id = ?2 WHERE id = ?1")?
                     .execute(params![id, synced.remote_id])?;
                 added.push(id);
+                // Grouped into a story as a refresh's articles are.
+                let arrival = StoryArrival {
+                    id,
+                    feed_id: synced.feed_id,
+                    article: &synced.article,
+                };
+                let earliest = earliest.unwrap_or(synced.article.published);
+                group_article(tx, judge, arrival, earliest, &mut first_id)?;
             }
             Ok(added)
         })
@@ -500,6 +512,25 @@ mod tests {
     use super::*;
     use crate::model::ArticleQuery;
 
+    /// Groups nothing: these tests are about accounts (grouping has its own).
+    struct Alone;
+
+    impl StoryJudge for Alone {
+        fn window(&self) -> chrono::Duration {
+            chrono::Duration::hours(48)
+        }
+        fn search_words(&mut self, _: &NewArticle) -> Vec<String> {
+            Vec::new()
+        }
+        fn choose(
+            &mut self,
+            _: StoryArrival<'_>,
+            _: &[super::super::StoryCandidate],
+        ) -> Option<ArticleId> {
+            None
+        }
+    }
+
     fn synced(feed_id: FeedId, remote_id: i64, key: &str) -> SyncedArticle {
         let at = super::super::to_time(2_000_000_000);
         SyncedArticle {
@@ -547,7 +578,11 @@ mod tests {
         assert!(added);
         // -1 is the id whose 64 bits are all set: it must come back bit for bit.
         let ids = store
-            .add_synced_articles(&[synced(feed, 7, "a"), synced(feed, -1, "b")], now)
+            .add_synced_articles(
+                &[synced(feed, 7, "a"), synced(feed, -1, "b")],
+                now,
+                &mut Alone,
+            )
             .unwrap();
         (dir, store, account, feed, ids)
     }

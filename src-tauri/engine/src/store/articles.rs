@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::rules::categories_json;
+use super::stories::{group_article, StoryArrival, StoryJudge};
 use super::{
     to_time, ApplyCounts, FeedUpdate, KnownItems, NewArticle, Result, Store, StoreError,
     UNFINISHED_HASH,
@@ -42,7 +43,23 @@ impl Store {
 
     /// Applies several feeds' updates in one transaction. Returns the counts per update, in order.
     pub fn apply_updates(&self, updates: &[FeedUpdate]) -> Result<Vec<ApplyCounts>> {
-        self.write(|tx| updates.iter().map(|u| apply_update(tx, u)).collect())
+        self.write(|tx| updates.iter().map(|u| apply_update(tx, u, None)).collect())
+    }
+
+    /// As [`Store::apply_updates`], each new article grouped into a story by `judge` as it is
+    /// stored (articles stored before it in the same batch are candidates too).
+    pub fn apply_updates_grouped(
+        &self,
+        updates: &[FeedUpdate],
+        judge: &mut dyn StoryJudge,
+    ) -> Result<Vec<ApplyCounts>> {
+        self.write(|tx| {
+            let mut counts = Vec::with_capacity(updates.len());
+            for update in updates {
+                counts.push(apply_update(tx, update, Some(&mut *judge))?);
+            }
+            Ok(counts)
+        })
     }
 
     /// Stores an article that belongs to no feed (a page opened on its own), or returns the one
@@ -104,6 +121,7 @@ impl Store {
             let related: Vec<RelatedLink> = related
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .unwrap_or_default();
+            let coverage = super::stories::coverage_of(c, id)?;
             Ok(Article {
                 summary,
                 html,
@@ -113,6 +131,7 @@ impl Store {
                 related,
                 images: Vec::<ArticleImage>::new(),
                 language,
+                coverage,
             })
         })
     }
@@ -232,32 +251,28 @@ pub(super) fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<Art
     let limit = q.limit.unwrap_or(50).clamp(1, MAX_PAGE);
     let offset = q.offset.unwrap_or(0);
     let search = q.search.as_deref().and_then(fts_query);
-    let mut conds: Vec<&str> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
     if let Some(m) = &search {
         args.push(m);
     }
-    if let Some(id) = &q.feed_id {
-        conds.push("a.feed_id = ?");
-        args.push(id);
-    }
-    if let Some(folder) = &q.folder {
-        conds.push("a.feed_id IN (SELECT f.id FROM feeds f JOIN folders d ON d.id = f.folder_id WHERE d.name = ?)");
-        args.push(folder);
-    }
-    if q.unread_only {
-        conds.push("s.read = 0");
-    }
-    if q.bookmarked_only {
-        conds.push("s.bookmarked = 1");
-    }
+    filters(q, "a", "s", &mut conds, &mut args);
     let other_filters = !conds.is_empty() || q.hidden_only;
     // Stories a rule hid are in no list but their own.
-    conds.push(if q.hidden_only {
-        "s.hidden = 1"
-    } else {
-        "s.hidden = 0"
-    });
+    let hidden = |s: &str| format!("{s}.hidden = {}", u8::from(q.hidden_only));
+    if q.stories && search.is_none() {
+        // One row per story: an article alone, or the article its story shows among those the
+        // same filters let through (the one read first, else the newest).
+        let mut member_conds = vec!["r.story_id = a.story_id".to_string(), hidden("rs")];
+        filters(q, "r", "rs", &mut member_conds, &mut args);
+        conds.push(format!(
+            "(a.story_id IS NULL OR a.id = (SELECT r.id FROM articles r
+                JOIN article_state rs ON rs.article_id = r.id WHERE {}
+                ORDER BY rs.read DESC, rs.read_at, r.published DESC, r.id DESC LIMIT 1))",
+            member_conds.join(" AND ")
+        ));
+    }
+    conds.push(hidden("s"));
     let cond = conds.join(" AND ");
     if search.is_none() {
         return query_articles_where(c, &cond, &args, limit, offset);
@@ -289,9 +304,43 @@ pub(super) fn query_articles(c: &Connection, q: &ArticleQuery) -> Result<Vec<Art
     Ok(rows)
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url, a.author, a.published, s.read, s.bookmarked, a.excerpt";
+/// The columns of a list row. A grouped article's other outlets come from its story's index
+/// (a handful of rows); an article alone costs nothing more.
+/// The list's filters (feed, folder, unread, bookmarked) on the article `a` with state `s`,
+/// added to `conds` with their arguments.
+fn filters<'q>(
+    q: &'q ArticleQuery,
+    a: &str,
+    s: &str,
+    conds: &mut Vec<String>,
+    args: &mut Vec<&'q dyn rusqlite::ToSql>,
+) {
+    if let Some(id) = &q.feed_id {
+        conds.push(format!("{a}.feed_id = ?"));
+        args.push(id);
+    }
+    if let Some(folder) = &q.folder {
+        conds.push(format!("{a}.feed_id IN (SELECT f.id FROM feeds f JOIN folders d ON d.id = f.folder_id WHERE d.name = ?)"));
+        args.push(folder);
+    }
+    if q.unread_only {
+        conds.push(format!("{s}.read = 0"));
+    }
+    if q.bookmarked_only {
+        conds.push(format!("{s}.bookmarked = 1"));
+    }
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url, a.author, a.published, s.read, s.bookmarked, a.excerpt,
+     coalesce(a.story_id, a.id),
+     CASE WHEN a.story_id IS NULL THEN NULL
+          ELSE (SELECT group_concat(o.feed_id) FROM articles o WHERE o.story_id = a.story_id AND o.id != a.id) END";
 
 fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<ArticleSummary> {
+    let outlet_feeds: Vec<FeedId> = r
+        .get::<_, Option<String>>(11)?
+        .map(|list| list.split(',').filter_map(|id| id.parse().ok()).collect())
+        .unwrap_or_default();
     Ok(ArticleSummary {
         id: r.get(0)?,
         feed_id: r.get(1)?,
@@ -303,6 +352,9 @@ fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<ArticleSummary> {
         read: r.get(7)?,
         bookmarked: r.get(8)?,
         excerpt: r.get(9)?,
+        story: r.get(10)?,
+        outlets: 1 + outlet_feeds.len() as u32,
+        outlet_feeds,
     })
 }
 
@@ -404,7 +456,11 @@ fn images_json(images: &[String]) -> Option<String> {
     }
 }
 
-fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
+fn apply_update(
+    tx: &Transaction,
+    update: &FeedUpdate,
+    mut judge: Option<&mut dyn StoryJudge>,
+) -> Result<ApplyCounts> {
     let mut counts = ApplyCounts::default();
     match update {
         FeedUpdate::Fetched {
@@ -440,9 +496,22 @@ fn apply_update(tx: &Transaction, update: &FeedUpdate) -> Result<ApplyCounts> {
                 // Unsubscribed while it was being fetched: nothing to store.
                 return Ok(counts);
             }
+            // Computed at most once per feed, and only when an article has words to search with.
+            let mut first_id = None;
+            let earliest = items.iter().map(|i| i.published).min();
             for item in items {
-                if insert_article(tx, Some(*feed_id), item, *at)? != 0 {
+                let id = insert_article(tx, Some(*feed_id), item, *at)?;
+                if id != 0 {
                     counts.new_articles += 1;
+                    if let Some(judge) = judge.as_deref_mut() {
+                        let arrival = StoryArrival {
+                            id,
+                            feed_id: *feed_id,
+                            article: item,
+                        };
+                        let earliest = earliest.unwrap_or(item.published);
+                        group_article(tx, judge, arrival, earliest, &mut first_id)?;
+                    }
                     continue;
                 }
                 counts.updated_articles += update_item(tx, *feed_id, item, false)?;

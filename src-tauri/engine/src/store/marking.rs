@@ -21,6 +21,8 @@ impl Store {
             // The list's own query, every page of it, limited to what is still unread.
             let mut page = ArticleQuery {
                 unread_only: true,
+                // Every article the list covers, not only the one each story row shows.
+                stories: false,
                 limit: Some(MAX_PAGE),
                 offset: Some(0),
                 ..q.clone()

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_feed_credentials.sql"),
     include_str!("migrations/0007_accounts.sql"),
     include_str!("migrations/0008_rules.sql"),
+    include_str!("migrations/0009_stories.sql"),
 ];
 
 /// The schema version this build writes.
@@ -152,6 +153,18 @@ mod tests {
                 })
                 .unwrap();
             assert_eq!(rule_columns, 10 + 4, "from version {start}");
+            // Schema 9: articles name their story, found through an index.
+            let story_columns: i64 = store
+                .read(|c| {
+                    Ok(c.query_row(
+                        "SELECT (SELECT count(*) FROM pragma_table_info('articles') WHERE name = 'story_id')
+                              + (SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name LIKE 'articles_story%')",
+                        [],
+                        |r| r.get(0),
+                    )?)
+                })
+                .unwrap();
+            assert_eq!(story_columns, 3, "from version {start}");
         }
     }
 }

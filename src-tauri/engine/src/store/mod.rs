@@ -9,7 +9,8 @@
 //! [`Store`], [`StoreError`] and the types the rest of the engine hands in and gets back; each
 //! table family has a file of its own (`feeds`: feeds and folders; `articles`: articles, their
 //! state and search; `pictures`: the picture cache's rows and feed icons; `rules`: rules and
-//! what they decided for each story; `settings`;
+//! what they decided for each story; `stories`: which articles report one event, decided by a
+//! `StoryJudge` the caller hands in; `settings`;
 //! `migrations`: the schema). It knows nothing of HTTP or HTML and decides no policy of the
 //! stages above it: it stores what it is given, already sanitized, and never imports a
 //! module other than the leaves (`model`, `image_scheme`, `rules`' value types).
@@ -25,6 +26,7 @@ mod migrations;
 mod pictures;
 mod rules;
 mod settings;
+mod stories;
 
 use crate::error_kind::ErrorKind;
 use std::collections::{HashMap, HashSet};
@@ -40,6 +42,7 @@ use crate::model::{AccountId, ArticleId, FeedId, RelatedLink};
 pub use accounts::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
 pub use migrations::SCHEMA_VERSION;
 pub use rules::{DueStories, RuleMarks, StoredSubject};
+pub use stories::{StoryArrival, StoryCandidate, StoryJudge};
 
 /// Refreshes the planner's statistics for our own tables, cheaply (analysis_limit).
 ///
@@ -427,11 +430,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
-    use crate::model::ArticleQuery;
 
-    fn article(key: &str, title: &str, hash: &str, published: i64) -> NewArticle {
+    pub(super) fn article(key: &str, title: &str, hash: &str, published: i64) -> NewArticle {
         NewArticle {
             key: key.into(),
             url: Some(format!("https://news.example/{key}")),
@@ -468,19 +470,26 @@ mod tests {
         }
     }
 
-    fn store() -> (tempfile::TempDir, Store) {
+    pub(super) fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
         (dir, store)
     }
 
-    fn subscribe(store: &Store, url: &str) -> FeedId {
+    pub(super) fn subscribe(store: &Store, url: &str) -> FeedId {
         let new = NewFeed {
             url: url.into(),
             ..NewFeed::default()
         };
         store.add_feed(&new, Utc::now()).unwrap().0
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::model::ArticleQuery;
 
     #[test]
     fn closing_the_library_leaves_no_write_ahead_log_beside_it() {
@@ -668,5 +677,191 @@ mod tests {
         assert_eq!(left[0].id, keep.id);
         assert!(left[0].bookmarked);
         assert_eq!(left[0].feed_id, None);
+    }
+}
+
+#[cfg(test)]
+mod story_tests {
+    use super::tests_support::*;
+    use super::*;
+    use crate::model::ArticleQuery;
+    use chrono::Duration as TimeDelta;
+
+    /// Joins the story of the first candidate whose story lacks the article's feed, and keeps
+    /// what it was shown.
+    #[derive(Default)]
+    struct FirstCandidate {
+        seen: Vec<(String, Vec<StoryCandidate>)>,
+    }
+
+    impl StoryJudge for FirstCandidate {
+        fn window(&self) -> TimeDelta {
+            TimeDelta::hours(48)
+        }
+        fn search_words(&mut self, article: &NewArticle) -> Vec<String> {
+            article.title.split(' ').map(str::to_lowercase).collect()
+        }
+        fn choose(
+            &mut self,
+            arrival: StoryArrival<'_>,
+            candidates: &[StoryCandidate],
+        ) -> Option<ArticleId> {
+            self.seen
+                .push((arrival.article.title.clone(), candidates.to_vec()));
+            candidates
+                .iter()
+                .find(|c| !c.story_has_feed)
+                .map(|c| c.story)
+        }
+    }
+
+    const HOUR: i64 = 3600;
+
+    fn three_feeds() -> (tempfile::TempDir, Store, [FeedId; 3]) {
+        let (dir, store) = store();
+        let feeds =
+            ["a", "b", "c"].map(|n| subscribe(&store, &format!("https://{n}.example/feed")));
+        (dir, store, feeds)
+    }
+
+    /// Stores the updates, each new article judged by a [`FirstCandidate`], and returns it.
+    fn group(store: &Store, updates: &[FeedUpdate]) -> FirstCandidate {
+        let mut judge = FirstCandidate::default();
+        store.apply_updates_grouped(updates, &mut judge).unwrap();
+        judge
+    }
+
+    #[test]
+    fn new_articles_meet_only_other_feeds_articles_within_the_window() {
+        let (_d, store, [a, b, c]) = three_feeds();
+        let t = 1_900_000_000;
+        let judge = group(
+            &store,
+            &[
+                fetched(a, vec![article("a1", "Summit opens", "1", t)]),
+                // Same words, same feed: never a candidate.
+                fetched(a, vec![article("a2", "Summit closes", "2", t + HOUR)]),
+                // Another feed, three days later: outside the window.
+                fetched(b, vec![article("b1", "Summit ends", "3", t + 72 * HOUR)]),
+                fetched(
+                    c,
+                    vec![article("c1", "Summit opens today", "4", t + 2 * HOUR)],
+                ),
+            ],
+        );
+        let seen: Vec<(&str, Vec<&str>)> = judge
+            .seen
+            .iter()
+            .map(|(t, cs)| (t.as_str(), cs.iter().map(|c| c.title.as_str()).collect()))
+            .collect();
+        // Best-ranked first: the one sharing two words before the one sharing one.
+        assert_eq!(
+            seen,
+            [("Summit opens today", vec!["Summit opens", "Summit closes"])]
+        );
+        let all = store.articles(&ArticleQuery::default()).unwrap();
+        let story = |title: &str| all.iter().find(|x| x.title == title).unwrap().story;
+        // Joined the first candidate's story: the article named it, and names it now too.
+        assert_eq!(story("Summit opens today"), story("Summit opens"));
+        assert_ne!(story("Summit opens"), story("Summit closes"));
+        assert_ne!(story("Summit ends"), story("Summit opens"));
+        let joined = all.iter().find(|x| x.title == "Summit opens").unwrap();
+        assert_eq!((joined.outlets, joined.outlet_feeds.clone()), (2, vec![c]));
+    }
+
+    #[test]
+    fn a_story_tells_its_span_and_feeds_to_the_judge() {
+        let (_d, store, [a, b, c]) = three_feeds();
+        let t = 1_900_000_000;
+        let updates = [
+            fetched(a, vec![article("a1", "Quake strikes", "1", t)]),
+            fetched(
+                b,
+                vec![article("b1", "Quake toll rises", "2", t + 40 * HOUR)],
+            ),
+            // Shown only the feed-b article (within its window), yet told the story holds a
+            // feed-a article and began 40 hours before it.
+            fetched(a, vec![article("a2", "Toll rises", "3", t + 60 * HOUR)]),
+            fetched(
+                c,
+                vec![article("c1", "Toll rises again", "4", t + 61 * HOUR)],
+            ),
+        ];
+        let judge = group(&store, &updates);
+        let (_, shown) = &judge.seen[1];
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].title, "Quake toll rises");
+        assert!(shown[0].story_has_feed);
+        assert_eq!(shown[0].story_began, to_time(t));
+        assert_eq!(shown[0].story_ended, to_time(t + 40 * HOUR));
+        // Feed c's article is told that the same story lacks its feed.
+        let (_, shown) = &judge.seen[2];
+        let quake = shown
+            .iter()
+            .find(|x| x.title == "Quake toll rises")
+            .unwrap();
+        assert!(!quake.story_has_feed);
+    }
+
+    #[test]
+    fn a_story_list_shows_one_row_per_story_and_its_article_tells_the_others() {
+        let (_d, store, [a, b, c]) = three_feeds();
+        let t = 1_900_000_000;
+        group(
+            &store,
+            &[
+                fetched(a, vec![article("a1", "Summit opens", "1", t)]),
+                fetched(b, vec![article("b1", "Summit begins", "2", t + HOUR)]),
+                fetched(c, vec![article("c1", "Summit starts", "3", t + 2 * HOUR)]),
+                fetched(c, vec![article("c2", "Storm nears", "4", t + 3 * HOUR)]),
+            ],
+        );
+        let by_story = ArticleQuery {
+            stories: true,
+            ..ArticleQuery::default()
+        };
+        let rows = store.articles(&by_story).unwrap();
+        let titles: Vec<(&str, u32)> = rows.iter().map(|r| (r.title.as_str(), r.outlets)).collect();
+        // The newest article stands for the story until one is read.
+        assert_eq!(titles, [("Storm nears", 1), ("Summit starts", 3)]);
+        let first = store.articles(&ArticleQuery::default()).unwrap();
+        let begins = first.iter().find(|x| x.title == "Summit begins").unwrap();
+        store.set_read(begins.id, true, Utc::now()).unwrap();
+        let rows = store.articles(&by_story).unwrap();
+        assert_eq!(
+            rows[1].title, "Summit begins",
+            "the one read first stands for it"
+        );
+        // Unread only: the story's unread articles still show it.
+        let unread = ArticleQuery {
+            unread_only: true,
+            ..by_story.clone()
+        };
+        let rows = store.articles(&unread).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].title, "Summit starts");
+        // Coverage: the other outlets, newest first.
+        let coverage: Vec<String> = store
+            .article(begins.id)
+            .unwrap()
+            .coverage
+            .into_iter()
+            .map(|l| l.title)
+            .collect();
+        assert_eq!(coverage, ["Summit starts", "Summit opens"]);
+        // Marking the story read marks its three articles, and nothing else.
+        assert_eq!(
+            store.set_story_read(begins.id, true, Utc::now()).unwrap(),
+            2
+        );
+        let rows = store.articles(&unread).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].title, "Storm nears");
+        // Search stays per article.
+        let search = ArticleQuery {
+            search: Some("summit".into()),
+            ..by_story
+        };
+        assert_eq!(store.articles(&search).unwrap().len(), 3);
     }
 }

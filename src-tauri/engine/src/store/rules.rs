@@ -346,7 +346,7 @@ mod tests {
 
     fn arrive(store: &Store, feed: FeedId, items: Vec<NewArticle>) {
         store
-            .apply_updates(&[crate::store::tests::fetched(feed, items)])
+            .apply_updates(&[crate::store::tests_support::fetched(feed, items)])
             .unwrap();
     }
 
