@@ -61,7 +61,8 @@ const MAX_HEADING_WORDS: usize = 6;
 /// Removes the page's readers' comment sections, named as such by class or id, before
 /// Readability scores the page (it keeps them when their class also says `body` or `content`).
 pub(super) fn remove_comment_sections(doc: &Document) {
-    let page_chars = doc.select("body").text().len().max(1);
+    // The page's text is long to gather: only for a page that names a comment section.
+    let mut page_chars = None;
     for node in doc.select("body [class], body [id]").nodes() {
         // A heading named `comments` labels the section that follows it: left for
         // `cut_at_comment_heading`, which needs it to find where the readers' part starts.
@@ -72,6 +73,7 @@ pub(super) fn remove_comment_sections(doc: &Document) {
         if !node.ancestors_it(None).any(|a| a.has_name("body")) {
             continue;
         }
+        let page_chars = *page_chars.get_or_insert_with(|| doc.select("body").text().len().max(1));
         let share = node.text().len() as f64 / page_chars as f64;
         if share <= MAX_COMMENT_SHARE && !Selection::from(*node).select("h1").exists() {
             node.remove_from_parent();
