@@ -10,6 +10,7 @@
 //! The extractor is dom_smoothie (a port of Mozilla's Readability), chosen by measuring it
 //! on Readability's own test pages: see `examples/extract_corpus.rs`.
 
+mod boilerplate;
 mod charset;
 mod related;
 
@@ -120,6 +121,9 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     remove_tracking_pixels(&doc);
     remove_ad_slots(&doc);
     remove_embeds(&doc);
+    // Readers' comments read like prose to Readability: they go before it scores the page.
+    boilerplate::remove_comment_sections(&doc);
+    boilerplate::remove_comment_threads(&doc);
 
     let config = Config {
         max_elements_to_parse: MAX_ELEMENTS,
