@@ -406,7 +406,12 @@ last_source: string, last_article: number,
  * Whether new stories are announced by a system notification (while the window is in
  * the background).
  */
-notifications: boolean, };
+notifications: boolean, 
+/**
+ * Whether the article list shows one row per story (the same event from several outlets)
+ * rather than one per article.
+ */
+group_stories: boolean, };
 
 /**
  * A whole-number setting's allowed values, both ends included.
