@@ -13,6 +13,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use broadsheet_engine::credentials::CredentialPlace;
 use broadsheet_engine::fetch::{FetchConfig, Fetcher};
 use broadsheet_engine::library::{Library, LibraryConfig};
 use broadsheet_engine::sync::greader::{GReaderClient, Secret, READING_LIST};
@@ -100,7 +101,12 @@ async fn main() -> Result<(), Error> {
     );
 
     let dir = tempfile::tempdir()?;
-    let library = Library::open(dir.path(), LibraryConfig::default())?;
+    let passwords = tempfile::tempdir()?;
+    let config = LibraryConfig {
+        credentials: CredentialPlace::File(passwords.path().join("credentials")),
+        ..LibraryConfig::default()
+    };
+    let library = Library::open(dir.path(), config)?;
     library
         .add_account(
             "greader",
