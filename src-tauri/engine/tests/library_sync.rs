@@ -74,6 +74,33 @@ fn subscribed(server: &FixtureServer, with_address: bool) -> serde_json::Value {
     ]})
 }
 
+/// A library folder and, outside it, the folder its password file goes to.
+struct Folders {
+    library: tempfile::TempDir,
+    outside: tempfile::TempDir,
+}
+
+impl Folders {
+    fn new() -> Folders {
+        Folders {
+            library: tempfile::tempdir().unwrap(),
+            outside: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn credentials(&self) -> std::path::PathBuf {
+        self.outside.path().join("credentials")
+    }
+
+    fn open(&self) -> Library {
+        let config = LibraryConfig {
+            credentials: CredentialPlace::File(self.credentials()),
+            ..LibraryConfig::default()
+        };
+        Library::open(self.library.path(), config).unwrap()
+    }
+}
+
 fn paths(server: &FixtureServer, from: usize) -> Vec<String> {
     server.requests()[from..]
         .iter()
@@ -86,13 +113,8 @@ async fn an_unchanged_account_syncs_in_a_handful_of_requests_and_pruned_stories_
     let answer = Arc::new(Mutex::new(serde_json::Value::Null));
     let server = reader_api(answer.clone()).await;
     *answer.lock().unwrap() = subscribed(&server, true);
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(outside.path().join("credentials")),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config).unwrap();
+    let folders = Folders::new();
+    let lib = folders.open();
     let account = lib
         .add_account(GREADER, &server.url("/"), "reader", "pw")
         .await
@@ -140,14 +162,9 @@ async fn an_unchanged_account_syncs_in_a_handful_of_requests_and_pruned_stories_
 async fn a_wrong_password_adds_no_account_and_keeps_no_password() {
     let answer = Arc::new(Mutex::new(serde_json::json!({"subscriptions": []})));
     let server = reader_api(answer).await;
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let credentials = outside.path().join("credentials");
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(credentials.clone()),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config).unwrap();
+    let folders = Folders::new();
+    let credentials = folders.credentials();
+    let lib = folders.open();
     let error = lib
         .add_account(GREADER, &server.url("/"), "reader", "hunter2")
         .await
@@ -167,13 +184,8 @@ async fn renaming_a_folder_moves_the_accounts_feeds_into_it_on_the_server() {
         "/reader/api/0/subscription/edit",
         Reply::ok("text/plain", "OK"),
     );
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(outside.path().join("credentials")),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config).unwrap();
+    let folders = Folders::new();
+    let lib = folders.open();
     lib.add_account(GREADER, &server.url("/"), "reader", "pw")
         .await
         .unwrap();
@@ -198,14 +210,9 @@ async fn renaming_a_folder_moves_the_accounts_feeds_into_it_on_the_server() {
 async fn an_account_whose_password_is_gone_from_the_store_says_to_add_it_again() {
     let answer = Arc::new(Mutex::new(serde_json::json!({"subscriptions": []})));
     let server = reader_api(answer).await;
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let credentials = outside.path().join("credentials");
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(credentials.clone()),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config.clone()).unwrap();
+    let folders = Folders::new();
+    let credentials = folders.credentials();
+    let lib = folders.open();
     lib.add_account(GREADER, &server.url("/"), "reader", "pw")
         .await
         .unwrap();
@@ -214,7 +221,7 @@ async fn an_account_whose_password_is_gone_from_the_store_says_to_add_it_again()
         .contains("pw"));
     drop(lib);
     std::fs::remove_file(&credentials).unwrap();
-    let lib = Library::open(dir.path(), config).unwrap();
+    let lib = folders.open();
     let report = lib.sync(None).await.unwrap();
     assert_eq!(report.errors[0].kind, "auth");
     assert!(
@@ -233,13 +240,8 @@ async fn a_synced_feeds_address_is_the_servers_and_is_not_edited_here() {
     let answer = Arc::new(Mutex::new(serde_json::Value::Null));
     let server = reader_api(answer.clone()).await;
     *answer.lock().unwrap() = subscribed(&server, true);
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(outside.path().join("credentials")),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config).unwrap();
+    let folders = Folders::new();
+    let lib = folders.open();
     lib.add_account(GREADER, &server.url("/"), "reader", "pw")
         .await
         .unwrap();
@@ -259,13 +261,8 @@ async fn rules_decide_for_synced_stories_and_a_feed_new_to_this_sync_announces_n
     let answer = Arc::new(Mutex::new(serde_json::Value::Null));
     let server = reader_api(answer.clone()).await;
     *answer.lock().unwrap() = subscribed(&server, true);
-    let dir = tempfile::tempdir().unwrap();
-    let outside = tempfile::tempdir().unwrap();
-    let config = LibraryConfig {
-        credentials: CredentialPlace::File(outside.path().join("credentials")),
-        ..LibraryConfig::default()
-    };
-    let lib = Library::open(dir.path(), config).unwrap();
+    let folders = Folders::new();
+    let lib = folders.open();
     let rule = |pattern: &str, folder: Option<&str>, action| RuleSpec {
         field: RuleField::Title,
         pattern: pattern.into(),
