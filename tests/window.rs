@@ -524,6 +524,30 @@ async fn screenshots() {
         let png = s.screenshot().await;
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(out.join(format!("{name}.png")), png).unwrap();
+        // The settings and the rules, for a look at them (not in the README); in the narrow
+        // window the story covers the sidebar and its settings button.
+        if std::env::var_os("BROADSHEET_SCREENSHOTS_PANES").is_some() && width > 1000 {
+            s.click("#btn-settings").await;
+            s.wait_for(
+                "return document.getElementById('dlg-settings').open ? 1 : 0",
+                "the settings",
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            std::fs::write(
+                out.join(format!("{name}-settings.png")),
+                s.screenshot().await,
+            )
+            .unwrap();
+            s.click("#settings-rules").await;
+            s.wait_for(
+                "return document.getElementById('dlg-rules').open ? 1 : 0",
+                "the rules",
+            )
+            .await;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            std::fs::write(out.join(format!("{name}-rules.png")), s.screenshot().await).unwrap();
+        }
         s.quit().await;
     }
 }
