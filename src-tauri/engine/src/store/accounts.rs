@@ -532,28 +532,10 @@ mod tests {
     }
 
     fn synced(feed_id: FeedId, remote_id: i64, key: &str) -> SyncedArticle {
-        let at = super::super::to_time(2_000_000_000);
         SyncedArticle {
             feed_id,
             remote_id,
-            article: NewArticle {
-                key: key.into(),
-                url: None,
-                title: key.into(),
-                author: None,
-                published: at,
-                updated: None,
-                html: "<p>x</p>".into(),
-                text: "x".into(),
-                excerpt: "x".into(),
-                source_hash: "h".into(),
-                site_name: None,
-                lead_image: None,
-                related: vec![],
-                images: vec![],
-                categories: vec![],
-                rules: Default::default(),
-            },
+            article: super::super::tests_support::article(key, key, "h", 2_000_000_000),
         }
     }
 
