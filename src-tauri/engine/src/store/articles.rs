@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use super::packed::{self, Unpacked, Upto};
 use super::rules::categories_json;
 use super::stories::{group_article, StoryArrival, StoryJudge};
 use super::{
@@ -96,28 +97,27 @@ impl Store {
             let summary = query_articles_where(c, "a.id = ?1", &[&id], 1, 0)?
                 .pop()
                 .ok_or(StoreError::NoSuchArticle(id))?;
-            let (html, text, site_name, lead_image, related, language): (
-                String,
-                String,
+            let (body, site_name, lead_image, related, language): (
+                Unpacked,
                 Option<String>,
                 Option<String>,
                 Option<String>,
                 Option<String>,
             ) = c.query_row(
-                "SELECT a.html, a.text, a.site_name, a.lead_image, a.related, f.language
+                "SELECT a.body, a.site_name, a.lead_image, a.related, f.language
                  FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE a.id = ?1",
                 [id],
                 |r| {
                     Ok((
-                        r.get(0)?,
+                        packed::column(r, 0, Upto::Html)?,
                         r.get(1)?,
                         r.get(2)?,
                         r.get(3)?,
                         r.get(4)?,
-                        r.get(5)?,
                     ))
                 },
             )?;
+            let Unpacked { html, text, .. } = body;
             let related: Vec<RelatedLink> = related
                 .and_then(|j| serde_json::from_str(&j).ok())
                 .unwrap_or_default();
@@ -331,7 +331,7 @@ fn filters<'q>(
     }
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url, a.author, a.published, s.read, s.bookmarked, a.excerpt,
+const SUMMARY_COLUMNS: &str = "a.id, a.feed_id, coalesce(f.custom_title, nullif(f.title, ''), f.url), a.title, a.url, a.author, a.published, s.read, s.bookmarked, a.body,
      coalesce(a.story_id, a.id),
      CASE WHEN a.story_id IS NULL THEN NULL
           ELSE (SELECT group_concat(o.feed_id) FROM articles o WHERE o.story_id = a.story_id AND o.id != a.id) END";
@@ -351,7 +351,7 @@ fn summary_from_row(r: &rusqlite::Row) -> rusqlite::Result<ArticleSummary> {
         published: to_time(r.get(6)?),
         read: r.get(7)?,
         bookmarked: r.get(8)?,
-        excerpt: r.get(9)?,
+        excerpt: packed::column(r, 9, Upto::Excerpt)?.excerpt,
         story: r.get(10)?,
         outlets: 1 + outlet_feeds.len() as u32,
         outlet_feeds,
@@ -387,9 +387,9 @@ pub(super) fn insert_article(
     let related = related_json(&a.related);
     let mut stmt = tx.prepare_cached(
         "INSERT INTO articles (feed_id, key, url, title, author, published, updated, fetched_at,
-                               html, text, excerpt, source_hash, site_name, lead_image, related,
+                               body, source_hash, site_name, lead_image, related,
                                images, images_done, categories)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT DO NOTHING",
     )?;
     let n = stmt.execute(params![
@@ -401,9 +401,7 @@ pub(super) fn insert_article(
         a.published.timestamp(),
         a.updated.map(|t| t.timestamp()),
         now.timestamp(),
-        a.html,
-        a.text,
-        a.excerpt,
+        packed::pack(&a.excerpt, &a.text, &a.html),
         a.source_hash,
         a.site_name,
         a.lead_image,
@@ -416,6 +414,7 @@ pub(super) fn insert_article(
         return Ok(0);
     }
     let id = tx.last_insert_rowid();
+    index_text(tx, id, a)?;
     // What the rules decided goes with the story; a bookmarked story is never hidden, a hidden
     // one never announced, and a story of a feed the person listens to is due to be announced.
     let r = &a.rules;
@@ -440,6 +439,14 @@ pub(super) fn insert_article(
 }
 
 /// An article's related links as stored: JSON, or NULL for none.
+/// Adds a stored story's title and text to the full-text index, which keeps no copy of its
+/// own (schema 10: contentless); the delete trigger takes the row out with the story.
+fn index_text(tx: &Transaction, id: ArticleId, a: &NewArticle) -> Result<()> {
+    tx.prepare_cached("INSERT INTO article_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, a.title, a.text])?;
+    Ok(())
+}
+
 fn related_json(related: &[RelatedLink]) -> Option<String> {
     if related.is_empty() {
         None
@@ -585,33 +592,42 @@ fn update_item(
     let changed = tx
         .prepare_cached(
             "UPDATE articles SET url = ?3, title = ?4, author = ?5, updated = ?6,
-                    html = ?7, text = ?8, excerpt = ?9, source_hash = ?10,
-                    site_name = coalesce(?11, site_name), lead_image = coalesce(?12, lead_image),
-                    related = coalesce(?13, related),
-                    images = ?14, images_done = ?15, categories = ?18
+                    body = ?7, source_hash = ?8,
+                    site_name = coalesce(?9, site_name), lead_image = coalesce(?10, lead_image),
+                    related = coalesce(?11, related),
+                    images = ?12, images_done = ?13, categories = ?16
              WHERE feed_id = ?1 AND key = ?2
-               AND CASE WHEN ?16 THEN source_hash = ?17 ELSE source_hash != ?10 END",
+               AND CASE WHEN ?14 THEN source_hash = ?15 ELSE source_hash != ?8 END
+             RETURNING id",
         )?
-        .execute(params![
-            feed_id,
-            item.key,
-            item.url,
-            item.title,
-            item.author,
-            item.updated.map(|t| t.timestamp()),
-            item.html,
-            item.text,
-            item.excerpt,
-            item.source_hash,
-            item.site_name,
-            item.lead_image,
-            related,
-            images_json(&item.images),
-            item.images.is_empty(),
-            only_unfinished,
-            UNFINISHED_HASH,
-            categories_json(&item.categories),
-        ])?;
+        .query_map(
+            params![
+                feed_id,
+                item.key,
+                item.url,
+                item.title,
+                item.author,
+                item.updated.map(|t| t.timestamp()),
+                packed::pack(&item.excerpt, &item.text, &item.html),
+                item.source_hash,
+                item.site_name,
+                item.lead_image,
+                related,
+                images_json(&item.images),
+                item.images.is_empty(),
+                only_unfinished,
+                UNFINISHED_HASH,
+                categories_json(&item.categories),
+            ],
+            |r| r.get::<_, ArticleId>(0),
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    for &id in &changed {
+        tx.prepare_cached("DELETE FROM article_fts WHERE rowid = ?1")?
+            .execute([id])?;
+        index_text(tx, id, item)?;
+    }
+    let changed = changed.len();
     if changed > 0 {
         // The changed story is matched as it now reads: hidden or shown again, marked read or
         // bookmarked if a rule says so (never unmarked: those are the person's own).

@@ -4,6 +4,7 @@
 
 use rusqlite::params;
 
+use super::packed::{self, Upto};
 use super::{Result, Store};
 use crate::model::FeedId;
 
@@ -55,12 +56,33 @@ impl Store {
             // its old key rather than failing the whole library's opening.
             tx.execute(
                 "UPDATE OR IGNORE articles SET url = replace(url, ?2, '//'),
-                     key = replace(key, ?2, '//'), html = replace(html, ?2, '//'),
+                     key = replace(key, ?2, '//'),
                      lead_image = replace(lead_image, ?2, '//'),
                      related = replace(related, ?2, '//'), images = replace(images, ?2, '//')
                  WHERE feed_id = ?1",
                 params![id, needle],
             )?;
+            // The story's texts are packed, out of SQL's reach: cleaned one by one.
+            let mut bodies = tx.prepare("SELECT id, body FROM articles WHERE feed_id = ?1")?;
+            let mut rewrite = tx.prepare_cached("UPDATE articles SET body = ?2 WHERE id = ?1")?;
+            let mut rows = bodies.query([id])?;
+            while let Some(r) = rows.next()? {
+                let body = packed::column(r, 1, Upto::Html)?;
+                if [&body.excerpt, &body.text, &body.html]
+                    .iter()
+                    .any(|t| t.contains(&needle))
+                {
+                    let clean = |t: &str| t.replace(&needle, "//");
+                    rewrite.execute(params![
+                        r.get::<_, i64>(0)?,
+                        packed::pack(
+                            &clean(&body.excerpt),
+                            &clean(&body.text),
+                            &clean(&body.html)
+                        )
+                    ])?;
+                }
+            }
             Ok(true)
         })
     }
@@ -70,5 +92,32 @@ impl Store {
     /// only after [`Store::move_out_userinfo`] changed something.
     pub fn scrub(&self) -> Result<()> {
         self.run_on_writer("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests_support::{article, fetched, store, subscribe};
+
+    #[test]
+    fn a_password_in_a_stored_story_is_taken_out_of_its_packed_texts_too() {
+        let (_dir, store) = store();
+        let feed = subscribe(&store, "https://reader:hunter2@news.example/feed");
+        let mut story = article("a", "Summit", "h", 1_700_000_000);
+        story.html =
+            r#"<p>Read <a href="https://reader:hunter2@news.example/more">more</a>.</p>"#.into();
+        story.text = "Read more at https://reader:hunter2@news.example/more.".into();
+        store.apply_updates(&[fetched(feed, vec![story])]).unwrap();
+        let id = store.articles(&Default::default()).unwrap()[0].id;
+
+        assert!(store
+            .move_out_userinfo(feed, "https://news.example/feed", "reader:hunter2")
+            .unwrap());
+        let cleaned = store.article(id).unwrap();
+        assert_eq!(
+            cleaned.html,
+            r#"<p>Read <a href="https://news.example/more">more</a>.</p>"#
+        );
+        assert_eq!(cleaned.text, "Read more at https://news.example/more.");
     }
 }

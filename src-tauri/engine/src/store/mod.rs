@@ -10,8 +10,8 @@
 //! table family has a file of its own (`feeds`: feeds and folders; `articles`: articles, their
 //! state and search; `pictures`: the picture cache's rows and feed icons; `rules`: rules and
 //! what they decided for each story; `stories`: which articles report one event, decided by a
-//! `StoryJudge` the caller hands in; `settings`;
-//! `migrations`: the schema). It knows nothing of HTTP or HTML and decides no policy of the
+//! `StoryJudge` the caller hands in; `settings`; `packed`: the byte format a story's long
+//! texts are kept in; `migrations`: the schema). It knows nothing of HTTP or HTML and decides no policy of the
 //! stages above it: it stores what it is given, already sanitized, and never imports a
 //! module other than the leaves (`model`, `image_scheme`, `rules`' value types).
 
@@ -23,6 +23,7 @@ mod feeds;
 mod folder_edits;
 mod marking;
 mod migrations;
+mod packed;
 mod pictures;
 mod rules;
 mod settings;
@@ -420,6 +421,7 @@ impl Drop for Store {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    packed::register(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;

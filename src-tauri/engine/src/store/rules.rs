@@ -8,6 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use super::packed::{self, Unpacked, Upto};
 use super::{to_time, Result, Store, StoreError};
 use crate::model::{ArticleId, FeedId};
 use crate::rules::{PatternKind, Rule, RuleAction, RuleField, RuleId, RuleSpec, Subject};
@@ -117,12 +118,12 @@ impl Store {
     ) -> Result<()> {
         self.read(|c| {
             let mut stmt = c.prepare(if with_text {
-                "SELECT a.id, a.feed_id, d.name, a.title, a.excerpt, a.text, a.author, a.url,
+                "SELECT a.id, a.feed_id, d.name, a.title, a.body, a.author, a.url,
                         a.categories, s.bookmarked, s.hidden
                  FROM articles a JOIN article_state s ON s.article_id = a.id
                  LEFT JOIN feeds f ON f.id = a.feed_id LEFT JOIN folders d ON d.id = f.folder_id"
             } else {
-                "SELECT a.id, a.feed_id, d.name, a.title, '', '', a.author, a.url,
+                "SELECT a.id, a.feed_id, d.name, a.title, NULL, a.author, a.url,
                         a.categories, s.bookmarked, s.hidden
                  FROM articles a JOIN article_state s ON s.article_id = a.id
                  LEFT JOIN feeds f ON f.id = a.feed_id LEFT JOIN folders d ON d.id = f.folder_id"
@@ -131,11 +132,14 @@ impl Store {
             while let Some(r) = rows.next()? {
                 let folder: Option<String> = r.get(2)?;
                 let title: String = r.get(3)?;
-                let excerpt: String = r.get(4)?;
-                let text: String = r.get(5)?;
-                let author: Option<String> = r.get(6)?;
-                let url: Option<String> = r.get(7)?;
-                let categories = categories_from(r.get(8)?);
+                let Unpacked { excerpt, text, .. } = if with_text {
+                    packed::column(r, 4, Upto::Text)?
+                } else {
+                    Unpacked::default()
+                };
+                let author: Option<String> = r.get(5)?;
+                let url: Option<String> = r.get(6)?;
+                let categories = categories_from(r.get(7)?);
                 f(StoredSubject {
                     id: r.get(0)?,
                     subject: Subject {
@@ -148,8 +152,8 @@ impl Store {
                         url: url.as_deref(),
                         categories: &categories,
                     },
-                    bookmarked: r.get(9)?,
-                    hidden: r.get(10)?,
+                    bookmarked: r.get(8)?,
+                    hidden: r.get(9)?,
                 });
             }
             Ok(())

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use super::packed::{self, Upto};
 use super::{to_time, NewArticle, Result, Store, StoreError};
 use crate::model::{ArticleId, FeedId, StoryLink};
 
@@ -25,7 +26,7 @@ const RECENT_ARTICLES: i64 = 10_000;
 
 /// Characters of a candidate's text read as its lead: enough for the measure's first words in
 /// any language, without reading whole stories.
-const LEAD_CHARS: u32 = 1000;
+const LEAD_CHARS: usize = 1000;
 
 /// Decides which story a newly stored article joins, from inside the write that stores it (so
 /// the articles stored just before it in the same batch are candidates too).
@@ -95,11 +96,10 @@ impl Store {
     /// grouping measures rarity with.
     pub fn recent_leads(&self, limit: u32) -> Result<Vec<(String, String)>> {
         self.read(|c| {
-            let mut stmt = c.prepare_cached(&format!(
-                "SELECT title, substr(text, 1, {LEAD_CHARS}) FROM articles ORDER BY id DESC LIMIT ?1"
-            ))?;
+            let mut stmt =
+                c.prepare_cached("SELECT title, body FROM articles ORDER BY id DESC LIMIT ?1")?;
             let rows = stmt
-                .query_map([limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([limit], |r| Ok((r.get(0)?, lead(r, 1)?)))?
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(rows)
         })
@@ -172,7 +172,7 @@ pub(super) fn group_article(
     // searching with rare words only.
     let mut stmt = tx.prepare_cached(&format!(
         "SELECT a.id, coalesce(a.story_id, a.id), a.feed_id, a.published, a.title,
-                substr(a.text, 1, {LEAD_CHARS}), a.story_id IS NOT NULL
+                a.body, a.story_id IS NOT NULL
          FROM article_fts JOIN articles a ON a.id = article_fts.rowid
          WHERE article_fts MATCH ?1 AND article_fts.rowid >= ?2
            AND a.feed_id != ?3 AND a.published BETWEEN ?4 AND ?5
@@ -196,7 +196,7 @@ pub(super) fn group_article(
             feed_id: r.get(2)?,
             published,
             title: r.get(4)?,
-            lead: r.get(5)?,
+            lead: lead(r, 5)?,
             story_began: published,
             story_ended: published,
             story_has_feed: false,
@@ -239,6 +239,15 @@ pub(super) fn group_article(
 }
 
 /// A full-text query matching any of `words` (each quoted, so it is a word and never syntax).
+/// The start of the text of the story in column `i` (at most [`LEAD_CHARS`] characters).
+fn lead(r: &rusqlite::Row, i: usize) -> rusqlite::Result<String> {
+    let mut text = packed::column(r, i, Upto::Text)?.text;
+    if let Some((cut, _)) = text.char_indices().nth(LEAD_CHARS) {
+        text.truncate(cut);
+    }
+    Ok(text)
+}
+
 fn fts_any_word(words: &[String]) -> Option<String> {
     let quoted: Vec<String> = words
         .iter()
