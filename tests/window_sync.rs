@@ -20,7 +20,7 @@ mod miniflux;
 use broadsheet_engine::fetch::{FetchConfig, Fetcher};
 use broadsheet_engine::sync::greader::{GReaderClient, Item, Secret, StateTag, READING_LIST};
 use fixture_server::{FixtureServer, Reply};
-use helpers::{click_row, dialog_is, set_control};
+use helpers::{click_row, dialog_is, set_control, title_is};
 use miniflux::{rss, wait_for_items, Miniflux, READER_PASSWORD, READER_USER};
 use webdriver::{Driver, Session};
 
@@ -56,14 +56,27 @@ async fn add_account(s: &Session, miniflux: &Miniflux) {
     .await;
 }
 
-/// Miniflux with the feed `news` of three stories, the window's tools, and a session of the
-/// Reader API (the "other device"); `None` when the package or the tools are missing.
-async fn account_with_three_stories(
-    credentials: &std::path::Path,
-) -> Option<(Miniflux, Driver, FixtureServer, GReaderClient)> {
+/// What the window's sync tests start from.
+struct Setup {
+    _config: tempfile::TempDir,
+    /// The file the app keeps the account's password in (outside its library).
+    credentials: std::path::PathBuf,
+    miniflux: Miniflux,
+    driver: Driver,
+    _feeds: FixtureServer,
+    /// A session of the Reader API: the "other device".
+    server: GReaderClient,
+}
+
+/// Miniflux with the feed `news` of three stories, the window's tools (the app's password file
+/// in a folder of its own), and a session of the Reader API; `None` when the package or the
+/// tools are missing.
+async fn account_with_three_stories() -> Option<Setup> {
+    let config = tempfile::tempdir().unwrap();
+    let credentials = config.path().join("credentials");
     let miniflux = Miniflux::start()?;
     let driver = Driver::start_with(|cmd| {
-        cmd.env("BROADSHEET_CREDENTIALS_FILE", credentials);
+        cmd.env("BROADSHEET_CREDENTIALS_FILE", &credentials);
     })?;
     let feeds = FixtureServer::start().await.unwrap();
     feeds.route(
@@ -81,22 +94,38 @@ async fn account_with_three_stories(
     .unwrap();
     server.subscribe(&feeds.url("/news.xml")).await.unwrap();
     assert_eq!(wait_for_items(&server, 3).await.len(), 3);
-    Some((miniflux, driver, feeds, server))
+    Some(Setup {
+        _config: config,
+        credentials,
+        miniflux,
+        driver,
+        _feeds: feeds,
+        server,
+    })
+}
+
+/// A new library in the window, its Settings open; the folder lives as long as the session.
+async fn settings_of_a_new_library(driver: &Driver) -> (tempfile::TempDir, Session) {
+    let library = tempfile::tempdir().unwrap();
+    let s = Session::start(driver, library.path()).await;
+    s.click("#btn-settings").await;
+    dialog_is(&s, "dlg-settings", true).await;
+    (library, s)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_account_added_in_settings_shows_its_feeds_under_its_name_and_is_removed_after_asking() {
-    let config = tempfile::tempdir().unwrap();
-    let credentials = config.path().join("credentials");
-    let Some((miniflux, driver, _feeds, _server)) = account_with_three_stories(&credentials).await
+    let Some(Setup {
+        miniflux,
+        driver,
+        credentials,
+        ..
+    }) = account_with_three_stories().await
     else {
         return;
     };
 
-    let library = tempfile::tempdir().unwrap();
-    let s = Session::start(&driver, library.path()).await;
-    s.click("#btn-settings").await;
-    dialog_is(&s, "dlg-settings", true).await;
+    let (_library, s) = settings_of_a_new_library(&driver).await;
     s.exec(&set_control("account-url", &miniflux.url)).await;
     s.exec(&set_control("account-user", READER_USER)).await;
 
@@ -171,15 +200,12 @@ async fn on_server(server: &GReaderClient, title: &str) -> Item {
         .unwrap_or_else(|| panic!("{title} on the server"))
 }
 
-/// Opens the story titled `title` (which marks it read) and bookmarks it.
+/// Opens the story titled `title` (which marks it read) and bookmarks it with the mouse.
 async fn read_and_bookmark(s: &Session, title: &str) {
     click_row(s, title).await;
-    s.wait_for(
-        "return document.getElementById('reader-loading').hidden",
-        "the reader to be idle",
-    )
-    .await;
-    s.press("b").await;
+    s.wait_for(&title_is(title), "the story in the reader")
+        .await;
+    s.click("#btn-bookmark").await;
     s.wait_for(
         "return document.getElementById('btn-bookmark').getAttribute('aria-pressed') === 'true'",
         "the bookmark",
@@ -200,16 +226,16 @@ async fn refresh(s: &Session) {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_devices_see_each_others_reads_and_an_edit_made_while_the_server_is_down_waits_for_it()
 {
-    let config = tempfile::tempdir().unwrap();
-    let credentials = config.path().join("credentials");
-    let Some((miniflux, driver, _feeds, server)) = account_with_three_stories(&credentials).await
+    let Some(Setup {
+        miniflux,
+        driver,
+        server,
+        ..
+    }) = account_with_three_stories().await
     else {
         return;
     };
-    let library = tempfile::tempdir().unwrap();
-    let s = Session::start(&driver, library.path()).await;
-    s.click("#btn-settings").await;
-    dialog_is(&s, "dlg-settings", true).await;
+    let (_library, s) = settings_of_a_new_library(&driver).await;
     add_account(&s, &miniflux).await;
     s.press("\u{E00C}").await; // Escape: Settings closes
     dialog_is(&s, "dlg-settings", false).await;
@@ -296,17 +322,17 @@ async fn two_devices_see_each_others_reads_and_an_edit_made_while_the_server_is_
     s.quit().await;
 }
 
-/// Photographs a sync under way (the account's row in Settings and its sidebar heading) in
-/// light and dark and in a narrow window, into `BROADSHEET_SCREENSHOTS_DIR` (else
+/// Photographs a sync under way (the account's row in Settings, its sidebar heading behind)
+/// in light and dark and in a narrow window, into `BROADSHEET_SCREENSHOTS_DIR` (else
 /// `target/sync-screenshots`), for a look; not in the README. The progress is the engine's
 /// own event, sent from the page, so the picture does not depend on catching a real sync.
 /// `BROADSHEET_E2E=1 cargo test --test window_sync sync_progress_screenshots -- --ignored`
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "makes pictures to look at"]
 async fn sync_progress_screenshots() {
-    let config = tempfile::tempdir().unwrap();
-    let credentials = config.path().join("credentials");
-    let Some((miniflux, driver, _feeds, _server)) = account_with_three_stories(&credentials).await
+    let Some(Setup {
+        miniflux, driver, ..
+    }) = account_with_three_stories().await
     else {
         return;
     };
@@ -316,46 +342,30 @@ async fn sync_progress_screenshots() {
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/sync-screenshots")
         });
     std::fs::create_dir_all(&out).unwrap();
-    let library = tempfile::tempdir().unwrap();
-    let s = Session::start(&driver, library.path()).await;
-    s.click("#btn-settings").await;
-    dialog_is(&s, "dlg-settings", true).await;
+    let (_library, s) = settings_of_a_new_library(&driver).await;
     add_account(&s, &miniflux).await;
+    // Settings stays open (its account row in view), the sidebar's heading behind it.
     for (name, theme, width) in [
         ("light", "light", 1280),
         ("dark", "dark", 1280),
         ("narrow", "light", 720),
     ] {
         s.set_window_size(width, 800).await;
-        s.exec(&set_control("set-theme", theme)).await;
-        s.exec(
-            "window.__TAURI__.event.emit('sync-progress', \
-               { account_id: 1, phase: 'fetching', done: 1200, total: 25000 }); return 0",
-        )
+        s.exec(&format!(
+            "document.documentElement.dataset.theme = {theme:?};\
+             window.__TAURI__.event.emit('sync-progress', \
+               {{ account_id: 1, phase: 'fetching', done: 1200, total: 25000 }});\
+             document.activeElement.blur(); document.getElementById('toasts').replaceChildren();\
+             document.getElementById('account-list').scrollIntoView(); return 0"
+        ))
         .await;
         s.wait_for(
-            "return document.getElementById('account-list').textContent.includes('1,200 of 25,000')",
+            "return /1.?200 of 25.?000/.test(document.getElementById('account-list').textContent)",
             "the progress in Settings",
         )
         .await;
-        s.exec("document.getElementById('toasts').replaceChildren(); document.activeElement.blur(); return 0")
-            .await;
         tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        std::fs::write(
-            out.join(format!("sync-{name}-settings.png")),
-            s.screenshot().await,
-        )
-        .unwrap();
-        s.press("\u{E00C}").await; // Escape: the sidebar
-        dialog_is(&s, "dlg-settings", false).await;
-        tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-        std::fs::write(
-            out.join(format!("sync-{name}-sidebar.png")),
-            s.screenshot().await,
-        )
-        .unwrap();
-        s.click("#btn-settings").await;
-        dialog_is(&s, "dlg-settings", true).await;
+        std::fs::write(out.join(format!("sync-{name}.png")), s.screenshot().await).unwrap();
     }
     s.quit().await;
 }

@@ -106,6 +106,9 @@ impl Miniflux {
     }
 }
 
+// Only the window's test stops the server mid-session; the other tests that include this
+// module do not.
+#[allow(dead_code)]
 impl Miniflux {
     /// Stops Miniflux alone (its database and data stay): its address refuses connections,
     /// as a server that is down does, until [`Miniflux::resume`].
