@@ -10,7 +10,7 @@ use broadsheet_engine::library::{
 use broadsheet_engine::model::{
     Account, Article, ArticleImage, ArticleQuery, ArticleSummary, ArticleView, Feed, FeedHealth,
     Folder, NotifyBatch, Range, RefreshError, RefreshProgress, RefreshReport, RelatedLink,
-    Settings, SettingsLimits, StoryLink, SyncError, SyncReport,
+    Settings, SettingsLimits, StoryLink, SyncError, SyncPhase, SyncProgress, SyncReport,
 };
 use broadsheet_engine::rules::miniflux::SkippedLine;
 use broadsheet_engine::rules::{PatternKind, Rule, RuleAction, RuleField, RuleSpec};
@@ -53,6 +53,8 @@ fn generate() -> String {
         declare::<SyncError>(&cfg),
         declare::<SyncReport>(&cfg),
         declare::<RefreshProgress>(&cfg),
+        declare::<SyncPhase>(&cfg),
+        declare::<SyncProgress>(&cfg),
         declare::<Settings>(&cfg),
         declare::<Range>(&cfg),
         declare::<SettingsLimits>(&cfg),

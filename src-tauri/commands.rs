@@ -10,7 +10,7 @@ use broadsheet_engine::library::{
 };
 use broadsheet_engine::model::{
     Account, ArticleQuery, ArticleSummary, ArticleView, Feed, Folder, NotifyBatch, RefreshProgress,
-    RefreshReport, Settings, SyncReport,
+    RefreshReport, Settings, SyncProgress, SyncReport,
 };
 use broadsheet_engine::rules::{Rule, RuleSpec};
 use serde::Serialize;
@@ -31,6 +31,18 @@ pub struct AppState {
 
 /// The event the window hears when the background worker has added something it can show.
 pub const LIBRARY_UPDATED: &str = "library-updated";
+
+/// The event the window hears as each account's sync goes ([`SyncProgress`]), whoever started
+/// the sync: a refresh, "sync now", a subscription.
+pub const SYNC_PROGRESS: &str = "sync-progress";
+
+/// Tells the window how each account's sync goes, as [`SYNC_PROGRESS`] events.
+pub fn watch_sync(app: AppHandle, library: &Library) {
+    library.watch_sync(Box::new(move |progress: SyncProgress| {
+        // No window listening yet (or any more): the sync goes on regardless.
+        let _ = app.emit(SYNC_PROGRESS, progress);
+    }));
+}
 
 /// What the background worker added since its last event.
 #[derive(Debug, Clone, Copy, Serialize)]

@@ -228,6 +228,7 @@ fn run_window(dir: PathBuf) -> ExitCode {
                 Arc::clone(&background),
             );
             commands::open_from_notifications(app.handle());
+            commands::watch_sync(app.handle().clone(), &library);
             app.manage(AppState {
                 library,
                 refreshing: tokio::sync::Mutex::new(()),

@@ -30,6 +30,7 @@
  * @typedef {import('./bindings').LibraryUpdated} LibraryUpdate  What the background worker added.
  * @typedef {import('./bindings').Account} Account  A sync account (its password is never here).
  * @typedef {import('./bindings').SyncReport} SyncReport
+ * @typedef {import('./bindings').SyncProgress} SyncProgress  How far an account's sync has got.
  * @typedef {import('./bindings').Rule} Rule
  * @typedef {import('./bindings').RuleSpec} RuleSpec
  * @typedef {import('./bindings').RuleField} RuleField
@@ -86,6 +87,16 @@ export function onOpenArticle(handler) {
   const tauri = tauriGlobal();
   if (!tauri || !tauri.event) return;
   void tauri.event.listen('open-article', (/** @type {{payload: number}} */ e) => handler(e.payload));
+}
+/**
+ * Calls `handler` as each account's sync goes (its phase, then the stories fetched so far, then
+ * "finished"), whoever started the sync: a refresh, a new account, a subscription.
+ * @param {(progress: SyncProgress) => void} handler
+ */
+export function onSyncProgress(handler) {
+  const tauri = tauriGlobal();
+  if (!tauri || !tauri.event) return;
+  void tauri.event.listen('sync-progress', (/** @type {{payload: SyncProgress}} */ e) => handler(e.payload));
 }
 /** @returns {Promise<Folder[]>} */
 export const listFolders = () => call('list_folders');

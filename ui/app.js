@@ -5,6 +5,7 @@ import * as api from './api.js';
 import { byId, errorText, isolate, searchWords } from './dom.js';
 import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confirmUnsubscribe, editFeed, showShortcuts } from './dialogs.js';
 import { keyHandler } from './keyboard.js';
+import { announceSyncChanges, noteSync, syncText } from './accounts.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
 import { MUTE_DAYS, muteFeedFor, openRules } from './rules.js';
@@ -400,6 +401,7 @@ async function loadFeeds() {
     state.feeds = feeds.filter((f) => !state.hiddenFeeds.has(f.id));
     state.folders = folders.map((f) => f.name);
     sidebar.render(state.feeds, folders, accounts);
+    announceSyncChanges(accounts);
     byId('welcome', HTMLElement).hidden = feeds.length > 0 || list.items.length > 0;
     app.classList.toggle('is-welcome', feeds.length === 0 && list.items.length === 0);
   } catch (err) {
@@ -790,6 +792,13 @@ async function start() {
     // Teasers completed with their full story: the list's excerpts and the open story change.
     if (update.stories > 0) void showList(true);
     if (update.pictures > 0 || update.stories > 0) void reader.storyUpdated();
+  });
+  // Each account's sync, whoever started it: its row and heading say what it is doing; once
+  // over, the accounts reload with their last sync and error.
+  api.onSyncProgress((p) => {
+    const finished = noteSync(p);
+    sidebar.showSync(p.account_id, syncText(p.account_id));
+    if (finished) void loadFeeds();
   });
   // A click on a notification of new stories: the first of them, in the reader.
   api.onOpenArticle((id) => {

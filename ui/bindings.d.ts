@@ -362,6 +362,24 @@ notify: NotifyBatch, };
 export type RefreshProgress = { done: number, total: number, };
 
 /**
+ * What an account's sync is doing now.
+ */
+export type SyncPhase = "sending" | "checking" | "fetching" | "finished";
+
+/**
+ * How far an account's sync has got, reported at each phase and after each batch of stories.
+ */
+export type SyncProgress = { account_id: number, phase: SyncPhase, 
+/**
+ * Stories fetched so far (while fetching).
+ */
+done: number, 
+/**
+ * Stories to fetch (while fetching).
+ */
+total: number, };
+
+/**
  * The user's preferences, kept in the library so the window and the command line agree.
  */
 export type Settings = { 

@@ -8,7 +8,7 @@
 // (app.js's functions do, through the hooks).
 import * as api from './api.js';
 import { byId, copyText, errorDetail, errorText, feedIcon, h, isolate, monogram, replace } from './dom.js';
-import { accountName } from './accounts.js';
+import { accountName, syncText } from './accounts.js';
 import { askInDialog } from './dialogs.js';
 import { isMenuKey, openMenu } from './menu.js';
 import { offerUndo, showError, toast } from './toast.js';
@@ -118,7 +118,7 @@ export class Sidebar {
     }
     for (const group of synced) {
       const failed = group.account.error ? `Last sync failed: ${errorText(group.account.error, 'Sync')}` : '';
-      items.push(heading(accountName(group.account), failed));
+      items.push(heading(accountName(group.account), failed, group.account.id));
       items.push(...this.folderTree(group.feeds, folders));
     }
     // Rendering again (after a refresh, or when icons arrive) must not take the keyboard's
@@ -504,6 +504,17 @@ export class Sidebar {
     }
   }
 
+  /**
+   * Shows what an account's sync is doing under its heading (nothing once it is over).
+   * @param {number} accountId @param {string|null} text
+   */
+  showSync(accountId, text) {
+    const line = this.tree.querySelector(`.sources-heading[data-account="${accountId}"] .sources-sync`);
+    if (!(line instanceof HTMLElement)) return;
+    line.textContent = text ?? '';
+    line.hidden = !text;
+  }
+
   /** Whether the open source is one feed (its rows then leave the feed's name out). */
   isOneFeed() {
     return this.source.kind === 'feed';
@@ -512,13 +523,19 @@ export class Sidebar {
 
 /**
  * A heading over a group of feeds (this computer's, or an account's), with the account's last
- * sync failure on hover. @param {string} text @param {string} [failed]
+ * sync failure on hover and, under it, what a sync under way is doing (Settings says the same
+ * to a screen reader, and the sync's failures are announced).
+ * @param {string} text @param {string} [failed] @param {number} [account]
  */
-function heading(text, failed = '') {
+function heading(text, failed = '', account) {
+  const syncing = account === undefined ? null : syncText(account);
   return h('li', {
     class: `sources-heading${failed ? ' has-error' : ''}`, role: 'none', 'aria-hidden': 'true', 'data-drop': '',
-    title: failed || null,
-  }, [failed ? `${text} (sync failed)` : text]);
+    title: failed || null, 'data-account': account === undefined ? null : String(account),
+  }, [
+    failed ? `${text} (sync failed)` : text,
+    account === undefined ? null : h('span', { class: 'sources-sync', hidden: !syncing }, [syncing ?? '']),
+  ]);
 }
 
 /** The tree item an event happened in. @param {EventTarget|null} target @returns {HTMLElement|null} */

@@ -212,6 +212,33 @@ pub struct RefreshError {
     pub message: String,
 }
 
+/// What an account's sync is doing now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    /// Sending the edits made here.
+    Sending,
+    /// Reading which stories the server holds, and its subscriptions.
+    Checking,
+    /// Fetching the stories this library lacks (`done` of `total`).
+    Fetching,
+    /// Over: the account's last sync and error are recorded.
+    Finished,
+}
+
+/// How far an account's sync has got, reported at each phase and after each batch of stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SyncProgress {
+    pub account_id: AccountId,
+    pub phase: SyncPhase,
+    /// Stories fetched so far (while fetching).
+    pub done: usize,
+    /// Stories to fetch (while fetching).
+    pub total: usize,
+}
+
 /// What a sync of the accounts did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use broadsheet_engine::credentials::CredentialPlace;
 use broadsheet_engine::library::{Library, LibraryConfig, GREADER};
-use broadsheet_engine::model::ArticleQuery;
+use broadsheet_engine::model::{ArticleQuery, SyncPhase, SyncProgress};
 use fixture_server::{FixtureServer, Reply};
 
 /// The server's two stories: 1 (read there, published long ago) and 2 (unread), teasers
@@ -292,4 +292,164 @@ async fn rules_decide_for_synced_stories_and_a_feed_new_to_this_sync_announces_n
         first.notify.count, 0,
         "a feed this sync brought in is not news: {first:?}"
     );
+}
+
+/// What the paging mock holds: its reading list (newest first) and which of it is unread.
+#[derive(Default)]
+struct Account {
+    reading_list: Vec<u64>,
+    unread: std::collections::HashSet<u64>,
+}
+
+/// A query parameter of a request's path.
+fn param(path: &str, name: &str) -> Option<String> {
+    let query = path.split_once('?')?.1;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// A Reader API that pages its ids as the current Miniflux does: `n` honoured up to 10,000,
+/// the continuation an offset; its contents are made up for whatever ids are asked for.
+async fn paging_reader_api(account: Arc<Mutex<Account>>) -> FixtureServer {
+    let subscriptions = Arc::new(Mutex::new(serde_json::Value::Null));
+    let server = reader_api(subscriptions.clone()).await;
+    *subscriptions.lock().unwrap() = subscribed(&server, true);
+    let listed = account.clone();
+    server.route_fn("/reader/api/0/stream/items/ids", move |req| {
+        let account = listed.lock().unwrap();
+        let ids: Vec<u64> = if param(&req.path, "s").is_some_and(|s| s.ends_with("/starred")) {
+            Vec::new()
+        } else if param(&req.path, "xt").is_some() {
+            let unread = &account.unread;
+            account.reading_list.iter().copied().filter(|id| unread.contains(id)).collect()
+        } else {
+            account.reading_list.clone()
+        };
+        let n = param(&req.path, "n").and_then(|n| n.parse().ok()).unwrap_or(0usize);
+        let n = if n == 0 || n > 10_000 { 10_000 } else { n };
+        let offset: usize = param(&req.path, "c").and_then(|c| c.parse().ok()).unwrap_or(0);
+        let page: Vec<_> = ids.iter().skip(offset).take(n).collect();
+        let mut answer = serde_json::json!({
+            "itemRefs": page.iter().map(|id| serde_json::json!({"id": id.to_string()})).collect::<Vec<_>>()
+        });
+        if offset + page.len() < ids.len() {
+            answer["continuation"] = (offset + page.len()).to_string().into();
+        }
+        Reply::ok("application/json", answer.to_string())
+    });
+    // Whole stories (no page to complete them from), linking to this server.
+    let (site, body) = (server.url("/"), "A sentence of the story. ".repeat(30));
+    server.route_fn("/reader/api/0/stream/items/contents", move |req| {
+        let account = account.lock().unwrap();
+        let items: Vec<_> = url::form_urlencoded::parse(&req.body)
+            .filter(|(key, _)| key == "i")
+            .filter_map(|(_, id)| u64::from_str_radix(id.rsplit('/').next()?, 16).ok())
+            .filter(|id| account.reading_list.contains(id))
+            .map(|id| {
+                let read =
+                    (!account.unread.contains(&id)).then_some("user/1/state/com.google/read");
+                serde_json::json!({
+                    "id": format!("tag:google.com,2005:reader/item/{id:016x}"),
+                    "title": format!("Story {id}"), "published": 1_700_000_000 + id,
+                    "categories": read.into_iter().collect::<Vec<_>>(),
+                    "alternate": [{"href": format!("{site}{id}.html")}],
+                    "content": {"content": format!("<p>{body}</p>")},
+                    "origin": {"streamId": "feed/1"}
+                })
+            })
+            .collect();
+        Reply::ok(
+            "application/json",
+            serde_json::json!({ "items": items }).to_string(),
+        )
+    });
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_with_nothing_new_lists_each_id_set_in_one_page_however_many_stories_are_unread() {
+    // 3,000 stories, the odd ones unread: beyond the 1,000 ids a page used to hold.
+    let account = Arc::new(Mutex::new(Account {
+        reading_list: (1..=3000).rev().collect(),
+        unread: (1..=3000).filter(|id| id % 2 == 1).collect(),
+    }));
+    let server = paging_reader_api(account.clone()).await;
+    let folders = Folders::new();
+    let lib = folders.open();
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let hearing = heard.clone();
+    lib.watch_sync(Box::new(move |p| hearing.lock().unwrap().push(p)));
+    let account_id = lib
+        .add_account(GREADER, &server.url("/"), "reader", "pw")
+        .await
+        .unwrap()
+        .id;
+    let first = lib.sync(None).await.unwrap();
+    // The unread ones, and the read ones among the newest 500 of the reading list.
+    assert_eq!(first.new_articles, 1750, "{first:?}");
+    // The window hears each phase, and the count of stories fetched as it grows.
+    let heard: Vec<_> = std::mem::take(&mut *heard.lock().unwrap());
+    let said = |phase, done, total| SyncProgress {
+        account_id,
+        phase,
+        done,
+        total,
+    };
+    assert_eq!(
+        heard[..3],
+        [
+            said(SyncPhase::Sending, 0, 0),
+            said(SyncPhase::Checking, 0, 0),
+            said(SyncPhase::Fetching, 0, 1750)
+        ]
+    );
+    assert_eq!(
+        heard[5..],
+        [
+            said(SyncPhase::Fetching, 1500, 1750),
+            said(SyncPhase::Finished, 0, 0)
+        ]
+    );
+
+    // Nothing new: log in, the unread ids, the starred ids, the newest of the reading list,
+    // the subscriptions. Paged by 1,000 it took eight.
+    let before = server.requests().len();
+    let again = lib.sync(None).await.unwrap();
+    assert_eq!((again.new_articles, again.pulled), (0, 0), "{again:?}");
+    let made = paths(&server, before);
+    assert_eq!(made.len(), 5, "{made:?}");
+
+    // Marked unread there (one held here, one never fetched), one marked read there, and one
+    // gone from the server: the states arrive, the gone one breaks nothing.
+    {
+        let mut account = account.lock().unwrap();
+        account.unread.extend([2600, 2]);
+        account.unread.remove(&2999);
+        account.reading_list.retain(|id| *id != 3000);
+    }
+    let changed = lib.sync(None).await.unwrap();
+    assert!(changed.errors.is_empty(), "{changed:?}");
+    // The list comes in pages of at most 500.
+    let mut titles = std::collections::HashSet::new();
+    for page in 0.. {
+        let query = ArticleQuery {
+            unread_only: true,
+            limit: Some(500),
+            offset: Some(page * 500),
+            ..ArticleQuery::default()
+        };
+        let unread = lib.articles(query).await.unwrap();
+        if unread.is_empty() {
+            break;
+        }
+        titles.extend(unread.into_iter().map(|a| a.title));
+    }
+    assert!(titles.contains("Story 2600"), "unread on the server now");
+    assert!(
+        titles.contains("Story 2"),
+        "read long ago, unread on the server now"
+    );
+    assert!(!titles.contains("Story 2999"), "read on the server");
+    assert_eq!(titles.len(), 1501, "{changed:?}");
 }

@@ -102,6 +102,9 @@ async fn a_real_miniflux_syncs_subscriptions_items_and_states_through_the_reader
     let ids = wait_for_items(&client, 33).await;
     assert_eq!(ids.len(), 33, "{ids:?}");
     assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), 33);
+    // The newest ten: two pages, the second asking only for the three still wanted.
+    let newest = client.newest_ids(READING_LIST, 10).await.unwrap();
+    assert_eq!(newest, ids[..10], "newest first, as the full listing");
     let items = client.items(&ids).await.unwrap();
     assert_eq!(items.len(), 33);
     let expected: BTreeSet<String> = (0..30)

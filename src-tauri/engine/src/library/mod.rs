@@ -170,8 +170,13 @@ pub struct Library {
     credentials: Arc<CredentialStore>,
     /// Held while the accounts sync: a refresh and a "sync now" never push the same queue twice.
     sync_lock: tokio::sync::Mutex<()>,
+    /// Told how each account's sync goes, whoever started it (set once, by the window).
+    sync_watcher: std::sync::OnceLock<SyncWatcher>,
     grouping: grouping::SharedGrouping,
 }
+
+/// What hears how a sync goes ([`Library::watch_sync`]).
+pub type SyncWatcher = Box<dyn Fn(crate::model::SyncProgress) + Send + Sync>;
 
 impl Library {
     /// Opens the library in `dir`, creating the folder and the database if needed.
@@ -195,6 +200,7 @@ impl Library {
             handoffs: subscribe::Handoffs::default(),
             credentials,
             sync_lock: tokio::sync::Mutex::new(()),
+            sync_watcher: std::sync::OnceLock::new(),
             grouping: grouping::SharedGrouping::default(),
         })
     }

@@ -20,7 +20,7 @@ use super::{parse_user_url, rules, steps, Library, LibraryError, Result};
 use crate::credentials::{Credential, ServiceKind};
 use crate::feed::ParsedItem;
 use crate::fetch::Reach;
-use crate::model::{Account, AccountId, FeedId, SyncError, SyncReport};
+use crate::model::{Account, AccountId, FeedId, SyncError, SyncPhase, SyncProgress, SyncReport};
 use crate::process;
 use crate::store::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
 use crate::sync::greader::{
@@ -33,6 +33,10 @@ pub const GREADER: &str = "greader";
 /// Most read stories fetched per sync beyond the unread and starred ones: the newest of the
 /// reading list, so a first sync of a years-old account stays short.
 const READ_ITEMS_PER_SYNC: usize = 500;
+
+/// Stories fetched and stored between two progress reports: a few contents batches, so a
+/// first sync of thousands shows its count moving, and each group is stored as it comes.
+const STORIES_PER_REPORT: usize = 500;
 
 /// An account's feed as a sync files the server's items under it.
 struct SyncedFeed {
@@ -100,6 +104,24 @@ impl Library {
         Ok(account)
     }
 
+    /// Sets what hears how each account's sync goes, whoever started it (a refresh, "sync
+    /// now", a subscription): the window shows it on the account. Set once; later calls are
+    /// ignored.
+    pub fn watch_sync(&self, watcher: super::SyncWatcher) {
+        let _ = self.sync_watcher.set(watcher);
+    }
+
+    fn tell(&self, account_id: AccountId, phase: SyncPhase, done: usize, total: usize) {
+        if let Some(watcher) = self.sync_watcher.get() {
+            watcher(SyncProgress {
+                account_id,
+                phase,
+                done,
+                total,
+            });
+        }
+    }
+
     /// Every sync account, with its last sync and error.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         self.blocking(|s| s.accounts()).await
@@ -161,6 +183,8 @@ impl Library {
         };
         for account in accounts {
             let id = account.id;
+            // Logging in, then the edits made here.
+            self.tell(id, SyncPhase::Sending, 0, 0);
             let outcome = self.sync_account(&account).await;
             let error = outcome.as_ref().err().map(|e| (e.kind(), e.to_string()));
             let recorded = error.clone();
@@ -172,6 +196,7 @@ impl Library {
                 )
             })
             .await?;
+            self.tell(id, SyncPhase::Finished, 0, 0);
             match outcome {
                 Ok(counts) => {
                     report.feeds_added += counts.feeds_added;
@@ -207,14 +232,19 @@ impl Library {
             pushed: self.push_edits(id, &client).await?,
             ..AccountCounts::default()
         };
-        // Every state the server holds, then its subscriptions.
+        self.tell(id, SyncPhase::Checking, 0, 0);
+        // Every state the server holds (the unread and starred sets, in full: a story read
+        // or starred there long ago changes here too), the newest of the reading list (for
+        // new stories already read elsewhere), then the subscriptions. Nothing is bounded by
+        // time: servers filter `ot` on the publication date, which a late-fetched story has
+        // in the past, so a time window would miss it.
         let unread: HashSet<ItemId> = client
             .item_ids(READING_LIST, Some(StateTag::Read))
             .await?
             .into_iter()
             .collect();
         let starred: Vec<ItemId> = client.item_ids(StateTag::Starred.stream_id(), None).await?;
-        let recent = client.item_ids(READING_LIST, None).await?;
+        let recent = client.newest_ids(READING_LIST, READ_ITEMS_PER_SYNC).await?;
         let feeds = self.pull_subscriptions(id, &client, &mut counts).await?;
 
         let mut known = self.blocking(move |s| s.known_remote_items(id)).await?;
@@ -232,15 +262,17 @@ impl Library {
             .iter()
             .copied()
             .chain(starred.iter().copied())
-            .chain(recent.iter().copied().take(READ_ITEMS_PER_SYNC));
+            .chain(recent.iter().copied());
         for item in candidates {
             if !known.contains(&item.as_stored()) && seen.insert(item) {
                 wanted.push(item);
             }
         }
-        if !wanted.is_empty() {
-            let items = client.items(&wanted).await?;
-            counts.new_articles = self.store_items(items, &feeds).await?;
+        let total = wanted.len();
+        for (group, ids) in wanted.chunks(STORIES_PER_REPORT).enumerate() {
+            self.tell(id, SyncPhase::Fetching, group * STORIES_PER_REPORT, total);
+            let items = client.items(ids).await?;
+            counts.new_articles += self.store_items(items, &feeds).await?;
         }
 
         let unread: HashSet<i64> = unread.iter().map(|i| i.as_stored()).collect();

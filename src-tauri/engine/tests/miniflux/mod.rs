@@ -106,6 +106,35 @@ impl Miniflux {
     }
 }
 
+// Only the window's test stops the server mid-session; the other tests that include this
+// module do not.
+#[allow(dead_code)]
+impl Miniflux {
+    /// Stops Miniflux alone (its database and data stay): its address refuses connections,
+    /// as a server that is down does, until [`Miniflux::resume`].
+    pub fn pause(&self) {
+        self.run("pause");
+    }
+
+    /// Starts the paused Miniflux again on the same data and address, once it answers.
+    pub fn resume(&self) {
+        self.run("resume");
+    }
+
+    fn run(&self, name: &str) {
+        let status = Command::new("bash")
+            .arg(script(name))
+            .arg(self.state.path())
+            .status()
+            .expect("bash runs the script");
+        assert!(
+            status.success(),
+            "miniflux {name} failed; logs in {:?}",
+            self.state.path()
+        );
+    }
+}
+
 impl Drop for Miniflux {
     fn drop(&mut self) {
         let _ = Command::new("bash")
