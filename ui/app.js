@@ -3,8 +3,9 @@
 // the engine through api.js. Every call is awaited in a try/catch and errors become toasts.
 import * as api from './api.js';
 import { byId, errorText, isolate, searchWords } from './dom.js';
-import { addSubscription, anyDialogOpen, chooseLinkAction, confirmAction, confirmUnsubscribe, editFeed, showShortcuts } from './dialogs.js';
+import { addSubscription, anyDialogOpen, confirmAction, confirmUnsubscribe, editFeed, showShortcuts } from './dialogs.js';
 import { keyHandler } from './keyboard.js';
+import { routeLink } from './links.js';
 import { announceSyncChanges, noteSync, syncText } from './accounts.js';
 import { ArticleList, ROW_HEIGHT } from './list.js';
 import { Reader } from './reader.js';
@@ -278,62 +279,15 @@ async function exportStory(format) {
 }
 
 /**
- * A link in the story was activated: read it here, or in the browser, as the person chose in
- * the settings (`link_open`). `how` says what the click asked for: `default`, `other` (with a
- * modifier key: the other way than the setting's), `browser` (a middle click) or `related`
- * (one of the story's related links).
+ * A link in the story was activated: routed as the settings say (links.js).
  * @param {string} url @param {import('./reader.js').LinkHow} how
  */
 async function linkActivated(url, how) {
-  let absolute;
-  try {
-    absolute = new URL(url, reader.view?.url ?? undefined).href;
-  } catch {
-    toast(`Broadsheet cannot open “${isolate(url)}”.`, 'error');
-    return;
-  }
-  // Only web and mail links go anywhere; javascript:, file: and the like are inert.
-  if (!/^(https?|mailto):/i.test(absolute)) {
-    toast(`Broadsheet does not open ${absolute.split(':')[0]}: links.`, 'error');
-    return;
-  }
-  // A mail link always asks first, whatever the click or the setting: it starts another program.
-  const mail = absolute.toLowerCase().startsWith('mailto:');
-  const choice = mail ? await chooseLinkAction(absolute)
-    : how === 'browser' ? 'browser' : await linkChoice(absolute, how);
-  if (choice === 'here' && !mail) await reader.follow(absolute);
-  if (choice === 'browser') await api.openExternal(absolute).catch(showError);
-}
-
-/**
- * Where a story's link opens under the `link_open` setting; a modifier key turns it round.
- * @param {string} url absolute @param {import('./reader.js').LinkHow} how
- * @returns {Promise<'here'|'browser'|null>}
- */
-async function linkChoice(url, how) {
-  const setting = state.settings.link_open;
-  if (setting === 'ask') return how === 'other' ? 'browser' : chooseLinkAction(url);
-  /** @type {'here'|'browser'} */
-  let choice;
-  if (setting === 'broadsheet') choice = 'here';
-  else if (setting === 'browser') choice = 'browser';
-  else choice = how === 'related' || sameSite(url, reader.view?.url ?? null) ? 'here' : 'browser';
-  if (how === 'other') return choice === 'here' ? 'browser' : 'here';
-  return choice;
-}
-
-/**
- * Whether two addresses are on the same site: the same host, ignoring a leading `www.`.
- * @param {string} a @param {string|null} b
- */
-function sameSite(a, b) {
-  if (!b) return false;
-  try {
-    const host = (/** @type {string} */ u) => new URL(u).host.replace(/^www\./, '');
-    return host(a) === host(b);
-  } catch {
-    return false;
-  }
+  await routeLink(url, how, {
+    base: reader.view?.url ?? null,
+    setting: state.settings.link_open,
+    follow: (absolute) => reader.follow(absolute),
+  });
 }
 
 /** How many stories the list could show at once: "a screenful". */
