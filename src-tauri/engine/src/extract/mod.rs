@@ -12,12 +12,13 @@
 
 mod boilerplate;
 mod charset;
+mod pick;
 mod related;
 
 use crate::error_kind::ErrorKind;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::{Document, NodeRef};
-use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
+use dom_smoothie::{Config, ReadabilityError, TextMode};
 use thiserror::Error;
 use url::Url;
 
@@ -133,31 +134,23 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     let no_content = || ExtractError::NoContent {
         url: page_url.to_string(),
     };
-    let mut readability = Readability::with_document(doc, Some(base.as_str()), Some(config))
-        .map_err(|_| ExtractError::UnsupportedUrl {
-            url: page_url.to_string(),
-        })?;
-    let article = readability.parse().map_err(|e| match e {
-        ReadabilityError::TooManyElements(found, limit) => {
-            tracing::debug!(url = %page_url, found, limit, "page has too many elements");
-            ExtractError::TooComplex {
-                url: page_url.to_string(),
+    let (readability, article) =
+        pick::pick_story(doc, base.as_str(), config).map_err(|e| match e {
+            ReadabilityError::TooManyElements(found, limit) => {
+                tracing::debug!(url = %page_url, found, limit, "page has too many elements");
+                ExtractError::TooComplex {
+                    url: page_url.to_string(),
+                }
             }
-        }
-        ReadabilityError::GrabFailed | ReadabilityError::BadDocumentURL => no_content(),
-    })?;
+            ReadabilityError::BadDocumentURL => ExtractError::UnsupportedUrl {
+                url: page_url.to_string(),
+            },
+            ReadabilityError::GrabFailed => no_content(),
+        })?;
 
     let text = article.text_content.trim().to_string();
     // Readability always returns its best attempt, even a menu: text that is all links is no story.
-    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
-    let link_chars: usize = readability
-        .doc
-        .select("#readability-page-1 a")
-        .nodes()
-        .iter()
-        .map(|a| solid_chars(&a.text()))
-        .sum();
-    if text.is_empty() || link_chars >= solid_chars(&text) {
+    if text.is_empty() || pick::link_share(&readability.doc) >= 1.0 {
         return Err(no_content());
     }
     let story_links = readability
