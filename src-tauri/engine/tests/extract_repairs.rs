@@ -1,19 +1,11 @@
 //! Our repairs to Readability's pick (issue 15): `extract_article` on hand-written pages
 //! (`tests/fixtures/extract/`), each named after the quirk of its page that the repair handles.
 
-use std::path::PathBuf;
+use broadsheet_engine::extract::ExtractedArticle;
 
-use broadsheet_engine::extract::{extract_article, ExtractedArticle};
-use url::Url;
+mod extract_fixture;
 
-fn extract(fixture: &str) -> ExtractedArticle {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/extract")
-        .join(fixture);
-    let html = std::fs::read_to_string(&path).unwrap();
-    let url = Url::parse("https://gazette.example/2024/03/04/story.html").unwrap();
-    extract_article(&html, &url).unwrap()
-}
+use extract_fixture::extract;
 
 /// The story's text with its spaces squeezed.
 fn squeezed(article: &ExtractedArticle) -> String {
