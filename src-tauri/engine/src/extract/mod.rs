@@ -220,10 +220,31 @@ fn remove_ad_slots(doc: &Document) {
         "sponsored",
     ];
     for node in doc.select("body [class], body [id]").nodes() {
-        if related::has_class_word(node, AD_WORDS) && node.text().trim().len() < 300 {
+        if related::has_class_word(node, AD_WORDS)
+            && node.text().trim().len() < 300
+            && shows_something(node)
+        {
             node.remove_from_parent();
         }
     }
+}
+
+/// Whether a block shows anything without its scripts: text, a picture or a frame. An empty ad
+/// placeholder (a script that would fill it) stays for Readability, which empties it itself:
+/// removing such placeholders moved Readability's pick to a page's footer (Dragnet's page 76).
+fn shows_something(node: &NodeRef) -> bool {
+    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
+    let block = dom_query::Selection::from(*node);
+    let script_chars: usize = block
+        .select("script, style")
+        .nodes()
+        .iter()
+        .map(|s| solid_chars(&s.text()))
+        .sum();
+    solid_chars(&node.text()) > script_chars
+        || block
+            .select("img, picture, iframe, object, embed, video")
+            .exists()
 }
 
 /// Frames and plugins never reach a story (the sanitizer drops them), and dom_smoothie panics
@@ -396,6 +417,23 @@ mod tests {
         let tracker = r#"<p>x</p><img src="https://t.example/p.gif" width="1" height="1">"#;
         let clean = crate::sanitize::sanitize_article_html(tracker, &url).unwrap();
         assert!(!clean.html.contains("t.example"), "{}", clean.html);
+    }
+
+    /// A script-only ad placeholder shows nothing: it stays for Readability (which empties it),
+    /// while a slot that shows an advertisement goes.
+    #[test]
+    fn a_script_only_ad_placeholder_is_left_for_readability() {
+        let doc = Document::from(
+            r#"<html><body><div class="story">
+            <div class="advert-placeholder"><script>render("advert", "leaderboard");</script></div>
+            <div class="ad-slot"><span>Advertisement</span></div>
+            <div class="ad-banner"><img src="/banner.png"></div>
+            </div></body></html>"#,
+        );
+        remove_ad_slots(&doc);
+        assert!(doc.select(".advert-placeholder").exists());
+        assert!(!doc.select(".ad-slot").exists());
+        assert!(!doc.select(".ad-banner").exists());
     }
 
     #[test]
