@@ -233,18 +233,25 @@ fn remove_ad_slots(doc: &Document) {
 /// placeholder (a script that would fill it) stays for Readability, which empties it itself:
 /// removing such placeholders moved Readability's pick to a page's footer (Dragnet's page 76).
 fn shows_something(node: &NodeRef) -> bool {
-    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
     let block = dom_query::Selection::from(*node);
-    let script_chars: usize = block
-        .select("script, style")
-        .nodes()
-        .iter()
-        .map(|s| solid_chars(&s.text()))
-        .sum();
-    solid_chars(&node.text()) > script_chars
+    solid_chars(&node.text()) > solid_chars_each(&block.select("script, style"))
         || block
             .select("img, picture, iframe, object, embed, video")
             .exists()
+}
+
+/// The characters a reader sees in `text`: whitespace, which layout adds, left out.
+fn solid_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// [`solid_chars`] summed over the text of each element of `selection`.
+fn solid_chars_each(selection: &dom_query::Selection) -> usize {
+    selection
+        .nodes()
+        .iter()
+        .map(|node| solid_chars(&node.text()))
+        .sum()
 }
 
 /// Frames and plugins never reach a story (the sanitizer drops them), and dom_smoothie panics

@@ -10,6 +10,8 @@
 use dom_query::Document;
 use dom_smoothie::{Article, Config, ParsePolicy, Readability, ReadabilityError};
 
+use super::solid_chars_each;
+
 /// A relaxed attempt with at least this share of its text in links is a page's navigation.
 /// Measured on Dragnet's pages and Readability's: 0.25 gains more on Dragnet (0.9256 against
 /// 0.9227) but takes a Japanese page's story (hukumusume: links 0.35) for its menu.
@@ -49,13 +51,7 @@ pub(super) fn pick_story(
 
 /// The share of the story's visible characters that are link text.
 pub(super) fn link_share(doc: &Document) -> f64 {
-    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
-    let links: usize = doc
-        .select("#readability-page-1 a")
-        .nodes()
-        .iter()
-        .map(|a| solid_chars(&a.text()))
-        .sum();
-    let all = solid_chars(&doc.select("#readability-page-1").text());
+    let links = solid_chars_each(&doc.select("#readability-page-1 a"));
+    let all = solid_chars_each(&doc.select("#readability-page-1"));
     links as f64 / all.max(1) as f64
 }
