@@ -2,10 +2,11 @@
 //! (`tests/fixtures/extract/`), each named after the way its page marks, or fails to mark, its
 //! comment section. Readability keeps such comments as more story, because they read like prose.
 
-use std::path::PathBuf;
+use broadsheet_engine::extract::ExtractedArticle;
 
-use broadsheet_engine::extract::{extract_article, ExtractedArticle};
-use url::Url;
+mod extract_fixture;
+
+use extract_fixture::extract;
 
 /// A sentence from the story's first and last paragraphs, which must stay.
 const STORY: [&str; 2] = [
@@ -22,15 +23,6 @@ const COMMENTS: [&str; 6] = [
     "Will the children's floor have the story sessions again",
     "Ninety thousand pounds from an appeal is remarkable",
 ];
-
-fn extract(fixture: &str) -> ExtractedArticle {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/extract")
-        .join(fixture);
-    let html = std::fs::read_to_string(&path).unwrap();
-    let url = Url::parse("https://gazette.example/2024/03/04/library-reopens.html").unwrap();
-    extract_article(&html, &url).unwrap()
-}
 
 /// The story's text, spaces squeezed; fails unless both ends of the story are in it.
 fn story_kept(article: &ExtractedArticle) -> String {

@@ -12,12 +12,13 @@
 
 mod boilerplate;
 mod charset;
+mod pick;
 mod related;
 
 use crate::error_kind::ErrorKind;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use dom_query::{Document, NodeRef};
-use dom_smoothie::{Config, Readability, ReadabilityError, TextMode};
+use dom_smoothie::{Config, ReadabilityError, TextMode};
 use thiserror::Error;
 use url::Url;
 
@@ -133,31 +134,23 @@ pub fn extract_article(html: &str, page_url: &Url) -> Result<ExtractedArticle, E
     let no_content = || ExtractError::NoContent {
         url: page_url.to_string(),
     };
-    let mut readability = Readability::with_document(doc, Some(base.as_str()), Some(config))
-        .map_err(|_| ExtractError::UnsupportedUrl {
-            url: page_url.to_string(),
-        })?;
-    let article = readability.parse().map_err(|e| match e {
-        ReadabilityError::TooManyElements(found, limit) => {
-            tracing::debug!(url = %page_url, found, limit, "page has too many elements");
-            ExtractError::TooComplex {
-                url: page_url.to_string(),
+    let (readability, article) =
+        pick::pick_story(doc, base.as_str(), config).map_err(|e| match e {
+            ReadabilityError::TooManyElements(found, limit) => {
+                tracing::debug!(url = %page_url, found, limit, "page has too many elements");
+                ExtractError::TooComplex {
+                    url: page_url.to_string(),
+                }
             }
-        }
-        ReadabilityError::GrabFailed | ReadabilityError::BadDocumentURL => no_content(),
-    })?;
+            ReadabilityError::BadDocumentURL => ExtractError::UnsupportedUrl {
+                url: page_url.to_string(),
+            },
+            ReadabilityError::GrabFailed => no_content(),
+        })?;
 
     let text = article.text_content.trim().to_string();
     // Readability always returns its best attempt, even a menu: text that is all links is no story.
-    let solid_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count();
-    let link_chars: usize = readability
-        .doc
-        .select("#readability-page-1 a")
-        .nodes()
-        .iter()
-        .map(|a| solid_chars(&a.text()))
-        .sum();
-    if text.is_empty() || link_chars >= solid_chars(&text) {
+    if text.is_empty() || pick::link_share(&readability.doc) >= 1.0 {
         return Err(no_content());
     }
     let story_links = readability
@@ -227,10 +220,38 @@ fn remove_ad_slots(doc: &Document) {
         "sponsored",
     ];
     for node in doc.select("body [class], body [id]").nodes() {
-        if related::has_class_word(node, AD_WORDS) && node.text().trim().len() < 300 {
+        if related::has_class_word(node, AD_WORDS)
+            && node.text().trim().len() < 300
+            && shows_something(node)
+        {
             node.remove_from_parent();
         }
     }
+}
+
+/// Whether a block shows anything without its scripts: text, a picture or a frame. An empty ad
+/// placeholder (a script that would fill it) stays for Readability, which empties it itself:
+/// removing such placeholders moved Readability's pick to a page's footer (Dragnet's page 76).
+fn shows_something(node: &NodeRef) -> bool {
+    let block = dom_query::Selection::from(*node);
+    solid_chars(&node.text()) > solid_chars_each(&block.select("script, style"))
+        || block
+            .select("img, picture, iframe, object, embed, video")
+            .exists()
+}
+
+/// The characters a reader sees in `text`: whitespace, which layout adds, left out.
+fn solid_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// [`solid_chars`] summed over the text of each element of `selection`.
+fn solid_chars_each(selection: &dom_query::Selection) -> usize {
+    selection
+        .nodes()
+        .iter()
+        .map(|node| solid_chars(&node.text()))
+        .sum()
 }
 
 /// Frames and plugins never reach a story (the sanitizer drops them), and dom_smoothie panics
@@ -403,6 +424,23 @@ mod tests {
         let tracker = r#"<p>x</p><img src="https://t.example/p.gif" width="1" height="1">"#;
         let clean = crate::sanitize::sanitize_article_html(tracker, &url).unwrap();
         assert!(!clean.html.contains("t.example"), "{}", clean.html);
+    }
+
+    /// A script-only ad placeholder shows nothing: it stays for Readability (which empties it),
+    /// while a slot that shows an advertisement goes.
+    #[test]
+    fn a_script_only_ad_placeholder_is_left_for_readability() {
+        let doc = Document::from(
+            r#"<html><body><div class="story">
+            <div class="advert-placeholder"><script>render("advert", "leaderboard");</script></div>
+            <div class="ad-slot"><span>Advertisement</span></div>
+            <div class="ad-banner"><img src="/banner.png"></div>
+            </div></body></html>"#,
+        );
+        remove_ad_slots(&doc);
+        assert!(doc.select(".advert-placeholder").exists());
+        assert!(!doc.select(".ad-slot").exists());
+        assert!(!doc.select(".ad-banner").exists());
     }
 
     #[test]
