@@ -126,6 +126,12 @@ impl Profile {
             numbers: sorted(numbers(title).chain(numbers(lead))),
         }
     }
+
+    /// The article's distinct terms (its title's and lead's words, stemmed and hashed), to
+    /// index it by.
+    pub fn terms(&self) -> impl Iterator<Item = u64> + '_ {
+        self.weights.iter().map(|&(term, _)| term)
+    }
 }
 
 /// How alike two articles are, from 0 (nothing shared) to 1 (copies of one wire story).
@@ -263,26 +269,29 @@ pub const SEARCH_WORD_MAX_SHARE: f64 = 0.01;
 /// words appear in as many documents as it has outlets.
 pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
 
-/// The `n` rarest words of an article's title and lead (by the background's statistics), to
-/// find candidates with in a full-text index, leaving out words too common to tell anything
+/// The `n` rarest terms of an article's title and lead (by the background's statistics), with
+/// how rare each is (its inverse document frequency), to find candidates with in an index of
+/// recent articles' terms, leaving out terms too common to tell anything
 /// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
-/// index finds fastest. Lowercase, unstemmed (as the index keeps them), distinct.
-pub fn search_words(background: &Background, title: &str, lead: &str, n: usize) -> Vec<String> {
-    let lead = first_words(lead, LEAD_WORDS);
+/// index finds fastest. Terms as [`Profile::terms`] gives them, distinct.
+pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
     let mut seen = HashSet::new();
-    let mut found: Vec<(u32, usize, String)> = words(title)
-        .chain(words(lead))
-        .filter(|w| !is_stop_word(w))
-        .filter(|w| seen.insert(w.clone()))
+    let mut found: Vec<(u32, usize, u64)> = terms(title, first_words(lead, LEAD_WORDS))
+        .into_iter()
+        .filter(|&term| seen.insert(term))
         .enumerate()
-        .map(|(position, w)| (background.frequency(hash_str(&stem(&w))), position, w))
+        .map(|(position, term)| (background.frequency(term), position, term))
         .filter(|(df, _, _)| *df <= most)
         .collect();
     // Rarest first; of equally rare words, the earlier (the title's before the lead's).
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    found.into_iter().take(n).map(|(_, _, w)| w).collect()
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    found
+        .into_iter()
+        .take(n)
+        .map(|(_, _, term)| (term, background.idf(term)))
+        .collect()
 }
 
 /// The words of `text`: lowercase, split at anything not a letter or digit (any script).
@@ -457,20 +466,23 @@ mod tests {
     }
 
     #[test]
-    fn search_words_are_the_rarest_of_title_and_lead_title_first_among_equals() {
+    fn search_terms_are_the_rarest_of_title_and_lead_title_first_among_equals() {
         let background = Background::from_documents([
             ("Storm hits coast", "The storm hit the coast."),
             ("Storm Orla hits Galway", "Schools closed."),
         ]);
-        let found = search_words(
+        let found: Vec<u64> = search_terms(
             &background,
             "Storm hits Mayo",
             "Orla hit the storm coast.",
             3,
-        );
+        )
+        .into_iter()
+        .map(|(term, _)| term)
+        .collect();
         // "mayo" was never seen; "orla" and "coast" once each ("orla" comes first); "storm" and
         // "hit" (as "hits" too) are in every document.
-        assert_eq!(found, ["mayo", "orla", "coast"]);
+        assert_eq!(found, ["mayo", "orla", "coast"].map(hash_str));
     }
 
     #[test]
@@ -484,8 +496,12 @@ mod tests {
             background.add("Orla", "");
         }
         // 30 of 3,030 documents is just under a hundredth; "leaders" is in nearly all.
-        let found = search_words(&background, common, "Orla nears.", 10);
-        assert_eq!(found, ["nears", "orla"]);
+        let found: Vec<u64> = search_terms(&background, common, "Orla nears.", 10)
+            .into_iter()
+            .map(|(term, _)| term)
+            .collect();
+        // "nears" as its stem, as terms are.
+        assert_eq!(found, ["near", "orla"].map(hash_str));
     }
 
     #[test]
