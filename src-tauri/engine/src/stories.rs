@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 
@@ -107,8 +108,13 @@ impl Profile {
     /// first [`LEAD_WORDS`] count).
     pub fn new(background: &Background, title: &str, lead: &str) -> Self {
         let lead = first_words(lead, LEAD_WORDS);
+        Profile::of_terms(background, &terms(title, lead), title, lead)
+    }
+
+    /// The profile of an article whose counted terms are `terms` (its lead already cut).
+    fn of_terms(background: &Background, terms: &[u64], title: &str, lead: &str) -> Self {
         let mut counts: HashMap<u64, f64> = HashMap::new();
-        for term in terms(title, lead) {
+        for &term in terms {
             *counts.entry(term).or_insert(0.0) += 1.0;
         }
         let mut weights: Vec<(u64, f64)> = counts
@@ -275,14 +281,34 @@ pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
 /// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
 /// index finds fastest. Terms as [`Profile::terms`] gives them, distinct.
 pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) -> Vec<(u64, f64)> {
+    rarest(background, &terms(title, first_words(lead, LEAD_WORDS)), n)
+}
+
+/// An article's [`Profile`] and its [`search_terms`], its words read once for both.
+pub fn profile_and_search_terms(
+    background: &Background,
+    title: &str,
+    lead: &str,
+    n: usize,
+) -> (Profile, Vec<(u64, f64)>) {
+    let lead = first_words(lead, LEAD_WORDS);
+    let terms = terms(title, lead);
+    (
+        Profile::of_terms(background, &terms, title, lead),
+        rarest(background, &terms, n),
+    )
+}
+
+/// The `n` rarest of an article's counted terms, as [`search_terms`] chooses them.
+fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
     let mut seen = HashSet::new();
-    let mut found: Vec<(u32, usize, u64)> = terms(title, first_words(lead, LEAD_WORDS))
-        .into_iter()
-        .filter(|&term| seen.insert(term))
+    let mut found: Vec<(u32, usize, u64)> = terms
+        .iter()
+        .filter(|&&term| seen.insert(term))
         .enumerate()
-        .map(|(position, term)| (background.frequency(term), position, term))
+        .map(|(position, &term)| (background.frequency(term), position, term))
         .filter(|(df, _, _)| *df <= most)
         .collect();
     // Rarest first; of equally rare words, the earlier (the title's before the lead's).
@@ -327,7 +353,10 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
 }
 
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    // A set, not the list: every word of every arriving article is looked up.
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and

@@ -258,19 +258,13 @@ impl Memory {
     }
 
     /// The remembered articles a new one is compared with: of other feeds, published within
-    /// [`STORY_WINDOW`] of it, sharing the most of its rarest words (weighted by rarity).
+    /// [`STORY_WINDOW`] of it, sharing the most of its rarest `words` (weighted by rarity).
     fn candidates(
         &self,
         feed: FeedId,
         published: DateTime<Utc>,
-        article: &NewArticle,
+        words: Vec<(u64, f64)>,
     ) -> Vec<ArticleId> {
-        let words = stories::search_terms(
-            &self.background,
-            &article.title,
-            lead(article),
-            SEARCH_WORDS,
-        );
         let mut shared: HashMap<ArticleId, f64> = HashMap::new();
         for (term, rarity) in words {
             for id in self.by_term.get(&term).into_iter().flatten() {
@@ -301,8 +295,13 @@ impl StoryJudge for Grouping {
         let memory = self.memory.get_or_insert_with(Memory::default);
         let article = arrival.article;
         let (feed, published) = (arrival.feed_id, article.published);
-        let profile = Profile::new(&memory.background, &article.title, lead(article));
-        let found = memory.candidates(feed, published, article);
+        let (profile, words) = stories::profile_and_search_terms(
+            &memory.background,
+            &article.title,
+            lead(article),
+            SEARCH_WORDS,
+        );
+        let found = memory.candidates(feed, published, words);
         let judged: Vec<Candidate<'_, ArticleId>> = found
             .iter()
             .filter_map(|id| {
