@@ -386,90 +386,70 @@ mod tests {
         Grouping::new(RECENT_ARTICLES, false)
     }
 
+    /// Stores, in one batch, feed a's and feed b's write-ups of one event (as "a1" and "b1",
+    /// b's `apart` seconds after a's).
+    fn one_event(grouping: &mut Grouping, store: &Store, feeds: [FeedId; 3], apart: i64) {
+        refresh(
+            grouping,
+            store,
+            &[
+                fetched(feeds[0], vec![article("a1", VOLCANO, "1", T)]),
+                fetched(feeds[1], vec![article("b1", VOLCANO_TOO, "2", T + apart)]),
+            ],
+        );
+    }
+
     #[test]
     fn an_article_stored_earlier_in_the_same_batch_is_a_candidate() {
         let (_d, store) = store();
-        let [a, b, c] = feeds(&store);
+        one_event(&mut grouping(), &store, feeds(&store), HOUR);
+        let story = stories(&store);
+        assert_eq!(story["a1"], story["b1"]);
+    }
+
+    /// [`one_event`], then in a later refresh feed `newcomer`'s (0 to 2: a to c) second
+    /// write-up published at `at`, as "new". Returns the stories by key.
+    fn one_event_then(apart: i64, newcomer: usize, at: i64) -> HashMap<String, ArticleId> {
+        let (_d, store) = store();
+        let feeds = feeds(&store);
+        let mut grouping = grouping();
+        one_event(&mut grouping, &store, feeds, apart);
+        let new = article("new", VOLCANO_TOO, "3", at);
         refresh(
-            &mut grouping(),
+            &mut grouping,
             &store,
-            &[
-                fetched(a, vec![article("a1", VOLCANO, "1", T)]),
-                fetched(b, vec![article("b1", VOLCANO_TOO, "2", T + HOUR)]),
-                fetched(c, vec![article("c1", BUDGET, "3", T + HOUR)]),
-            ],
+            &[fetched(feeds[newcomer], vec![new])],
         );
         let story = stories(&store);
         assert_eq!(story["a1"], story["b1"]);
-        assert_ne!(story["c1"], story["a1"]);
+        story
     }
 
     #[test]
     fn an_article_never_joins_a_story_holding_an_article_of_its_feed() {
-        let (_d, store) = store();
-        let [a, b, _] = feeds(&store);
-        let mut grouping = grouping();
-        refresh(
-            &mut grouping,
-            &store,
-            &[
-                fetched(a, vec![article("a1", VOLCANO, "1", T)]),
-                fetched(b, vec![article("b1", VOLCANO_TOO, "2", T + HOUR)]),
-            ],
-        );
         // Closest to feed b's article, whose story already has feed a's.
-        refresh(
-            &mut grouping,
-            &store,
-            &[fetched(
-                a,
-                vec![article("a2", VOLCANO_TOO, "3", T + 2 * HOUR)],
-            )],
-        );
-        let story = stories(&store);
-        assert_eq!(story["a1"], story["b1"]);
-        assert_ne!(story["a2"], story["a1"]);
+        let story = one_event_then(HOUR, 0, T + 2 * HOUR);
+        assert_ne!(story["new"], story["a1"]);
+        // Feed c's joins it (so it was the rule that kept feed a's out).
+        let story = one_event_then(HOUR, 2, T + 2 * HOUR);
+        assert_eq!(story["new"], story["a1"]);
     }
 
     #[test]
     fn a_story_spans_at_most_48_hours_from_its_first_article() {
-        let (_d, store) = store();
-        let [a, b, c] = feeds(&store);
-        let mut grouping = grouping();
-        refresh(
-            &mut grouping,
-            &store,
-            &[
-                fetched(a, vec![article("a1", VOLCANO, "1", T)]),
-                fetched(b, vec![article("b1", VOLCANO_TOO, "2", T + 40 * HOUR)]),
-            ],
-        );
         // Within 48 hours of feed b's article, not of the story's first.
-        refresh(
-            &mut grouping,
-            &store,
-            &[fetched(
-                c,
-                vec![article("c1", VOLCANO_TOO, "3", T + 60 * HOUR)],
-            )],
-        );
-        let story = stories(&store);
-        assert_eq!(story["a1"], story["b1"]);
-        assert_ne!(story["c1"], story["b1"]);
+        let story = one_event_then(40 * HOUR, 2, T + 60 * HOUR);
+        assert_ne!(story["new"], story["b1"]);
+        let story = one_event_then(40 * HOUR, 2, T + 47 * HOUR);
+        assert_eq!(story["new"], story["b1"]);
     }
 
     #[test]
     fn a_reopened_library_remembers_its_recent_articles_and_their_stories() {
         let (_d, store) = store();
-        let [a, b, c] = feeds(&store);
-        refresh(
-            &mut grouping(),
-            &store,
-            &[
-                fetched(a, vec![article("a1", VOLCANO, "1", T)]),
-                fetched(b, vec![article("b1", VOLCANO_TOO, "2", T + HOUR)]),
-            ],
-        );
+        let feeds = feeds(&store);
+        let [a, _, c] = feeds;
+        one_event(&mut grouping(), &store, feeds, HOUR);
         // As after the app is started again: read from the library.
         let mut reopened = grouping();
         refresh(
