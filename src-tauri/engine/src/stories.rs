@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
@@ -57,7 +58,7 @@ const CALENDAR: &[&str] = &[
 /// Document frequencies of words: how rare a word is decides how much sharing it counts.
 #[derive(Debug, Clone, Default)]
 pub struct Background {
-    frequencies: HashMap<u64, u32>,
+    frequencies: TermMap<u32>,
     documents: u32,
 }
 
@@ -73,7 +74,9 @@ impl Background {
 
     /// Counts one more document.
     pub fn add(&mut self, title: &str, lead: &str) {
-        let terms: HashSet<u64> = terms(title, lead).into_iter().collect();
+        let mut terms = terms(title, lead);
+        terms.sort_unstable();
+        terms.dedup();
         for term in terms {
             *self.frequencies.entry(term).or_insert(0) += 1;
         }
@@ -113,7 +116,7 @@ impl Profile {
 
     /// The profile of an article whose counted terms are `terms` (its lead already cut).
     fn of_terms(background: &Background, terms: &[u64], title: &str, lead: &str) -> Self {
-        let mut counts: HashMap<u64, f64> = HashMap::new();
+        let mut counts: TermMap<f64> = TermMap::default();
         for &term in terms {
             *counts.entry(term).or_insert(0.0) += 1.0;
         }
@@ -320,13 +323,6 @@ fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
         .collect()
 }
 
-/// The words of `text`: lowercase, split at anything not a letter or digit (any script).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
 /// The part of an article's text the measure reads: its first [`LEAD_WORDS`] words.
 pub fn lead(text: &str) -> &str {
     first_words(text, LEAD_WORDS)
@@ -343,13 +339,30 @@ fn first_words(text: &str, n: usize) -> &str {
     }
 }
 
-/// The counted terms of an article: its title's and lead's words, stop words dropped, stemmed.
+/// The counted terms of an article: its title's and lead's words (split at anything not a
+/// letter or digit, any script, and lowercased), stop words dropped, stemmed.
 fn terms(title: &str, lead: &str) -> Vec<u64> {
-    words(title)
-        .chain(words(lead))
-        .filter(|w| !is_stop_word(w))
-        .map(|w| hash_str(&stem(&w)))
-        .collect()
+    // One buffer for every word's lowercase: this runs for each arrival.
+    let mut lower = String::new();
+    let mut found = Vec::new();
+    for text in [title, lead] {
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower = word.to_lowercase();
+            }
+            if !is_stop_word(&lower) {
+                found.push(hash_str(&stem(&lower)));
+            }
+        }
+    }
+    found
 }
 
 fn is_stop_word(word: &str) -> bool {
@@ -388,19 +401,21 @@ fn names(lead: &str) -> impl Iterator<Item = u64> + '_ {
         opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
         let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
         let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+        if !capitalized || opened {
+            return None;
+        }
         let lower = word.to_lowercase();
         let calendar = CALENDAR.contains(&lower.as_str());
-        (capitalized && !opened && !is_stop_word(&lower) && !calendar)
-            .then(|| hash_str(&stem(&lower)))
+        (!is_stop_word(&lower) && !calendar).then(|| hash_str(&stem(&lower)))
     })
 }
 
 /// Numbers in `text` ("0.25", "3,000", "2-1" as "2" and "1"), as written without separators.
 fn numbers(text: &str) -> impl Iterator<Item = u64> + '_ {
     text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-        .map(|n| n.trim_matches(['.', ',']).replace(',', ""))
-        .filter(|n| n.chars().any(|c| c.is_ascii_digit()))
-        .map(|n| hash_str(&n))
+        .map(|n| n.trim_matches(['.', ',']))
+        .filter(|n| n.bytes().any(|b| b.is_ascii_digit()))
+        .map(|n| hash_bytes(n.bytes().filter(|&b| b != b',')))
 }
 
 fn sorted(items: impl IntoIterator<Item = u64>) -> Vec<u64> {
@@ -441,10 +456,33 @@ fn overlap(a: &[u64], b: &[u64]) -> f64 {
 
 /// FNV-1a: terms are compared as 64-bit hashes, which is fast and the same on every run.
 fn hash_str(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+    hash_bytes(text.bytes())
+}
+
+fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// Hashes a term for a map keyed by terms: a term is already a hash, so it is its own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(bytes.iter().copied()) ^ self.0.rotate_left(5);
+    }
+    fn write_u64(&mut self, term: u64) {
+        self.0 = term;
+    }
+}
+
+/// A map keyed by terms (see [`TermHasher`]).
+pub type TermMap<V> = HashMap<u64, V, BuildHasherDefault<TermHasher>>;
 
 #[cfg(test)]
 mod tests {
@@ -535,7 +573,10 @@ mod tests {
 
     #[test]
     fn any_script_is_split_into_lowercase_words() {
-        let found: Vec<String> = words("Zürich’s ÉCOLE, Москва-2026").collect();
-        assert_eq!(found, ["zürich", "s", "école", "москва", "2026"]);
+        let found = terms("Zürich’s ÉCOLE, Москва-2026", "");
+        assert_eq!(
+            found,
+            ["zürich", "s", "école", "москва", "2026"].map(hash_str)
+        );
     }
 }

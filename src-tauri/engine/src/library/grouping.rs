@@ -17,7 +17,7 @@ use crate::model::{ArticleId, FeedId};
 use crate::store::{
     ApplyCounts, FeedUpdate, NewArticle, Store, StoreError, StoryArrival, StoryJudge, SyncedArticle,
 };
-use crate::stories::{self, Background, Candidate, Profile, STORY_WINDOW};
+use crate::stories::{self, Background, Candidate, Profile, TermMap, STORY_WINDOW};
 
 /// Articles remembered, the last stored: only they can be candidates, whatever their dates
 /// say (a feed's archive spanning a year is not news). Their titles and leads also give the
@@ -53,7 +53,7 @@ struct Memory {
     order: VecDeque<ArticleId>,
     articles: HashMap<ArticleId, Remembered>,
     /// Each term of a remembered article to the articles holding it, in the order stored.
-    by_term: HashMap<u64, VecDeque<ArticleId>>,
+    by_term: TermMap<VecDeque<ArticleId>>,
     /// Stories of more than one article (an article alone is its own story).
     stories: HashMap<ArticleId, Story>,
 }
