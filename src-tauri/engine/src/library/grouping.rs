@@ -21,7 +21,7 @@ use crate::stories::{self, Background, Candidate, Profile, TermMap, STORY_WINDOW
 
 /// Articles remembered, the last stored: only they can be candidates, whatever their dates
 /// say (a feed's archive spanning a year is not news). Their titles and leads also give the
-/// word statistics when a library is opened. About 2 KB each (see BENCHMARKS.md).
+/// word statistics when a library is opened. About 1.6 KB each (see BENCHMARKS.md).
 const RECENT_ARTICLES: usize = 10_000;
 
 /// Rarest words of a new article its candidates are looked for with (each rare enough to
