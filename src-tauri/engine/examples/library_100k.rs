@@ -8,13 +8,13 @@
 
 use std::time::Instant;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use broadsheet_engine::model::{ArticleId, ArticleQuery};
+use broadsheet_engine::model::{ArticleId, ArticleQuery, FeedId};
 use broadsheet_engine::store::{
-    FeedMeta, FeedUpdate, NewArticle, NewFeed, Store, StoryArrival, StoryCandidate, StoryJudge,
+    FeedMeta, FeedUpdate, NewArticle, NewFeed, Store, StoryArrival, StoryJudge,
 };
-use chrono::{Duration as TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, Duration as TimeDelta, TimeZone, Utc};
 
 /// Words from this Zipf rank on group articles into stories: two articles of other feeds within
 /// 48 hours that share one join one story. The text is random, so this stands in for the
@@ -22,29 +22,65 @@ use chrono::{Duration as TimeDelta, TimeZone, Utc};
 /// stories of several articles, as a real library has.
 const STORY_WORD_RANK: usize = 2000;
 
-/// Groups each new article with its best-ranked candidate that shares a rare title word.
+/// An article as the stand-in remembers it: (id, feed, published, story).
+type Seen = (ArticleId, FeedId, DateTime<Utc>, ArticleId);
+/// A story's first and latest publication and its feeds.
+type Span = (DateTime<Utc>, DateTime<Utc>, Vec<FeedId>);
+
+/// Groups each new article with the latest article of another feed within 48 hours that
+/// shares a rare title word, when that story has no article of its feed and spans at most 24
+/// hours (so stories stay a few articles each).
 struct RareWordJudge {
     rare: HashSet<String>,
+    /// Each rare word's last articles.
+    last: HashMap<String, Vec<Seen>>,
+    stories: HashMap<ArticleId, Span>,
 }
 
+/// Articles kept per rare word: enough to find a story, bounded whatever the library.
+const KEPT_PER_WORD: usize = 8;
+
 impl StoryJudge for RareWordJudge {
-    fn window(&self) -> TimeDelta {
-        TimeDelta::hours(48)
-    }
-    fn search_words(&mut self, article: &NewArticle) -> Vec<String> {
-        article
+    fn choose(&mut self, arrival: StoryArrival<'_>) -> Option<ArticleId> {
+        let (feed, published) = (arrival.feed_id, arrival.article.published);
+        let words: Vec<&str> = arrival
+            .article
             .title
             .split(' ')
             .filter(|w| self.rare.contains(*w))
-            .map(str::to_string)
-            .collect()
-    }
-    fn choose(&mut self, _: StoryArrival<'_>, candidates: &[StoryCandidate]) -> Option<ArticleId> {
-        let span = |c: &StoryCandidate| c.story_ended - c.story_began <= TimeDelta::hours(24);
-        candidates
+            .collect();
+        let stories = &self.stories;
+        let fits = |&&(_, other, at, story): &&Seen| {
+            let (began, ended, feeds) =
+                stories
+                    .get(&story)
+                    .cloned()
+                    .unwrap_or((at, at, vec![other]));
+            other != feed
+                && (published - at).abs() <= TimeDelta::hours(48)
+                && !feeds.contains(&feed)
+                && ended.max(published) - began.min(published) <= TimeDelta::hours(24)
+        };
+        let chosen = words
             .iter()
-            .find(|c| !c.story_has_feed && span(c))
-            .map(|c| c.story)
+            .filter_map(|w| self.last.get(*w)?.iter().rev().find(fits))
+            .map(|&(_, other, at, story)| (other, at, story))
+            .next();
+        if let Some((other, at, story)) = chosen {
+            let entry = self.stories.entry(story).or_insert((at, at, vec![other]));
+            entry.0 = entry.0.min(published);
+            entry.1 = entry.1.max(published);
+            entry.2.push(feed);
+        }
+        let story = chosen.map_or(arrival.id, |c| c.2);
+        for w in words {
+            let last = self.last.entry(w.to_string()).or_default();
+            if last.len() == KEPT_PER_WORD {
+                last.remove(0);
+            }
+            last.push((arrival.id, feed, published, story));
+        }
+        chosen.map(|c| c.2)
     }
 }
 
@@ -130,6 +166,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let store = Store::open(&path)?;
         let mut judge = RareWordJudge {
             rare: (STORY_WORD_RANK..VOCABULARY).map(word).collect(),
+            last: HashMap::new(),
+            stories: HashMap::new(),
         };
         let mut ids = Vec::new();
         for f in 0..feeds {

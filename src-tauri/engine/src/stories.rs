@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 
@@ -56,7 +58,7 @@ const CALENDAR: &[&str] = &[
 /// Document frequencies of words: how rare a word is decides how much sharing it counts.
 #[derive(Debug, Clone, Default)]
 pub struct Background {
-    frequencies: HashMap<u64, u32>,
+    frequencies: TermMap<u32>,
     documents: u32,
 }
 
@@ -72,7 +74,9 @@ impl Background {
 
     /// Counts one more document.
     pub fn add(&mut self, title: &str, lead: &str) {
-        let terms: HashSet<u64> = terms(title, lead).into_iter().collect();
+        let mut terms = terms(title, lead);
+        terms.sort_unstable();
+        terms.dedup();
         for term in terms {
             *self.frequencies.entry(term).or_insert(0) += 1;
         }
@@ -107,8 +111,13 @@ impl Profile {
     /// first [`LEAD_WORDS`] count).
     pub fn new(background: &Background, title: &str, lead: &str) -> Self {
         let lead = first_words(lead, LEAD_WORDS);
-        let mut counts: HashMap<u64, f64> = HashMap::new();
-        for term in terms(title, lead) {
+        Profile::of_terms(background, &terms(title, lead), title, lead)
+    }
+
+    /// The profile of an article whose counted terms are `terms` (its lead already cut).
+    fn of_terms(background: &Background, terms: &[u64], title: &str, lead: &str) -> Self {
+        let mut counts: TermMap<f64> = TermMap::default();
+        for &term in terms {
             *counts.entry(term).or_insert(0.0) += 1.0;
         }
         let mut weights: Vec<(u64, f64)> = counts
@@ -125,6 +134,12 @@ impl Profile {
             names: sorted(names(lead)),
             numbers: sorted(numbers(title).chain(numbers(lead))),
         }
+    }
+
+    /// The article's distinct terms (its title's and lead's words, stemmed and hashed), to
+    /// index it by.
+    pub fn terms(&self) -> impl Iterator<Item = u64> + '_ {
+        self.weights.iter().map(|&(term, _)| term)
     }
 }
 
@@ -263,33 +278,49 @@ pub const SEARCH_WORD_MAX_SHARE: f64 = 0.01;
 /// words appear in as many documents as it has outlets.
 pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
 
-/// The `n` rarest words of an article's title and lead (by the background's statistics), to
-/// find candidates with in a full-text index, leaving out words too common to tell anything
+/// The `n` rarest terms of an article's title and lead (by the background's statistics), with
+/// how rare each is (its inverse document frequency), to find candidates with in an index of
+/// recent articles' terms, leaving out terms too common to tell anything
 /// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
-/// index finds fastest. Lowercase, unstemmed (as the index keeps them), distinct.
-pub fn search_words(background: &Background, title: &str, lead: &str, n: usize) -> Vec<String> {
+/// index finds fastest. Terms as [`Profile::terms`] gives them, distinct.
+pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) -> Vec<(u64, f64)> {
+    rarest(background, &terms(title, first_words(lead, LEAD_WORDS)), n)
+}
+
+/// An article's [`Profile`] and its [`search_terms`], its words read once for both.
+pub fn profile_and_search_terms(
+    background: &Background,
+    title: &str,
+    lead: &str,
+    n: usize,
+) -> (Profile, Vec<(u64, f64)>) {
     let lead = first_words(lead, LEAD_WORDS);
+    let terms = terms(title, lead);
+    (
+        Profile::of_terms(background, &terms, title, lead),
+        rarest(background, &terms, n),
+    )
+}
+
+/// The `n` rarest of an article's counted terms, as [`search_terms`] chooses them.
+fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
     let mut seen = HashSet::new();
-    let mut found: Vec<(u32, usize, String)> = words(title)
-        .chain(words(lead))
-        .filter(|w| !is_stop_word(w))
-        .filter(|w| seen.insert(w.clone()))
+    let mut found: Vec<(u32, usize, u64)> = terms
+        .iter()
+        .filter(|&&term| seen.insert(term))
         .enumerate()
-        .map(|(position, w)| (background.frequency(hash_str(&stem(&w))), position, w))
+        .map(|(position, &term)| (background.frequency(term), position, term))
         .filter(|(df, _, _)| *df <= most)
         .collect();
     // Rarest first; of equally rare words, the earlier (the title's before the lead's).
-    found.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    found.into_iter().take(n).map(|(_, _, w)| w).collect()
-}
-
-/// The words of `text`: lowercase, split at anything not a letter or digit (any script).
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    found
+        .into_iter()
+        .take(n)
+        .map(|(_, _, term)| (term, background.idf(term)))
+        .collect()
 }
 
 /// The part of an article's text the measure reads: its first [`LEAD_WORDS`] words.
@@ -308,17 +339,37 @@ fn first_words(text: &str, n: usize) -> &str {
     }
 }
 
-/// The counted terms of an article: its title's and lead's words, stop words dropped, stemmed.
+/// The counted terms of an article: its title's and lead's words (split at anything not a
+/// letter or digit, any script, and lowercased), stop words dropped, stemmed.
 fn terms(title: &str, lead: &str) -> Vec<u64> {
-    words(title)
-        .chain(words(lead))
-        .filter(|w| !is_stop_word(w))
-        .map(|w| hash_str(&stem(&w)))
-        .collect()
+    // One buffer for every word's lowercase: this runs for each arrival.
+    let mut lower = String::new();
+    let mut found = Vec::new();
+    for text in [title, lead] {
+        for word in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            if word.is_ascii() {
+                lower.clear();
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                lower = word.to_lowercase();
+            }
+            if !is_stop_word(&lower) {
+                found.push(hash_str(&stem(&lower)));
+            }
+        }
+    }
+    found
 }
 
 fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.contains(&word)
+    // A set, not the list: every word of every arriving article is looked up.
+    static SET: LazyLock<HashSet<&'static str>> =
+        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(word)
 }
 
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and
@@ -350,19 +401,21 @@ fn names(lead: &str) -> impl Iterator<Item = u64> + '_ {
         opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
         let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
         let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+        if !capitalized || opened {
+            return None;
+        }
         let lower = word.to_lowercase();
         let calendar = CALENDAR.contains(&lower.as_str());
-        (capitalized && !opened && !is_stop_word(&lower) && !calendar)
-            .then(|| hash_str(&stem(&lower)))
+        (!is_stop_word(&lower) && !calendar).then(|| hash_str(&stem(&lower)))
     })
 }
 
 /// Numbers in `text` ("0.25", "3,000", "2-1" as "2" and "1"), as written without separators.
 fn numbers(text: &str) -> impl Iterator<Item = u64> + '_ {
     text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-        .map(|n| n.trim_matches(['.', ',']).replace(',', ""))
-        .filter(|n| n.chars().any(|c| c.is_ascii_digit()))
-        .map(|n| hash_str(&n))
+        .map(|n| n.trim_matches(['.', ',']))
+        .filter(|n| n.bytes().any(|b| b.is_ascii_digit()))
+        .map(|n| hash_bytes(n.bytes().filter(|&b| b != b',')))
 }
 
 fn sorted(items: impl IntoIterator<Item = u64>) -> Vec<u64> {
@@ -403,10 +456,33 @@ fn overlap(a: &[u64], b: &[u64]) -> f64 {
 
 /// FNV-1a: terms are compared as 64-bit hashes, which is fast and the same on every run.
 fn hash_str(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+    hash_bytes(text.bytes())
+}
+
+fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
+
+/// Hashes a term for a map keyed by terms: a term is already a hash, so it is its own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TermHasher(u64);
+
+impl Hasher for TermHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(bytes.iter().copied()) ^ self.0.rotate_left(5);
+    }
+    fn write_u64(&mut self, term: u64) {
+        self.0 = term;
+    }
+}
+
+/// A map keyed by terms (see [`TermHasher`]).
+pub type TermMap<V> = HashMap<u64, V, BuildHasherDefault<TermHasher>>;
 
 #[cfg(test)]
 mod tests {
@@ -457,20 +533,23 @@ mod tests {
     }
 
     #[test]
-    fn search_words_are_the_rarest_of_title_and_lead_title_first_among_equals() {
+    fn search_terms_are_the_rarest_of_title_and_lead_title_first_among_equals() {
         let background = Background::from_documents([
             ("Storm hits coast", "The storm hit the coast."),
             ("Storm Orla hits Galway", "Schools closed."),
         ]);
-        let found = search_words(
+        let found: Vec<u64> = search_terms(
             &background,
             "Storm hits Mayo",
             "Orla hit the storm coast.",
             3,
-        );
+        )
+        .into_iter()
+        .map(|(term, _)| term)
+        .collect();
         // "mayo" was never seen; "orla" and "coast" once each ("orla" comes first); "storm" and
         // "hit" (as "hits" too) are in every document.
-        assert_eq!(found, ["mayo", "orla", "coast"]);
+        assert_eq!(found, ["mayo", "orla", "coast"].map(hash_str));
     }
 
     #[test]
@@ -484,13 +563,20 @@ mod tests {
             background.add("Orla", "");
         }
         // 30 of 3,030 documents is just under a hundredth; "leaders" is in nearly all.
-        let found = search_words(&background, common, "Orla nears.", 10);
-        assert_eq!(found, ["nears", "orla"]);
+        let found: Vec<u64> = search_terms(&background, common, "Orla nears.", 10)
+            .into_iter()
+            .map(|(term, _)| term)
+            .collect();
+        // "nears" as its stem, as terms are.
+        assert_eq!(found, ["near", "orla"].map(hash_str));
     }
 
     #[test]
     fn any_script_is_split_into_lowercase_words() {
-        let found: Vec<String> = words("Zürich’s ÉCOLE, Москва-2026").collect();
-        assert_eq!(found, ["zürich", "s", "école", "москва", "2026"]);
+        let found = terms("Zürich’s ÉCOLE, Москва-2026", "");
+        assert_eq!(
+            found,
+            ["zürich", "s", "école", "москва", "2026"].map(hash_str)
+        );
     }
 }

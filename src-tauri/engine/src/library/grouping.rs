@@ -1,45 +1,104 @@
-//! Grouping articles into stories as they are stored: the library's word statistics and the
-//! profiles of recent articles, handed to the store as its [`StoryJudge`] so each new article
-//! is judged inside the write that stores it.
+//! Grouping articles into stories as they are stored: the library's word statistics and a
+//! bounded memory of its recent articles (their profiles, an index from each of their words to
+//! them, and their stories' spans and outlets), handed to the store as its [`StoryJudge`] so
+//! each new article is judged inside the write that stores it, without a query of its own.
 //!
-//! Owns when the statistics are read (once, from the library's latest articles, then kept up
-//! with each batch) and how much is remembered. Never measures similarity itself (that is
-//! `stories`) and never writes SQL.
+//! Owns when the library is read (once, at the first batch with new articles, then kept up
+//! with each batch), which recent articles a newcomer is compared with, and how much is
+//! remembered. Never measures similarity itself (that is `stories`) and never writes SQL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use chrono::{Duration as TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use super::{Library, Result};
-use crate::model::ArticleId;
+use crate::model::{ArticleId, FeedId};
 use crate::store::{
-    ApplyCounts, FeedUpdate, NewArticle, Store, StoreError, StoryArrival, StoryCandidate,
-    StoryJudge, SyncedArticle,
+    ApplyCounts, FeedUpdate, NewArticle, Store, StoreError, StoryArrival, StoryJudge, SyncedArticle,
 };
-use crate::stories::{self, Background, Candidate, Profile};
+use crate::stories::{self, Background, Candidate, Profile, TermMap, STORY_WINDOW};
 
-/// Articles whose titles and leads give the word statistics when a library is opened.
-const BACKGROUND_ARTICLES: u32 = 2000;
+/// Articles remembered, the last stored: only they can be candidates, whatever their dates
+/// say (a feed's archive spanning a year is not news). Their titles and leads also give the
+/// word statistics when a library is opened. About 1.6 KB each (see BENCHMARKS.md).
+const RECENT_ARTICLES: usize = 10_000;
 
 /// Rarest words of a new article its candidates are looked for with (each rare enough to
-/// match few articles: see `stories::search_words`).
+/// match few articles: see `stories::search_terms`).
 const SEARCH_WORDS: usize = 24;
 
-/// Profiles kept between batches (of the articles most recently stored or compared), so a
-/// recent article is profiled once, not once per newcomer. About 1 KB each.
-const PROFILES_KEPT: usize = 5000;
+/// Most candidates one new article is compared with: those sharing the most of its rarest
+/// words. Bounds the cost of an arrival.
+const STORY_CANDIDATES: usize = 30;
 
 /// What grouping remembers between batches.
-#[derive(Default)]
 pub(super) struct Grouping {
-    /// The word statistics: `None` until the first batch reads them from the library.
-    background: Option<Background>,
-    profiles: HashMap<ArticleId, Profile>,
+    /// `None` until the first batch with new articles reads the library.
+    memory: Option<Memory>,
+    /// How many recent articles are remembered.
+    capacity: usize,
+    /// Stores articles without grouping them (to measure grouping's cost).
+    off: bool,
 }
 
 /// The grouping state of a library, shared by its writes.
 pub(super) type SharedGrouping = Arc<Mutex<Grouping>>;
+
+/// The library's word statistics and its recent articles, as grouping needs them.
+#[derive(Default)]
+struct Memory {
+    background: Background,
+    /// The remembered articles' ids in the order they were stored, oldest first.
+    order: VecDeque<ArticleId>,
+    articles: HashMap<ArticleId, Remembered>,
+    /// Each term of a remembered article to the articles holding it, in the order stored.
+    by_term: TermMap<VecDeque<ArticleId>>,
+    /// Stories of more than one article (an article alone is its own story).
+    stories: HashMap<ArticleId, Story>,
+}
+
+/// A recent article as grouping remembers it.
+struct Remembered {
+    feed: FeedId,
+    published: DateTime<Utc>,
+    /// Its story (its own id when it is alone).
+    story: ArticleId,
+    profile: Profile,
+}
+
+/// What the rules need of a story: its span and its outlets.
+struct Story {
+    began: DateTime<Utc>,
+    ended: DateTime<Utc>,
+    feeds: Vec<FeedId>,
+}
+
+impl Story {
+    fn add(&mut self, feed: FeedId, published: DateTime<Utc>) {
+        self.began = self.began.min(published);
+        self.ended = self.ended.max(published);
+        if !self.feeds.contains(&feed) {
+            self.feeds.push(feed);
+        }
+    }
+}
+
+impl Grouping {
+    /// Grouping that remembers `capacity` recent articles, or groups nothing when `off`.
+    pub(super) fn new(capacity: usize, off: bool) -> Self {
+        Grouping {
+            memory: None,
+            capacity,
+            off,
+        }
+    }
+
+    /// The grouping state of a newly opened library.
+    pub(super) fn shared(off: bool) -> SharedGrouping {
+        Arc::new(Mutex::new(Grouping::new(RECENT_ARTICLES, off)))
+    }
+}
 
 impl Library {
     /// Stores feeds' updates in one transaction, each new article grouped into a story.
@@ -47,8 +106,17 @@ impl Library {
         let grouping = Arc::clone(&self.grouping);
         self.blocking(move |store| {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
-            grouping.learn(store, &updates)?;
-            store.apply_updates_grouped(&updates, &mut *grouping)
+            if grouping.off {
+                return store.apply_updates(&updates);
+            }
+            let items = updates.iter().flat_map(|update| match update {
+                FeedUpdate::Fetched { items, .. } => items.as_slice(),
+                _ => &[],
+            });
+            grouping.learn(store, items)?;
+            let stored = store.apply_updates_grouped(&updates, &mut *grouping);
+            grouping.forget_if_failed(&stored);
+            stored
         })
         .await
     }
@@ -60,44 +128,159 @@ impl Library {
         let now = Utc::now();
         self.blocking(move |store| {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
-            grouping.learn_items(store, synced.iter().map(|s| &s.article))?;
-            store.add_synced_articles(&synced, now, &mut *grouping)
+            grouping.learn(store, synced.iter().map(|s| &s.article))?;
+            let stored = store.add_synced_articles(&synced, now, &mut *grouping);
+            grouping.forget_if_failed(&stored);
+            stored
         })
         .await
     }
 }
 
 impl Grouping {
-    /// Brings the word statistics up to date with a batch about to be stored: read from the
-    /// library the first time, then the batch's items counted in (so the first batch of an
-    /// empty library has statistics too).
-    fn learn(&mut self, store: &Store, updates: &[FeedUpdate]) -> Result<(), StoreError> {
-        let items = updates.iter().flat_map(|update| match update {
-            FeedUpdate::Fetched { items, .. } => items.as_slice(),
-            _ => &[],
-        });
-        self.learn_items(store, items)
-    }
-
-    /// [`Grouping::learn`] for new articles not in a feed's update (a sync's).
-    fn learn_items<'a>(
+    /// Gets ready for a batch about to be stored: the library read the first time a batch
+    /// brings items, then the batch's items counted into the word statistics (so the first
+    /// batch of an empty library has statistics too). A batch without items reads nothing.
+    fn learn<'a>(
         &mut self,
         store: &Store,
         items: impl Iterator<Item = &'a NewArticle>,
     ) -> Result<(), StoreError> {
-        let background = match &mut self.background {
-            Some(background) => background,
-            None => {
-                let recent = store.recent_leads(BACKGROUND_ARTICLES)?;
-                self.background.insert(Background::from_documents(
-                    recent.iter().map(|(t, l)| (t.as_str(), l.as_str())),
-                ))
-            }
+        let mut items = items.peekable();
+        if items.peek().is_none() {
+            return Ok(());
+        }
+        let memory = match &mut self.memory {
+            Some(memory) => memory,
+            None => self.memory.insert(Memory::read(store, self.capacity)?),
         };
         for item in items {
-            background.add(&item.title, lead(item));
+            memory.background.add(&item.title, lead(item));
         }
         Ok(())
+    }
+
+    /// A write that failed stored none of what was remembered of it: read the library again.
+    fn forget_if_failed<T>(&mut self, stored: &Result<T, StoreError>) {
+        if stored.is_err() {
+            self.memory = None;
+        }
+    }
+}
+
+impl Memory {
+    /// The library's `capacity` articles stored last, their stories and word statistics.
+    fn read(store: &Store, capacity: usize) -> Result<Memory, StoreError> {
+        let (recent, members) =
+            store.recent_for_stories(capacity.try_into().unwrap_or(u32::MAX))?;
+        let mut memory = Memory {
+            background: Background::from_documents(
+                recent
+                    .iter()
+                    .map(|r| (r.title.as_str(), stories::lead(&r.lead))),
+            ),
+            ..Memory::default()
+        };
+        for m in members {
+            memory
+                .stories
+                .entry(m.story)
+                .or_insert(Story {
+                    began: m.published,
+                    ended: m.published,
+                    feeds: Vec::new(),
+                })
+                .add(m.feed_id, m.published);
+        }
+        for r in recent {
+            let profile = Profile::new(&memory.background, &r.title, &r.lead);
+            let story = r.story.unwrap_or(r.id);
+            memory.remember(capacity, r.id, r.feed_id, r.published, story, profile);
+        }
+        Ok(memory)
+    }
+
+    /// Remembers an article just stored (or read), forgetting the oldest beyond `capacity`.
+    fn remember(
+        &mut self,
+        capacity: usize,
+        id: ArticleId,
+        feed: FeedId,
+        published: DateTime<Utc>,
+        story: ArticleId,
+        profile: Profile,
+    ) {
+        while self.order.len() >= capacity {
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
+            self.forget(old);
+        }
+        for term in profile.terms() {
+            self.by_term.entry(term).or_default().push_back(id);
+        }
+        self.order.push_back(id);
+        self.articles.insert(
+            id,
+            Remembered {
+                feed,
+                published,
+                story,
+                profile,
+            },
+        );
+        // Stories none of whose articles are remembered any more are never candidates' again.
+        if self.stories.len() > capacity {
+            let articles = &self.articles;
+            let kept: std::collections::HashSet<ArticleId> =
+                articles.values().map(|a| a.story).collect();
+            self.stories.retain(|story, _| kept.contains(story));
+        }
+    }
+
+    fn forget(&mut self, id: ArticleId) {
+        let Some(old) = self.articles.remove(&id) else {
+            return;
+        };
+        for term in old.profile.terms() {
+            if let Some(ids) = self.by_term.get_mut(&term) {
+                // The oldest remembered is first in each of its terms' lists.
+                if ids.front() == Some(&id) {
+                    ids.pop_front();
+                } else {
+                    ids.retain(|&other| other != id);
+                }
+                if ids.is_empty() {
+                    self.by_term.remove(&term);
+                }
+            }
+        }
+    }
+
+    /// The remembered articles a new one is compared with: of other feeds, published within
+    /// [`STORY_WINDOW`] of it, sharing the most of its rarest `words` (weighted by rarity).
+    fn candidates(
+        &self,
+        feed: FeedId,
+        published: DateTime<Utc>,
+        words: Vec<(u64, f64)>,
+    ) -> Vec<ArticleId> {
+        let mut shared: HashMap<ArticleId, f64> = HashMap::new();
+        for (term, rarity) in words {
+            for id in self.by_term.get(&term).into_iter().flatten() {
+                let Some(other) = self.articles.get(id) else {
+                    continue;
+                };
+                if other.feed != feed && (other.published - published).abs() <= STORY_WINDOW {
+                    *shared.entry(*id).or_insert(0.0) += rarity;
+                }
+            }
+        }
+        let mut ranked: Vec<(ArticleId, f64)> = shared.into_iter().collect();
+        // Most shared first; of equals, the one stored last, so every run picks the same.
+        ranked.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        ranked.truncate(STORY_CANDIDATES);
+        ranked.into_iter().map(|(id, _)| id).collect()
     }
 }
 
@@ -108,47 +291,222 @@ fn lead(article: &NewArticle) -> &str {
 }
 
 impl StoryJudge for Grouping {
-    fn window(&self) -> TimeDelta {
-        stories::STORY_WINDOW
-    }
-
-    fn search_words(&mut self, article: &NewArticle) -> Vec<String> {
-        let background = self.background.get_or_insert_with(Background::default);
-        stories::search_words(background, &article.title, lead(article), SEARCH_WORDS)
-    }
-
-    fn choose(
-        &mut self,
-        arrival: StoryArrival<'_>,
-        candidates: &[StoryCandidate],
-    ) -> Option<ArticleId> {
-        if self.profiles.len() + candidates.len() > PROFILES_KEPT {
-            self.profiles.clear();
-        }
-        let background = self.background.get_or_insert_with(Background::default);
+    fn choose(&mut self, arrival: StoryArrival<'_>) -> Option<ArticleId> {
+        let memory = self.memory.get_or_insert_with(Memory::default);
         let article = arrival.article;
-        let profile = Profile::new(background, &article.title, lead(article));
-        for c in candidates {
-            self.profiles
-                .entry(c.id)
-                .or_insert_with(|| Profile::new(background, &c.title, &c.lead));
-        }
-        let judged: Vec<Candidate<'_, ArticleId>> = candidates
+        let (feed, published) = (arrival.feed_id, article.published);
+        let (profile, words) = stories::profile_and_search_terms(
+            &memory.background,
+            &article.title,
+            lead(article),
+            SEARCH_WORDS,
+        );
+        let found = memory.candidates(feed, published, words);
+        let judged: Vec<Candidate<'_, ArticleId>> = found
             .iter()
-            .filter_map(|c| {
+            .filter_map(|id| {
+                let other = memory.articles.get(id)?;
+                let (began, ended, has_feed) = match memory.stories.get(&other.story) {
+                    Some(story) => (story.began, story.ended, story.feeds.contains(&feed)),
+                    None => (other.published, other.published, false),
+                };
                 Some(Candidate {
-                    story: c.story,
-                    story_began: c.story_began,
-                    story_ended: c.story_ended,
-                    story_has_feed: c.story_has_feed,
-                    feed: c.feed_id,
-                    published: c.published,
-                    profile: self.profiles.get(&c.id)?,
+                    story: other.story,
+                    story_began: began,
+                    story_ended: ended,
+                    story_has_feed: has_feed,
+                    feed: other.feed,
+                    published: other.published,
+                    profile: &other.profile,
                 })
             })
             .collect();
-        let chosen = stories::choose_story(arrival.feed_id, article.published, &profile, &judged);
-        self.profiles.insert(arrival.id, profile);
+        let chosen = stories::choose_story(feed, published, &profile, &judged);
+        if let Some(story) = chosen {
+            let first = memory.articles.get(&story).map(|a| (a.feed, a.published));
+            memory
+                .stories
+                .entry(story)
+                .or_insert_with(|| {
+                    // Until now an article alone (and remembered: it was a candidate).
+                    let (feed, published) = first.unwrap_or((feed, published));
+                    Story {
+                        began: published,
+                        ended: published,
+                        feeds: vec![feed],
+                    }
+                })
+                .add(feed, published);
+        }
+        let story = chosen.unwrap_or(arrival.id);
+        memory.remember(self.capacity, arrival.id, feed, published, story, profile);
         chosen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ArticleQuery;
+    use crate::store::tests_support::{article, fetched, store, subscribe};
+
+    const HOUR: i64 = 3600;
+    const T: i64 = 1_900_000_000;
+
+    /// Two write-ups of one event, and another event.
+    const VOLCANO: &str = "Volcano erupts near Reykjavik airport";
+    const VOLCANO_TOO: &str = "Reykjavik airport shut as volcano erupts";
+    const BUDGET: &str = "Parliament passes budget after long night";
+    const STORM: &str = "Storm batters southern coast";
+
+    fn feeds(store: &Store) -> [FeedId; 3] {
+        ["a", "b", "c"].map(|n| subscribe(store, &format!("https://{n}.example/feed")))
+    }
+
+    /// Stores `updates` as a refresh does, in one batch.
+    fn refresh(grouping: &mut Grouping, store: &Store, updates: &[FeedUpdate]) {
+        let items = updates.iter().flat_map(|update| match update {
+            FeedUpdate::Fetched { items, .. } => items.as_slice(),
+            _ => &[],
+        });
+        grouping.learn(store, items).unwrap();
+        store.apply_updates_grouped(updates, grouping).unwrap();
+    }
+
+    /// The story of each article, by key.
+    fn stories(store: &Store) -> HashMap<String, ArticleId> {
+        let all = store.articles(&ArticleQuery::default()).unwrap();
+        all.into_iter()
+            .map(|a| (a.url.unwrap_or_default(), a.story))
+            .map(|(url, story)| (url.rsplit('/').next().unwrap_or("").to_string(), story))
+            .collect()
+    }
+
+    fn grouping() -> Grouping {
+        Grouping::new(RECENT_ARTICLES, false)
+    }
+
+    /// Stores, in one batch, feed a's and feed b's write-ups of one event (as "a1" and "b1",
+    /// b's `apart` seconds after a's).
+    fn one_event(grouping: &mut Grouping, store: &Store, feeds: [FeedId; 3], apart: i64) {
+        refresh(
+            grouping,
+            store,
+            &[
+                fetched(feeds[0], vec![article("a1", VOLCANO, "1", T)]),
+                fetched(feeds[1], vec![article("b1", VOLCANO_TOO, "2", T + apart)]),
+            ],
+        );
+    }
+
+    #[test]
+    fn an_article_stored_earlier_in_the_same_batch_is_a_candidate() {
+        let (_d, store) = store();
+        one_event(&mut grouping(), &store, feeds(&store), HOUR);
+        let story = stories(&store);
+        assert_eq!(story["a1"], story["b1"]);
+    }
+
+    /// [`one_event`], then in a later refresh feed `newcomer`'s (0 to 2: a to c) second
+    /// write-up published at `at`, as "new". Returns the stories by key.
+    fn one_event_then(apart: i64, newcomer: usize, at: i64) -> HashMap<String, ArticleId> {
+        let (_d, store) = store();
+        let feeds = feeds(&store);
+        let mut grouping = grouping();
+        one_event(&mut grouping, &store, feeds, apart);
+        let new = article("new", VOLCANO_TOO, "3", at);
+        refresh(
+            &mut grouping,
+            &store,
+            &[fetched(feeds[newcomer], vec![new])],
+        );
+        let story = stories(&store);
+        assert_eq!(story["a1"], story["b1"]);
+        story
+    }
+
+    #[test]
+    fn an_article_never_joins_a_story_holding_an_article_of_its_feed() {
+        // Closest to feed b's article, whose story already has feed a's.
+        let story = one_event_then(HOUR, 0, T + 2 * HOUR);
+        assert_ne!(story["new"], story["a1"]);
+        // Feed c's joins it (so it was the rule that kept feed a's out).
+        let story = one_event_then(HOUR, 2, T + 2 * HOUR);
+        assert_eq!(story["new"], story["a1"]);
+    }
+
+    #[test]
+    fn a_story_spans_at_most_48_hours_from_its_first_article() {
+        // Within 48 hours of feed b's article, not of the story's first.
+        let story = one_event_then(40 * HOUR, 2, T + 60 * HOUR);
+        assert_ne!(story["new"], story["b1"]);
+        let story = one_event_then(40 * HOUR, 2, T + 47 * HOUR);
+        assert_eq!(story["new"], story["b1"]);
+    }
+
+    #[test]
+    fn a_reopened_library_remembers_its_recent_articles_and_their_stories() {
+        let (_d, store) = store();
+        let feeds = feeds(&store);
+        let [a, _, c] = feeds;
+        one_event(&mut grouping(), &store, feeds, HOUR);
+        // As after the app is started again: read from the library.
+        let mut reopened = grouping();
+        refresh(
+            &mut reopened,
+            &store,
+            &[
+                fetched(a, vec![article("a2", VOLCANO_TOO, "3", T + 2 * HOUR)]),
+                fetched(c, vec![article("c1", VOLCANO, "4", T + 2 * HOUR)]),
+            ],
+        );
+        let story = stories(&store);
+        assert_eq!(story["c1"], story["a1"], "found the stored story");
+        assert_ne!(story["a2"], story["a1"], "knew the story has feed a");
+    }
+
+    #[test]
+    fn only_the_last_stored_articles_are_remembered_and_compared_with() {
+        for (capacity, joins) in [(2, false), (3, true)] {
+            let (_d, store) = store();
+            let [a, b, c] = feeds(&store);
+            let mut grouping = Grouping::new(capacity, false);
+            refresh(
+                &mut grouping,
+                &store,
+                &[
+                    fetched(a, vec![article("a1", VOLCANO, "1", T)]),
+                    fetched(
+                        b,
+                        vec![
+                            article("b1", BUDGET, "2", T + HOUR),
+                            article("b2", STORM, "3", T + HOUR),
+                        ],
+                    ),
+                    fetched(c, vec![article("c1", VOLCANO_TOO, "4", T + 2 * HOUR)]),
+                ],
+            );
+            let story = stories(&store);
+            assert_eq!(story["c1"] == story["a1"], joins, "remembering {capacity}");
+            let memory = grouping.memory.as_ref().unwrap();
+            assert_eq!(memory.order.len(), capacity);
+            assert_eq!(memory.articles.len(), capacity);
+            let indexed = memory.by_term.values().flatten();
+            assert!(indexed.clone().all(|id| memory.articles.contains_key(id)));
+            let terms: usize = memory
+                .articles
+                .values()
+                .map(|a| a.profile.terms().count())
+                .sum();
+            assert_eq!(indexed.count(), terms, "nothing forgotten stays indexed");
+        }
+    }
+
+    #[test]
+    fn a_batch_without_new_articles_reads_nothing_from_the_library() {
+        let (_d, store) = store();
+        let mut grouping = grouping();
+        refresh(&mut grouping, &store, &[]);
+        assert!(grouping.memory.is_none());
     }
 }

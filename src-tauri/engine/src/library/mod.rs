@@ -69,6 +69,9 @@ pub struct LibraryConfig {
     pub fetch: FetchConfig,
     /// Where passwords given in feed addresses are kept (never in the library).
     pub credentials: CredentialPlace,
+    /// Stores a refresh's new articles without grouping them into stories: only to measure
+    /// what grouping costs (the app always groups).
+    pub without_story_grouping: bool,
 }
 
 /// What can go wrong with a library operation.
@@ -201,7 +204,7 @@ impl Library {
             credentials,
             sync_lock: tokio::sync::Mutex::new(()),
             sync_watcher: std::sync::OnceLock::new(),
-            grouping: grouping::SharedGrouping::default(),
+            grouping: grouping::Grouping::shared(config.without_story_grouping),
         })
     }
 

@@ -275,8 +275,6 @@ impl Store {
     ) -> Result<Vec<ArticleId>> {
         self.write(|tx| {
             let mut added = Vec::new();
-            let earliest = articles.iter().map(|s| s.article.published).min();
-            let mut first_id = None;
             for synced in articles {
                 let id = insert_article(tx, Some(synced.feed_id), &synced.article, now)?;
                 if id == 0 {
@@ -291,8 +289,7 @@ impl Store {
                     feed_id: synced.feed_id,
                     article: &synced.article,
                 };
-                let earliest = earliest.unwrap_or(synced.article.published);
-                group_article(tx, judge, arrival, earliest, &mut first_id)?;
+                group_article(tx, judge, arrival)?;
             }
             Ok(added)
         })
@@ -516,17 +513,7 @@ mod tests {
     struct Alone;
 
     impl StoryJudge for Alone {
-        fn window(&self) -> chrono::Duration {
-            chrono::Duration::hours(48)
-        }
-        fn search_words(&mut self, _: &NewArticle) -> Vec<String> {
-            Vec::new()
-        }
-        fn choose(
-            &mut self,
-            _: StoryArrival<'_>,
-            _: &[super::super::StoryCandidate],
-        ) -> Option<ArticleId> {
+        fn choose(&mut self, _: StoryArrival<'_>) -> Option<ArticleId> {
             None
         }
     }

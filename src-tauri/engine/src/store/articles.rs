@@ -503,9 +503,6 @@ fn apply_update(
                 // Unsubscribed while it was being fetched: nothing to store.
                 return Ok(counts);
             }
-            // Computed at most once per feed, and only when an article has words to search with.
-            let mut first_id = None;
-            let earliest = items.iter().map(|i| i.published).min();
             for item in items {
                 let id = insert_article(tx, Some(*feed_id), item, *at)?;
                 if id != 0 {
@@ -516,8 +513,7 @@ fn apply_update(
                             feed_id: *feed_id,
                             article: item,
                         };
-                        let earliest = earliest.unwrap_or(item.published);
-                        group_article(tx, judge, arrival, earliest, &mut first_id)?;
+                        group_article(tx, judge, arrival)?;
                     }
                     continue;
                 }

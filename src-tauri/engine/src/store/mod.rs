@@ -43,7 +43,7 @@ use crate::model::{AccountId, ArticleId, FeedId, RelatedLink};
 pub use accounts::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
 pub use migrations::SCHEMA_VERSION;
 pub use rules::{DueStories, RuleMarks, StoredSubject};
-pub use stories::{StoryArrival, StoryCandidate, StoryJudge};
+pub use stories::{StoredForStories, StoryArrival, StoryJudge, StoryMember};
 
 /// Refreshes the planner's statistics for our own tables, cheaply (analysis_limit).
 ///
@@ -432,10 +432,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 #[cfg(test)]
-mod tests_support {
+pub(crate) mod tests_support {
     use super::*;
 
-    pub(super) fn article(key: &str, title: &str, hash: &str, published: i64) -> NewArticle {
+    pub(crate) fn article(key: &str, title: &str, hash: &str, published: i64) -> NewArticle {
         NewArticle {
             key: key.into(),
             url: Some(format!("https://news.example/{key}")),
@@ -457,7 +457,7 @@ mod tests_support {
     }
 
     /// A feed's update bringing `items` (for the table families' tests too).
-    pub(super) fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
+    pub(crate) fn fetched(feed_id: FeedId, items: Vec<NewArticle>) -> FeedUpdate {
         FeedUpdate::Fetched {
             feed_id,
             meta: FeedMeta {
@@ -472,13 +472,13 @@ mod tests_support {
         }
     }
 
-    pub(super) fn store() -> (tempfile::TempDir, Store) {
+    pub(crate) fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
         (dir, store)
     }
 
-    pub(super) fn subscribe(store: &Store, url: &str) -> FeedId {
+    pub(crate) fn subscribe(store: &Store, url: &str) -> FeedId {
         let new = NewFeed {
             url: url.into(),
             ..NewFeed::default()
@@ -687,33 +687,40 @@ mod story_tests {
     use super::tests_support::*;
     use super::*;
     use crate::model::ArticleQuery;
-    use chrono::Duration as TimeDelta;
 
-    /// Joins the story of the first candidate whose story lacks the article's feed, and keeps
-    /// what it was shown.
+    /// Joins the story of the first earlier article of another feed whose title begins with
+    /// the same word (a stand-in for the library's measure).
     #[derive(Default)]
-    struct FirstCandidate {
-        seen: Vec<(String, Vec<StoryCandidate>)>,
+    struct FirstWord {
+        seen: Vec<(ArticleId, FeedId, String, ArticleId)>,
     }
 
-    impl StoryJudge for FirstCandidate {
-        fn window(&self) -> TimeDelta {
-            TimeDelta::hours(48)
-        }
-        fn search_words(&mut self, article: &NewArticle) -> Vec<String> {
-            article.title.split(' ').map(str::to_lowercase).collect()
-        }
-        fn choose(
-            &mut self,
-            arrival: StoryArrival<'_>,
-            candidates: &[StoryCandidate],
-        ) -> Option<ArticleId> {
-            self.seen
-                .push((arrival.article.title.clone(), candidates.to_vec()));
-            candidates
+    impl StoryJudge for FirstWord {
+        fn choose(&mut self, arrival: StoryArrival<'_>) -> Option<ArticleId> {
+            let word = arrival
+                .article
+                .title
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let chosen = self
+                .seen
                 .iter()
-                .find(|c| !c.story_has_feed)
-                .map(|c| c.story)
+                .find(|(_, feed, w, _)| *feed != arrival.feed_id && *w == word)
+                .map(|&(_, _, _, story)| story);
+            let story = chosen.unwrap_or(arrival.id);
+            self.seen.push((arrival.id, arrival.feed_id, word, story));
+            chosen
+        }
+    }
+
+    /// Always names a story that does not exist (one whose articles were deleted).
+    struct Gone;
+
+    impl StoryJudge for Gone {
+        fn choose(&mut self, _: StoryArrival<'_>) -> Option<ArticleId> {
+            Some(999_999)
         }
     }
 
@@ -726,83 +733,57 @@ mod story_tests {
         (dir, store, feeds)
     }
 
-    /// Stores the updates, each new article judged by a [`FirstCandidate`], and returns it.
-    fn group(store: &Store, updates: &[FeedUpdate]) -> FirstCandidate {
-        let mut judge = FirstCandidate::default();
-        store.apply_updates_grouped(updates, &mut judge).unwrap();
-        judge
+    /// Stores the updates, each new article judged by a [`FirstWord`].
+    fn group(store: &Store, updates: &[FeedUpdate]) {
+        store
+            .apply_updates_grouped(updates, &mut FirstWord::default())
+            .unwrap();
     }
 
     #[test]
-    fn new_articles_meet_only_other_feeds_articles_within_the_window() {
+    fn grouping_reads_back_the_last_articles_and_every_article_of_their_stories() {
         let (_d, store, [a, b, c]) = three_feeds();
         let t = 1_900_000_000;
-        let judge = group(
+        group(
             &store,
             &[
                 fetched(a, vec![article("a1", "Summit opens", "1", t)]),
-                // Same words, same feed: never a candidate.
-                fetched(a, vec![article("a2", "Summit closes", "2", t + HOUR)]),
-                // Another feed, three days later: outside the window.
-                fetched(b, vec![article("b1", "Summit ends", "3", t + 72 * HOUR)]),
-                fetched(
-                    c,
-                    vec![article("c1", "Summit opens today", "4", t + 2 * HOUR)],
-                ),
+                fetched(b, vec![article("b1", "Storm nears", "2", t + HOUR)]),
+                fetched(c, vec![article("c1", "Summit ends", "3", t + 2 * HOUR)]),
             ],
         );
-        let seen: Vec<(&str, Vec<&str>)> = judge
-            .seen
-            .iter()
-            .map(|(t, cs)| (t.as_str(), cs.iter().map(|c| c.title.as_str()).collect()))
-            .collect();
-        // Best-ranked first: the one sharing two words before the one sharing one.
+        let (recent, members) = store.recent_for_stories(2).unwrap();
+        let titles: Vec<&str> = recent.iter().map(|r| r.title.as_str()).collect();
         assert_eq!(
-            seen,
-            [("Summit opens today", vec!["Summit opens", "Summit closes"])]
+            titles,
+            ["Storm nears", "Summit ends"],
+            "the last two, oldest first"
         );
-        let all = store.articles(&ArticleQuery::default()).unwrap();
-        let story = |title: &str| all.iter().find(|x| x.title == title).unwrap().story;
-        // Joined the first candidate's story: the article named it, and names it now too.
-        assert_eq!(story("Summit opens today"), story("Summit opens"));
-        assert_ne!(story("Summit opens"), story("Summit closes"));
-        assert_ne!(story("Summit ends"), story("Summit opens"));
-        let joined = all.iter().find(|x| x.title == "Summit opens").unwrap();
-        assert_eq!((joined.outlets, joined.outlet_feeds.clone()), (2, vec![c]));
+        assert_eq!(recent[0].story, None);
+        let summit = recent[1].story.expect("in a story");
+        // The story's first article is older than those read, and still told.
+        let mut told: Vec<(ArticleId, FeedId, i64)> = members
+            .iter()
+            .map(|m| (m.story, m.feed_id, m.published.timestamp()))
+            .collect();
+        told.sort_unstable();
+        assert_eq!(told, [(summit, a, t), (summit, c, t + 2 * HOUR)]);
     }
 
     #[test]
-    fn a_story_tells_its_span_and_feeds_to_the_judge() {
-        let (_d, store, [a, b, c]) = three_feeds();
-        let t = 1_900_000_000;
-        let updates = [
-            fetched(a, vec![article("a1", "Quake strikes", "1", t)]),
-            fetched(
-                b,
-                vec![article("b1", "Quake toll rises", "2", t + 40 * HOUR)],
-            ),
-            // Shown only the feed-b article (within its window), yet told the story holds a
-            // feed-a article and began 40 hours before it.
-            fetched(a, vec![article("a2", "Toll rises", "3", t + 60 * HOUR)]),
-            fetched(
-                c,
-                vec![article("c1", "Toll rises again", "4", t + 61 * HOUR)],
-            ),
-        ];
-        let judge = group(&store, &updates);
-        let (_, shown) = &judge.seen[1];
-        assert_eq!(shown.len(), 1);
-        assert_eq!(shown[0].title, "Quake toll rises");
-        assert!(shown[0].story_has_feed);
-        assert_eq!(shown[0].story_began, to_time(t));
-        assert_eq!(shown[0].story_ended, to_time(t + 40 * HOUR));
-        // Feed c's article is told that the same story lacks its feed.
-        let (_, shown) = &judge.seen[2];
-        let quake = shown
-            .iter()
-            .find(|x| x.title == "Quake toll rises")
+    fn an_article_is_not_put_in_a_story_that_no_longer_has_articles() {
+        let (_d, store, [a, _, _]) = three_feeds();
+        store
+            .apply_updates_grouped(
+                &[fetched(
+                    a,
+                    vec![article("a1", "Summit opens", "1", 1_900_000_000)],
+                )],
+                &mut Gone,
+            )
             .unwrap();
-        assert!(!quake.story_has_feed);
+        let all = store.articles(&ArticleQuery::default()).unwrap();
+        assert_eq!(all[0].story, all[0].id, "alone: its own story");
     }
 
     #[test]
