@@ -438,7 +438,6 @@ pub(super) fn insert_article(
     Ok(id)
 }
 
-/// An article's related links as stored: JSON, or NULL for none.
 /// Adds a stored story's title and text to the full-text index, which keeps no copy of its
 /// own (schema 10: contentless); the delete trigger takes the row out with the story.
 fn index_text(tx: &Transaction, id: ArticleId, a: &NewArticle) -> Result<()> {
@@ -447,6 +446,7 @@ fn index_text(tx: &Transaction, id: ArticleId, a: &NewArticle) -> Result<()> {
     Ok(())
 }
 
+/// An article's related links as stored: JSON, or NULL for none.
 fn related_json(related: &[RelatedLink]) -> Option<String> {
     if related.is_empty() {
         None
