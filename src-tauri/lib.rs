@@ -1,13 +1,15 @@
-//! The Broadsheet app: the window (Tauri) and the headless command line, both thin glue over
-//! the engine. Nothing here fetches, parses or stores on its own.
+//! The Broadsheet window (Tauri): thin glue over the engine, in the `broadsheet-window` program.
+//! Nothing here fetches, parses or stores on its own. The command line is the `broadsheet-cli`
+//! crate (the `broadsheet` program, which links nothing of this); this program accepts its
+//! commands too, so the two never disagree.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use broadsheet_engine::credentials::CredentialPlace;
+use broadsheet_cli::{library_config, APP_IDENTIFIER};
 use broadsheet_engine::images::IMAGE_SCHEME;
-use broadsheet_engine::library::{Library, LibraryConfig};
+use broadsheet_engine::library::Library;
 use clap::Parser;
 use tauri::http::{header, Response, StatusCode};
 use tauri::webview::NewWindowResponse;
@@ -16,7 +18,6 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogKind};
 
 #[cfg(test)]
 mod bindings;
-pub mod cli;
 pub mod commands;
 
 use commands::AppState;
@@ -25,51 +26,18 @@ use commands::AppState;
 pub static STARTED: std::sync::LazyLock<std::time::Instant> =
     std::sync::LazyLock::new(std::time::Instant::now);
 
-/// The app's identifier, as in tauri.conf.json: it names the library folder on every platform.
-pub const APP_IDENTIFIER: &str = "app.broadsheet.reader";
-
-/// How the window and the command line open a library: passwords given in feed addresses go
-/// to the system's credential store, or where there is none to [`credentials_file`]; with
-/// `BROADSHEET_CREDENTIALS_FILE` set, only to that file (tests, and machines without one).
-pub fn library_config() -> LibraryConfig {
-    let credentials =
-        match std::env::var_os("BROADSHEET_CREDENTIALS_FILE").filter(|f| !f.is_empty()) {
-            Some(file) => CredentialPlace::File(PathBuf::from(file)),
-            None => credentials_file().map_or(CredentialPlace::Nowhere, |fallback| {
-                CredentialPlace::System { fallback }
-            }),
-        };
-    LibraryConfig {
-        credentials,
-        ..LibraryConfig::default()
-    }
-}
-
-/// The file passwords are kept in where the system has no credential store: in the user's
-/// configuration folder, never the library folder (which is copied, synced and shared).
-pub fn credentials_file() -> Option<PathBuf> {
-    Some(dirs::config_dir()?.join("broadsheet").join("credentials"))
-}
-
-/// Logs go to stderr only when asked for with `BROADSHEET_LOG` (e.g. `BROADSHEET_LOG=debug`).
-fn init_logging() {
-    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("BROADSHEET_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .with_writer(std::io::stderr)
-            .try_init();
-    }
-}
-
-/// Entry point: a subcommand runs headless; no subcommand opens the window.
+/// Entry point of `broadsheet-window`: no command opens the window; a command runs headless,
+/// as `broadsheet` would run it.
 pub fn run() -> ExitCode {
     std::sync::LazyLock::force(&STARTED);
-    init_logging();
-    let mut cli = cli::Cli::parse();
+    broadsheet_cli::init_logging();
+    let mut cli = broadsheet_cli::Cli::parse();
     match cli.command.take() {
-        Some(command) => cli::run(cli, command),
-        None => run_window(cli.data_dir.unwrap_or_else(cli::default_data_dir)),
+        Some(command) => broadsheet_cli::run(cli, command),
+        None => run_window(
+            cli.data_dir
+                .unwrap_or_else(broadsheet_cli::default_data_dir),
+        ),
     }
 }
 

@@ -16,9 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo build --release --quiet --bin broadsheet --example bare_window
+cargo build --release --quiet --bin broadsheet-window --example bare_window
 cargo build --release --quiet -p broadsheet-engine --example library_100k
-app=target/release/broadsheet
+app=target/release/broadsheet-window
 bare=target/release/examples/bare_window
 
 display=:$(( 90 + RANDOM % 9 ))

@@ -893,3 +893,94 @@ async fn an_export_that_cannot_be_written_names_the_file_not_the_library() {
     );
     assert!(export.stdout.is_empty());
 }
+
+/// The shared libraries a program loads, as `ldd` lists them (Linux only), or `None` where there
+/// is no `ldd`.
+#[cfg(target_os = "linux")]
+fn loaded_libraries(program: &str) -> Option<String> {
+    let out = Command::new("ldd").arg(program).output().ok()?;
+    assert!(out.status.success(), "ldd {program}: {out:?}");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn the_command_line_loads_no_gui_library_and_the_window_program_does() {
+    let (Some(cli), Some(window)) = (
+        loaded_libraries(env!("CARGO_BIN_EXE_broadsheet")),
+        loaded_libraries(env!("CARGO_BIN_EXE_broadsheet-window")),
+    ) else {
+        eprintln!("note: skipping: no ldd");
+        return;
+    };
+    // Loading GTK and WebKit is most of what `broadsheet --version` once cost (BENCHMARKS.md).
+    for gui in [
+        "libgtk-3",
+        "libwebkit2gtk",
+        "libjavascriptcoregtk",
+        "libgdk-3",
+        "libsoup",
+    ] {
+        assert!(!cli.contains(gui), "broadsheet loads {gui}:\n{cli}");
+        assert!(
+            window.contains(gui),
+            "broadsheet-window should load {gui}:\n{window}"
+        );
+    }
+}
+
+/// A folder holding a copy of `broadsheet` and, if given, a stand-in `broadsheet-window` script.
+#[cfg(unix)]
+fn programs_folder(window_script: Option<&str>) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_broadsheet"),
+        folder.path().join("broadsheet"),
+    )
+    .unwrap();
+    if let Some(script) = window_script {
+        let window = folder.path().join("broadsheet-window");
+        std::fs::write(&window, script).unwrap();
+        std::fs::set_permissions(&window, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    folder
+}
+
+#[test]
+#[cfg(unix)]
+fn without_a_command_broadsheet_becomes_the_window_program_beside_it_with_its_arguments() {
+    // The stand-in records its process id and arguments, and exits as a window might.
+    let folder = programs_folder(Some(
+        "#!/bin/sh\necho \"$$ $*\" > \"$(dirname \"$0\")/started\"\nexit 7\n",
+    ));
+    let child = Command::new(folder.path().join("broadsheet"))
+        .args(["--data-dir", "/some/library"])
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let status = child.wait_with_output().unwrap().status;
+    let started = std::fs::read_to_string(folder.path().join("started")).unwrap();
+    // Same process: the window's exit status is the launch's, and a desktop's startup
+    // notification and the single-instance hand-over see one program.
+    assert_eq!(started.trim(), format!("{pid} --data-dir /some/library"));
+    assert_eq!(status.code(), Some(7));
+}
+
+#[test]
+#[cfg(unix)]
+fn without_the_window_program_broadsheet_says_where_it_looked() {
+    let folder = programs_folder(None);
+    let out = Command::new(folder.path().join("broadsheet"))
+        .args(["--data-dir", "/some/library"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = folder.path().join("broadsheet-window");
+    assert!(
+        stderr.contains(&format!("cannot start {}", expected.display())),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}

@@ -21,6 +21,7 @@ use broadsheet_engine::store::{Store, SCHEMA_VERSION};
 use tempfile::TempDir;
 use webdriver::{find_program, Driver, Session};
 
+/// What a user types: with no command, `broadsheet` becomes `broadsheet-window` (same process).
 const APP: &str = env!("CARGO_BIN_EXE_broadsheet");
 const MAIN_TITLE: &str = "Broadsheet";
 const DIALOG_TITLE: &str = "Broadsheet cannot open its library";
@@ -399,6 +400,13 @@ async fn without_a_session_bus_the_window_still_opens() {
         app.assert_running("without a session bus");
         (shown_windows(&driver.display, app.pid(), MAIN_TITLE) == 1).then_some(())
     });
+    // `broadsheet` (which links no GUI library) handed its process to the window's program.
+    let program = std::fs::read_link(format!("/proc/{}/exe", app.pid())).unwrap();
+    assert!(
+        program.ends_with("broadsheet-window"),
+        "the window runs in {}",
+        program.display()
+    );
     assert!(library.path().join("library.sqlite3").is_file());
 }
 

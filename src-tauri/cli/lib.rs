@@ -1,15 +1,21 @@
-//! The headless command line: `broadsheet [--data-dir DIR] <command> [--json]`.
+//! The headless command line: `broadsheet [--data-dir DIR] <command> [--json]`, and the
+//! `broadsheet` program itself, which with no command starts the window's program.
 //!
-//! Every command is one engine call; this module only parses arguments and prints. With
+//! Every command is one engine call; this crate only parses arguments and prints. With
 //! `--json` the output on stdout is machine-readable; errors always go to stderr, with a
-//! non-zero exit code and nothing on stdout.
+//! non-zero exit code and nothing on stdout. It must never depend on Tauri or any GUI library:
+//! `broadsheet --version` and `broadsheet articles` start in milliseconds because nothing of
+//! the window is loaded (BENCHMARKS.md, "The command line"). The window's program parses its
+//! arguments and opens the library with the same functions, so both agree on them.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use broadsheet_engine::credentials::CredentialPlace;
 use broadsheet_engine::error_kind::ErrorKind;
-use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryError};
+use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryConfig, LibraryError};
 use broadsheet_engine::model::ArticleQuery;
 use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
 use clap::{Parser, Subcommand};
@@ -230,6 +236,89 @@ fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| format!("not an RFC 3339 time ({e})"))
 }
 
+/// The app's identifier, as in tauri.conf.json: it names the library folder on every platform.
+pub const APP_IDENTIFIER: &str = "app.broadsheet.reader";
+
+/// The window's program, installed beside `broadsheet` by every installer (Tauri's main binary,
+/// `default-run` in Cargo.toml).
+pub const WINDOW_PROGRAM: &str = "broadsheet-window";
+
+/// How the window and the command line open a library: passwords given in feed addresses go
+/// to the system's credential store, or where there is none to [`credentials_file`]; with
+/// `BROADSHEET_CREDENTIALS_FILE` set, only to that file (tests, and machines without one).
+pub fn library_config() -> LibraryConfig {
+    let credentials =
+        match std::env::var_os("BROADSHEET_CREDENTIALS_FILE").filter(|f| !f.is_empty()) {
+            Some(file) => CredentialPlace::File(PathBuf::from(file)),
+            None => credentials_file().map_or(CredentialPlace::Nowhere, |fallback| {
+                CredentialPlace::System { fallback }
+            }),
+        };
+    LibraryConfig {
+        credentials,
+        ..LibraryConfig::default()
+    }
+}
+
+/// The file passwords are kept in where the system has no credential store: in the user's
+/// configuration folder, never the library folder (which is copied, synced and shared).
+pub fn credentials_file() -> Option<PathBuf> {
+    Some(dirs::config_dir()?.join("broadsheet").join("credentials"))
+}
+
+/// Logs go to stderr only when asked for with `BROADSHEET_LOG` (e.g. `BROADSHEET_LOG=debug`).
+pub fn init_logging() {
+    if let Ok(filter) = tracing_subscriber::EnvFilter::try_from_env("BROADSHEET_LOG") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .try_init();
+    }
+}
+
+/// The `broadsheet` program: a command runs headless; no command starts the window's program
+/// found beside this one, with the same arguments (`--data-dir`), so a second launch still
+/// hands over to a running window.
+pub fn main() -> ExitCode {
+    init_logging();
+    let mut cli = Cli::parse();
+    match cli.command.take() {
+        Some(command) => run(cli, command),
+        None => open_window(std::env::args_os().skip(1).collect()),
+    }
+}
+
+/// Starts [`WINDOW_PROGRAM`] from this program's folder. On Unix it takes this process's place
+/// (same process id, exit status and signals, as if it had been started itself); elsewhere it is
+/// started on its own and this program returns at once, as a window's launcher does.
+fn open_window(args: Vec<OsString>) -> ExitCode {
+    let window = match std::env::current_exe() {
+        Ok(me) => me.with_file_name(format!("{WINDOW_PROGRAM}{}", std::env::consts::EXE_SUFFIX)),
+        Err(e) => {
+            return fail(
+                false,
+                ErrorKind::Internal,
+                format!("cannot find myself: {e}"),
+            )
+        }
+    };
+    let mut command = std::process::Command::new(&window);
+    command.args(args);
+    #[cfg(unix)]
+    let error = std::os::unix::process::CommandExt::exec(&mut command);
+    #[cfg(not(unix))]
+    let error = match command.spawn() {
+        Ok(_) => return ExitCode::SUCCESS,
+        Err(e) => e,
+    };
+    let message = format!(
+        "cannot open the window: cannot start {} ({error})",
+        window.display()
+    );
+    fail(false, ErrorKind::Internal, message)
+}
+
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -245,7 +334,7 @@ pub fn default_data_dir() -> PathBuf {
     }
     dirs::data_dir()
         .unwrap_or_else(std::env::temp_dir)
-        .join(crate::APP_IDENTIFIER)
+        .join(APP_IDENTIFIER)
 }
 
 #[derive(Serialize)]
@@ -266,7 +355,7 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         Err(e) => return fail(json, ErrorKind::Internal, format!("cannot start: {e}")),
     };
     let result = runtime.block_on(async {
-        let library = Library::open(&dir, crate::library_config())?;
+        let library = Library::open(&dir, library_config())?;
         execute(&library, command, json).await
     });
     match result {

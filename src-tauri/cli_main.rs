@@ -1,0 +1,6 @@
+//! `broadsheet`: the command line, a console program on every platform. It links no GUI
+//! library; with no command it starts `broadsheet-window` from its own folder.
+
+fn main() -> std::process::ExitCode {
+    broadsheet_cli::main()
+}
