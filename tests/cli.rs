@@ -927,6 +927,10 @@ fn the_command_line_loads_no_gui_library_and_the_window_program_does() {
             "broadsheet-window should load {gui}:\n{window}"
         );
     }
+    // Nor the network half of the engine: the reading commands need no TLS, and the commands
+    // that fetch run in the window's program, so the engine's network code ships once.
+    assert!(!cli.contains("libssl"), "broadsheet loads TLS:\n{cli}");
+    assert!(window.contains("libssl"), "{window}");
 }
 
 /// A folder holding a copy of `broadsheet` and, if given, a stand-in `broadsheet-window` script.
@@ -983,4 +987,48 @@ fn without_the_window_program_broadsheet_says_where_it_looked() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+}
+
+#[test]
+#[cfg(unix)]
+fn the_reading_commands_run_in_broadsheet_and_every_other_command_in_the_window_program() {
+    // The stand-in records its process id and arguments, and exits as a failed refresh might.
+    let folder = programs_folder(Some(
+        "#!/bin/sh\necho \"$$ $*\" > \"$(dirname \"$0\")/started\"\nexit 3\n",
+    ));
+    let library = tempfile::tempdir().unwrap();
+    let data_dir = library.path().to_str().unwrap();
+    for reading in [
+        &["feeds", "--json"][..],
+        &["articles", "--json"],
+        &["articles", "--search", "summit", "--json"],
+    ] {
+        let out = Command::new(folder.path().join("broadsheet"))
+            .args(["--data-dir", data_dir])
+            .args(reading)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{reading:?}: {out:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+        assert!(!folder.path().join("started").exists(), "{reading:?}");
+    }
+    let missing = Command::new(folder.path().join("broadsheet"))
+        .args(["--data-dir", data_dir, "show", "7", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(!folder.path().join("started").exists());
+
+    let child = Command::new(folder.path().join("broadsheet"))
+        .args(["--data-dir", data_dir, "refresh", "--json"])
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let status = child.wait_with_output().unwrap().status;
+    let started = std::fs::read_to_string(folder.path().join("started")).unwrap();
+    assert_eq!(
+        started.trim(),
+        format!("{pid} --data-dir {data_dir} refresh --json")
+    );
+    assert_eq!(status.code(), Some(3));
 }

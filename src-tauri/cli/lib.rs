@@ -16,12 +16,13 @@ use std::process::ExitCode;
 use broadsheet_engine::credentials::CredentialPlace;
 use broadsheet_engine::error_kind::ErrorKind;
 use broadsheet_engine::library::{ExportFormat, FileAction, Library, LibraryConfig, LibraryError};
-use broadsheet_engine::model::ArticleQuery;
 use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
+mod reading;
 mod text;
+pub use reading::ReadCommand;
 use text::{
     accounts_text, article_text, articles_text, feeds_text, is_terminal_control, refresh_text,
     rules_text, sync_text, terminal_text,
@@ -29,7 +30,7 @@ use text::{
 
 /// Broadsheet: an offline-first news reader. Without a command it opens the window.
 #[derive(Debug, Parser)]
-#[command(name = "broadsheet", version, about)]
+#[command(name = "broadsheet", version)]
 pub struct Cli {
     /// The library folder (default: the platform's app data folder).
     #[arg(long, global = true, value_name = "DIR")]
@@ -67,31 +68,9 @@ pub enum Command {
     },
     /// Fetch new stories from every feed, or from one.
     Refresh { feed_id: Option<i64> },
-    /// List the feeds.
-    Feeds,
-    /// List articles, newest first (best match first with --search).
-    Articles {
-        #[arg(long, value_name = "ID")]
-        feed: Option<i64>,
-        #[arg(long)]
-        unread: bool,
-        #[arg(long)]
-        bookmarked: bool,
-        /// Only the stories rules hid.
-        #[arg(long)]
-        hidden: bool,
-        #[arg(long, value_name = "QUERY")]
-        search: Option<String>,
-        /// One entry per story (the same event from several outlets), with its outlet count.
-        #[arg(long)]
-        stories: bool,
-        #[arg(long, value_name = "N", default_value_t = 50)]
-        limit: u32,
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        offset: u32,
-    },
-    /// Show one article.
-    Show { id: i64 },
+    /// The reading commands (`feeds`, `articles`, `show`), which `broadsheet` runs itself.
+    #[command(flatten)]
+    Read(ReadCommand),
     /// Open any web page as an article: fetched, the story extracted, cleaned and kept.
     Open { url: String },
     /// Write an article to a file: self-contained HTML (pictures inlined) or Markdown.
@@ -277,27 +256,43 @@ pub fn init_logging() {
     }
 }
 
-/// The `broadsheet` program: a command runs headless; no command starts the window's program
-/// found beside this one, with the same arguments (`--data-dir`), so a second launch still
-/// hands over to a running window.
+/// The `broadsheet` program. The reading commands run here, on the library opened for reading
+/// only; every other command, and no command (the window), is handed to the window's program
+/// found beside this one with the same arguments, so a second launch still reaches a running
+/// window and the network half of the engine ships once, in that program.
 pub fn main() -> ExitCode {
     init_logging();
     let mut cli = Cli::parse();
-    match cli.command.take() {
-        Some(command) => run(cli, command),
-        None => open_window(std::env::args_os().skip(1).collect()),
-    }
+    let handover = match cli.command.take() {
+        None => Handover::Window,
+        Some(Command::Read(command)) => match reading::run(&cli, command) {
+            Some(code) => return code,
+            None => Handover::Command,
+        },
+        Some(_) => Handover::Command,
+    };
+    hand_over(std::env::args_os().skip(1).collect(), handover, cli.json)
+}
+
+/// What [`hand_over`] gives the window's program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Handover {
+    /// No command: open (or bring forward) the window.
+    Window,
+    /// A command this program does not run itself.
+    Command,
 }
 
 /// Starts [`WINDOW_PROGRAM`] from this program's folder. On Unix it takes this process's place
-/// (same process id, exit status and signals, as if it had been started itself); elsewhere it is
-/// started on its own and this program returns at once, as a window's launcher does.
-fn open_window(args: Vec<OsString>) -> ExitCode {
+/// (same process id, exit status and signals, as if it had been started itself). Elsewhere a
+/// command is waited for and its exit status passed on, and a window is started on its own
+/// while this program returns at once, as a window's launcher does.
+fn hand_over(args: Vec<OsString>, handover: Handover, json: bool) -> ExitCode {
     let window = match std::env::current_exe() {
         Ok(me) => me.with_file_name(format!("{WINDOW_PROGRAM}{}", std::env::consts::EXE_SUFFIX)),
         Err(e) => {
             return fail(
-                false,
+                json,
                 ErrorKind::Internal,
                 format!("cannot find myself: {e}"),
             )
@@ -308,15 +303,29 @@ fn open_window(args: Vec<OsString>) -> ExitCode {
     #[cfg(unix)]
     let error = std::os::unix::process::CommandExt::exec(&mut command);
     #[cfg(not(unix))]
-    let error = match command.spawn() {
-        Ok(_) => return ExitCode::SUCCESS,
-        Err(e) => e,
+    let error = match handover {
+        Handover::Window => match command.spawn() {
+            Ok(_) => return ExitCode::SUCCESS,
+            Err(e) => e,
+        },
+        Handover::Command => match command.status() {
+            Ok(status) => {
+                return ExitCode::from(
+                    status
+                        .code()
+                        .and_then(|c| u8::try_from(c).ok())
+                        .unwrap_or(1),
+                )
+            }
+            Err(e) => e,
+        },
     };
-    let message = format!(
-        "cannot open the window: cannot start {} ({error})",
-        window.display()
-    );
-    fail(false, ErrorKind::Internal, message)
+    let what = match handover {
+        Handover::Window => "cannot open the window",
+        Handover::Command => "cannot run this command",
+    };
+    let message = format!("{what}: cannot start {} ({error})", window.display());
+    fail(json, ErrorKind::Internal, message)
 }
 
 /// Export formats.
@@ -358,6 +367,11 @@ pub fn run(cli: Cli, command: Command) -> ExitCode {
         let library = Library::open(&dir, library_config())?;
         execute(&library, command, json).await
     });
+    finish(result, json)
+}
+
+/// Prints a command's output, or its error, and gives the process's exit code.
+fn finish(result: Result<String, LibraryError>, json: bool) -> ExitCode {
     match result {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
@@ -479,47 +493,7 @@ async fn execute(lib: &Library, command: Command, json: bool) -> Result<String, 
             }
             Ok(refresh_text(&report))
         }
-        Command::Feeds => {
-            let feeds = lib.feeds().await?;
-            if json {
-                return to_json(&feeds);
-            }
-            Ok(feeds_text(&feeds))
-        }
-        Command::Articles {
-            feed,
-            unread,
-            bookmarked,
-            hidden,
-            search,
-            stories,
-            limit,
-            offset,
-        } => {
-            let query = ArticleQuery {
-                feed_id: feed,
-                folder: None,
-                unread_only: unread,
-                bookmarked_only: bookmarked,
-                hidden_only: hidden,
-                search,
-                stories,
-                limit: Some(limit),
-                offset: Some(offset),
-            };
-            let list = lib.articles(query).await?;
-            if json {
-                return to_json(&list);
-            }
-            Ok(articles_text(&list))
-        }
-        Command::Show { id } => {
-            let article = lib.article(id).await?;
-            if json {
-                return to_json(&article);
-            }
-            Ok(article_text(&article))
-        }
+        Command::Read(command) => reading::execute(&lib.reading(), command, json),
         Command::Open { url } => {
             let article = lib.open_link(&url, None).await?;
             if json {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use broadsheet_engine::credentials::{take_userinfo, CredentialPlace};
 use broadsheet_engine::fetch::{BodyKind, FetchConfig, FetchRequest, Fetcher, Reach};
-use broadsheet_engine::library::{Library, LibraryConfig, LIBRARY_FILE};
+use broadsheet_engine::library::{Library, LibraryConfig, Reading, LIBRARY_FILE};
 use broadsheet_engine::model::ArticleQuery;
 use fixture_server::{FixtureServer, Reply};
 use url::Url;
@@ -299,9 +299,13 @@ async fn an_older_library_with_a_password_in_an_address_is_cleaned_at_open() {
             "the old library is as it was: {stored}"
         );
     }
+    // The command line's reading commands do not read it before it is cleaned.
+    assert!(Reading::open(folders.library.path()).unwrap().is_none());
     let library = folders.open();
     let shown = everything_shown(&library).await;
     assert!(!shown.contains(SECRET), "{shown}");
+    let reading = Reading::open(folders.library.path()).unwrap().unwrap();
+    assert_eq!(reading.feeds().unwrap()[0].url, server.url("/feed"));
     assert_eq!(library.feeds().await.unwrap()[0].url, server.url("/feed"));
     let kept = std::fs::read_to_string(folders.credentials_file()).unwrap();
     assert!(kept.contains(SECRET));
@@ -440,4 +444,20 @@ async fn a_teasers_full_story_on_the_feeds_own_site_is_fetched_with_its_password
         .all(|r| r.header("authorization").is_none()));
     assert!(!elsewhere.requests().is_empty());
     close_and_check_files(library, &folders);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_at_sign_in_a_feeds_path_is_no_password_and_the_library_reads_as_it_is() {
+    let server = FixtureServer::start().await.unwrap();
+    server.route("/feed/@ann", Reply::ok("application/rss+xml", rss()));
+    let folders = Folders::new();
+    let library = folders.open();
+    let url = server.url("/feed/@ann");
+    library.subscribe(&url, None).await.unwrap();
+    drop(library);
+    let reading = Reading::open(folders.library.path())
+        .unwrap()
+        .expect("an address like medium.com/feed/@name holds no password to move out");
+    assert_eq!(reading.feeds().unwrap()[0].url, url);
+    assert!(!reading.articles(&ArticleQuery::default()).unwrap().is_empty());
 }

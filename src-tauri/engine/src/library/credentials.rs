@@ -109,6 +109,30 @@ pub(super) async fn login_for(
     }
 }
 
+/// Whether an older library's stored addresses still hold a `user:password@` that
+/// [`move_out_of_addresses`] has not moved yet.
+pub(super) fn passwords_in_addresses(store: &Store) -> Result<bool, StoreError> {
+    Ok(!addresses_with_logins(store)?.is_empty())
+}
+
+/// The feeds whose stored address holds a `user:password@`: each with that address, the address
+/// without it, and the login. (The store's `@` finds candidates; `medium.com/feed/@name` is not
+/// one.)
+fn addresses_with_logins(
+    store: &Store,
+) -> Result<Vec<(FeedId, Url, Url, SiteCredential)>, StoreError> {
+    let mut found = Vec::new();
+    for (id, stored) in store.feeds_with_userinfo()? {
+        let Ok(url) = Url::parse(&stored) else {
+            continue;
+        };
+        if let (bare, Some(login)) = take_userinfo(&url) {
+            found.push((id, url, bare, login));
+        }
+    }
+    Ok(found)
+}
+
 /// Moves the `user:password@` of addresses an older library stored into the credential store,
 /// and out of every address derived from them. A feed whose password cannot be kept (no place
 /// for passwords, or the store failing) keeps its address until the next opening.
@@ -117,13 +141,7 @@ pub(super) fn move_out_of_addresses(
     credentials: &CredentialStore,
 ) -> Result<(), StoreError> {
     let mut moved = false;
-    for (id, stored) in store.feeds_with_userinfo()? {
-        let Ok(url) = Url::parse(&stored) else {
-            continue;
-        };
-        let (bare, Some(login)) = take_userinfo(&url) else {
-            continue;
-        };
+    for (id, url, bare, login) in addresses_with_logins(store)? {
         let userinfo = match url.password() {
             Some(password) => format!("{}:{password}", url.username()),
             None => url.username().to_owned(),

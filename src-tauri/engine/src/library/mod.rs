@@ -6,9 +6,10 @@
 //! `pages` (any page as an article, and a story as the window shows it or as a file),
 //! `pictures` (pictures and icons, and what follows a refresh or a subscription), `rules`
 //! (mute and notify rules, and the notification batch), `grouping` (new articles into stories
-//! as they are stored). `steps` holds
-//! the steps more than one of them runs. This file holds the library itself and the small reading and
-//! state operations. A failure stays inside the one feed or article it belongs to.
+//! as they are stored), `reading` (the library opened to read only, for the command line).
+//! `steps` holds the steps more than one of them runs. This file holds the library itself and
+//! the small reading and state operations. A failure stays inside the one feed or article it
+//! belongs to.
 //!
 //! Never parses HTML or XML, never decides what an item becomes (that is `process`), and never
 //! writes SQL.
@@ -21,6 +22,7 @@ mod marking;
 mod opml;
 mod pages;
 mod pictures;
+mod reading;
 mod refresh;
 mod rules;
 mod steps;
@@ -43,7 +45,7 @@ use crate::feed::FeedError;
 use crate::fetch::{FetchConfig, FetchError, Fetcher};
 use crate::images::{self, ImageCache};
 use crate::model::{
-    Article, ArticleId, ArticleImage, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, Settings,
+    Article, ArticleId, ArticleQuery, ArticleSummary, Feed, FeedId, Folder, Settings,
 };
 use crate::opml::OpmlError;
 use crate::store::{Store, StoreError, SyncEdit};
@@ -52,6 +54,7 @@ use crate::sync::greader::GReaderError;
 pub use opml::ImportReport;
 pub use pages::ExportFormat;
 pub use pictures::FollowUp;
+pub use reading::Reading;
 pub use rules::RulesImport;
 pub use subscribe::{FeedCandidate, Subscription};
 pub use sync::GREADER;
@@ -184,14 +187,8 @@ pub type SyncWatcher = Box<dyn Fn(crate::model::SyncProgress) + Send + Sync>;
 impl Library {
     /// Opens the library in `dir`, creating the folder and the database if needed.
     pub fn open(dir: &Path, config: LibraryConfig) -> Result<Library> {
-        std::fs::create_dir_all(dir).map_err(|source| LibraryError::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let store = Store::open(&dir.join(LIBRARY_FILE))?;
+        let (store, images) = reading::open_parts(dir)?;
         let fetcher = Fetcher::new(config.fetch.clone())?;
-        let budget = store.settings()?.image_budget_mb;
-        let images = ImageCache::new(dir.join(IMAGES_DIR), u64::from(budget) * 1024 * 1024);
         credentials::check_place(dir, &config.credentials)?;
         let credentials = Arc::new(CredentialStore::new(config.credentials));
         credentials::move_out_of_addresses(&store, &credentials)?;
@@ -259,13 +256,9 @@ impl Library {
     pub async fn article(&self, id: ArticleId) -> Result<Article> {
         let images = self.image_cache();
         let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || {
-            let mut article = store.article(id)?;
-            article.images = pictures_of(&images, &store, id, || store.article_image_urls(id))?;
-            Ok::<_, LibraryError>(article)
-        })
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?
+        tokio::task::spawn_blocking(move || reading::article_with_pictures(&store, &images, id))
+            .await
+            .map_err(|e| LibraryError::Internal(e.to_string()))?
     }
 
     // ----- state -----
@@ -382,24 +375,6 @@ impl Library {
         }
         Ok(saved)
     }
-}
-
-/// A story's pictures and whether each is in the library: the ones it `named`, none cached,
-/// while their fetch is not recorded yet.
-fn pictures_of(
-    images: &ImageCache,
-    store: &Store,
-    id: ArticleId,
-    named: impl FnOnce() -> Result<Vec<String>, StoreError>,
-) -> Result<Vec<ArticleImage>> {
-    let found = images.article_images(store, id)?;
-    if !found.is_empty() {
-        return Ok(found);
-    }
-    Ok(named()?
-        .into_iter()
-        .map(|url| ArticleImage { url, cached: false })
-        .collect())
 }
 
 /// A user's address as a URL: a bare `example.com` means `https://example.com/`. A

@@ -12,7 +12,8 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{parse_user_url, pictures_of, steps, Library, LibraryError, Result};
+use super::reading::pictures_of;
+use super::{parse_user_url, steps, Library, LibraryError, Result};
 use crate::export;
 use crate::fetch::Reach;
 use crate::images;
