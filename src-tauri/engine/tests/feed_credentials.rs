@@ -459,5 +459,8 @@ async fn an_at_sign_in_a_feeds_path_is_no_password_and_the_library_reads_as_it_i
         .unwrap()
         .expect("an address like medium.com/feed/@name holds no password to move out");
     assert_eq!(reading.feeds().unwrap()[0].url, url);
-    assert!(!reading.articles(&ArticleQuery::default()).unwrap().is_empty());
+    assert!(!reading
+        .articles(&ArticleQuery::default())
+        .unwrap()
+        .is_empty());
 }

@@ -414,7 +414,7 @@ pub(super) fn insert_article(
         return Ok(0);
     }
     let id = tx.last_insert_rowid();
-    index_text(tx, id, a)?;
+    index_text(tx, id, &a.title, &a.text)?;
     // What the rules decided goes with the story; a bookmarked story is never hidden, a hidden
     // one never announced, and a story of a feed the person listens to is due to be announced.
     let r = &a.rules;
@@ -440,10 +440,17 @@ pub(super) fn insert_article(
 
 /// Adds a stored story's title and text to the full-text index, which keeps no copy of its
 /// own (schema 10: contentless); the delete trigger takes the row out with the story.
-fn index_text(tx: &Transaction, id: ArticleId, a: &NewArticle) -> Result<()> {
+fn index_text(tx: &Transaction, id: ArticleId, title: &str, text: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO article_fts (rowid, title, text) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, a.title, a.text])?;
+        .execute(params![id, title, text])?;
     Ok(())
+}
+
+/// Indexes story `id` as it now reads: its old entry out, the new title and text in.
+pub(super) fn reindex_text(tx: &Transaction, id: ArticleId, title: &str, text: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM article_fts WHERE rowid = ?1")?
+        .execute([id])?;
+    index_text(tx, id, title, text)
 }
 
 /// An article's related links as stored: JSON, or NULL for none.
@@ -619,9 +626,7 @@ fn update_item(
         )?
         .collect::<Result<Vec<_>, _>>()?;
     for &id in &changed {
-        tx.prepare_cached("DELETE FROM article_fts WHERE rowid = ?1")?
-            .execute([id])?;
-        index_text(tx, id, item)?;
+        reindex_text(tx, id, &item.title, &item.text)?;
     }
     let changed = changed.len();
     if changed > 0 {

@@ -5,8 +5,8 @@
 use rusqlite::params;
 
 use super::packed::{self, Upto};
-use super::{Result, Store};
-use crate::model::FeedId;
+use super::{articles, Result, Store};
+use crate::model::{ArticleId, FeedId};
 
 impl Store {
     /// Marks whether a feed sends the password kept for its origin.
@@ -62,25 +62,26 @@ impl Store {
                  WHERE feed_id = ?1",
                 params![id, needle],
             )?;
-            // The story's texts are packed, out of SQL's reach: cleaned one by one.
-            let mut bodies = tx.prepare("SELECT id, body FROM articles WHERE feed_id = ?1")?;
+            // The story's texts are packed, out of SQL's reach, and the search index holds the
+            // words of its title and text: both cleaned one story at a time.
+            let mut bodies =
+                tx.prepare("SELECT id, title, body FROM articles WHERE feed_id = ?1")?;
             let mut rewrite = tx.prepare_cached("UPDATE articles SET body = ?2 WHERE id = ?1")?;
             let mut rows = bodies.query([id])?;
             while let Some(r) = rows.next()? {
-                let body = packed::column(r, 1, Upto::Html)?;
+                let (story, title) = (r.get::<_, ArticleId>(0)?, r.get::<_, String>(1)?);
+                let body = packed::column(r, 2, Upto::Html)?;
                 if [&body.excerpt, &body.text, &body.html]
                     .iter()
                     .any(|t| t.contains(&needle))
                 {
                     let clean = |t: &str| t.replace(&needle, "//");
+                    let text = clean(&body.text);
                     rewrite.execute(params![
-                        r.get::<_, i64>(0)?,
-                        packed::pack(
-                            &clean(&body.excerpt),
-                            &clean(&body.text),
-                            &clean(&body.html)
-                        )
+                        story,
+                        packed::pack(&clean(&body.excerpt), &text, &clean(&body.html))
                     ])?;
+                    articles::reindex_text(tx, story, &title, &text)?;
                 }
             }
             Ok(true)
@@ -91,7 +92,12 @@ impl Store {
     /// (a password, once) is in no free page or old log frame either. Slow on a big library:
     /// only after [`Store::move_out_userinfo`] changed something.
     pub fn scrub(&self) -> Result<()> {
-        self.run_on_writer("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+        // `optimize` merges the search index's segments into one, leaving out the words of
+        // entries deleted since (a contentless index only marks them deleted until then).
+        self.run_on_writer(
+            "INSERT INTO article_fts (article_fts) VALUES ('optimize');
+             VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
+        )
     }
 }
 
@@ -100,8 +106,8 @@ mod tests {
     use super::super::tests_support::{article, fetched, store, subscribe};
 
     #[test]
-    fn a_password_in_a_stored_story_is_taken_out_of_its_packed_texts_too() {
-        let (_dir, store) = store();
+    fn a_password_in_a_stored_story_is_taken_out_of_its_packed_texts_and_search_index_too() {
+        let (dir, store) = store();
         let feed = subscribe(&store, "https://reader:hunter2@news.example/feed");
         let mut story = article("a", "Summit", "h", 1_700_000_000);
         story.html =
@@ -119,5 +125,24 @@ mod tests {
             r#"<p>Read <a href="https://news.example/more">more</a>.</p>"#
         );
         assert_eq!(cleaned.text, "Read more at https://news.example/more.");
+        // The search index no longer knows the password's word, even in a deleted entry.
+        let search = |q: &str| {
+            store
+                .articles(&crate::model::ArticleQuery {
+                    search: Some(q.into()),
+                    ..Default::default()
+                })
+                .unwrap()
+                .len()
+        };
+        assert_eq!(search("hunter2"), 0);
+        assert_eq!(search("more"), 1);
+        store.scrub().unwrap();
+        // The index stores each word after the prefix it shares with the word before it
+        // ("https", "hunter2"), so the file is searched for the password's tail.
+        for file in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(file.unwrap().path()).unwrap();
+            assert!(!bytes.windows(6).any(|w| w == b"unter2"));
+        }
     }
 }
