@@ -32,8 +32,8 @@ const MIN_STORY_SHARE_IN_BLOCK: f64 = 0.8;
 /// Readability on `doc`, keeping the strict attempt's short story over a relaxed attempt
 /// that is mostly links or lies outside the headline's block (Dragnet: ten photo posts and
 /// short notes whose relaxed attempt was a sidebar or an author's box, better by 0.2 to 0.8;
-/// one worse, R281, whose gold keeps the readers' comments). Returns the Readability that found the story (its `doc` holds it)
-/// and the story.
+/// one worse, R281, whose gold keeps the readers' comments). Returns the Readability that
+/// found the story (its `doc` holds it) and the story.
 pub(super) fn pick_story(
     doc: Document,
     base: &str,
