@@ -83,6 +83,17 @@ impl Background {
         self.documents = self.documents.saturating_add(1);
     }
 
+    /// Counts one more document, its terms read already (see [`ArticleTerms`]).
+    pub fn add_terms(&mut self, terms: &ArticleTerms) {
+        let mut terms = terms.0.clone();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            *self.frequencies.entry(term).or_insert(0) += 1;
+        }
+        self.documents = self.documents.saturating_add(1);
+    }
+
     /// How many documents hold the term.
     fn frequency(&self, term: u64) -> u32 {
         self.frequencies.get(&term).copied().unwrap_or(0)
@@ -287,6 +298,19 @@ pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) 
     rarest(background, &terms(title, first_words(lead, LEAD_WORDS)), n)
 }
 
+/// The counted terms of an article's title and lead (its first [`LEAD_WORDS`] words), read
+/// once for both the word statistics ([`Background::add_terms`]) and its profile
+/// ([`profile_and_search_terms_of`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleTerms(Vec<u64>);
+
+impl ArticleTerms {
+    /// The terms of `title` and `lead` (any length; only the first [`LEAD_WORDS`] count).
+    pub fn new(title: &str, lead: &str) -> Self {
+        ArticleTerms(terms(title, first_words(lead, LEAD_WORDS)))
+    }
+}
+
 /// An article's [`Profile`] and its [`search_terms`], its words read once for both.
 pub fn profile_and_search_terms(
     background: &Background,
@@ -294,11 +318,22 @@ pub fn profile_and_search_terms(
     lead: &str,
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
+    profile_and_search_terms_of(background, &ArticleTerms::new(title, lead), title, lead, n)
+}
+
+/// As [`profile_and_search_terms`], the article's terms read already (`terms` must be
+/// `ArticleTerms::new(title, lead)`).
+pub fn profile_and_search_terms_of(
+    background: &Background,
+    terms: &ArticleTerms,
+    title: &str,
+    lead: &str,
+    n: usize,
+) -> (Profile, Vec<(u64, f64)>) {
     let lead = first_words(lead, LEAD_WORDS);
-    let terms = terms(title, lead);
     (
-        Profile::of_terms(background, &terms, title, lead),
-        rarest(background, &terms, n),
+        Profile::of_terms(background, &terms.0, title, lead),
+        rarest(background, &terms.0, n),
     )
 }
 
@@ -306,7 +341,7 @@ pub fn profile_and_search_terms(
 fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<u64, BuildHasherDefault<TermHasher>> = HashSet::default();
     let mut found: Vec<(u32, usize, u64)> = terms
         .iter()
         .filter(|&&term| seen.insert(term))
@@ -357,8 +392,13 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
             } else {
                 lower = word.to_lowercase();
             }
-            if !is_stop_word(&lower) {
-                found.push(hash_str(&stem(&lower)));
+            let hash = hash_str(&lower);
+            if !is_stop_hash(hash) {
+                found.push(match stem(&lower) {
+                    // Most words are their own stem: their hash is known already.
+                    Cow::Borrowed(stem) if stem.len() == lower.len() => hash,
+                    stem => hash_str(&stem),
+                });
             }
         }
     }
@@ -366,10 +406,16 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
 }
 
 fn is_stop_word(word: &str) -> bool {
-    // A set, not the list: every word of every arriving article is looked up.
-    static SET: LazyLock<HashSet<&'static str>> =
-        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    SET.contains(word)
+    is_stop_hash(hash_str(word))
+}
+
+/// Whether the word of this hash ([`hash_str`]) is a stop word.
+fn is_stop_hash(hash: u64) -> bool {
+    // A set of the words' hashes, not the list: every word of every arriving article is looked
+    // up, and its hash is wanted anyway.
+    static SET: LazyLock<HashSet<u64, BuildHasherDefault<TermHasher>>> =
+        LazyLock::new(|| STOP_WORDS.iter().map(|w| hash_str(w)).collect());
+    SET.contains(&hash)
 }
 
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and
