@@ -137,6 +137,8 @@ impl Profile {
                 (run[0], (1.0 + f64::ln(count)) * background.idf(run[0]))
             })
             .collect();
+        // Kept for each remembered article: no spare capacity.
+        weights.shrink_to_fit();
         let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
             weights.iter_mut().for_each(|(_, w)| *w /= norm);
