@@ -137,7 +137,7 @@ impl TextBuilder {
 
 /// An excerpt: the first ~`max_chars` characters of text, cut at a word boundary, with "…" when cut.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let collapsed = collapse_whitespace(text);
+    let collapsed = collapse_whitespace_upto(text, max_chars);
     if collapsed.chars().count() <= max_chars {
         return collapsed;
     }
@@ -196,7 +196,85 @@ pub fn text_without_tags(html: &str) -> String {
     out
 }
 
+/// The start of [`collapse_whitespace`]'s output: whole words until it is longer than
+/// `max_chars` characters (all of it when it is not). An excerpt reads no further, and a
+/// story's text is many times its excerpt.
+fn collapse_whitespace_upto(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4 + 8));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max_chars {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
+}
+
 /// Runs of whitespace (newlines included) as one space, with none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The excerpt as made before it read only the start of the text: from all of it collapsed.
+    fn excerpt_of_the_whole_text(text: &str, max_chars: usize) -> String {
+        let collapsed = collapse_whitespace(text);
+        if collapsed.chars().count() <= max_chars {
+            return collapsed;
+        }
+        let budget = max_chars.saturating_sub(1);
+        let cut = collapsed
+            .char_indices()
+            .nth(budget)
+            .map_or(collapsed.len(), |(index, _)| index);
+        let head = &collapsed[..cut];
+        let head = if collapsed[cut..].starts_with(' ') {
+            head
+        } else {
+            match head.rfind(' ') {
+                Some(space) if space > 0 => &head[..space],
+                _ => head,
+            }
+        };
+        let head =
+            head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'));
+        format!("{head}…")
+    }
+
+    #[test]
+    fn an_excerpt_read_from_the_start_of_a_text_is_the_excerpt_of_all_of_it() {
+        let words = [
+            "Leaders",
+            "met",
+            "in",
+            "Běijīng,",
+            "x",
+            "ünïcödé;",
+            "talks",
+            "\n\n",
+            "a:",
+        ];
+        for length in 0..120 {
+            let text: String = (0..length)
+                .map(|i| words[(i * 7 + length) % words.len()])
+                .collect::<Vec<_>>()
+                .join(if length % 3 == 0 { "  " } else { " " });
+            for max in [1, 2, 5, 17, 40, 280] {
+                assert_eq!(
+                    excerpt(&text, max),
+                    excerpt_of_the_whole_text(&text, max),
+                    "{text:?} at {max}"
+                );
+            }
+        }
+    }
 }
