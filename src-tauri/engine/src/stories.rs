@@ -83,6 +83,17 @@ impl Background {
         self.documents = self.documents.saturating_add(1);
     }
 
+    /// Counts one more document, its terms read already (see [`ArticleTerms`]).
+    pub fn add_terms(&mut self, terms: &ArticleTerms) {
+        let mut terms = terms.0.clone();
+        terms.sort_unstable();
+        terms.dedup();
+        for term in terms {
+            *self.frequencies.entry(term).or_insert(0) += 1;
+        }
+        self.documents = self.documents.saturating_add(1);
+    }
+
     /// How many documents hold the term.
     fn frequency(&self, term: u64) -> u32 {
         self.frequencies.get(&term).copied().unwrap_or(0)
@@ -116,19 +127,22 @@ impl Profile {
 
     /// The profile of an article whose counted terms are `terms` (its lead already cut).
     fn of_terms(background: &Background, terms: &[u64], title: &str, lead: &str) -> Self {
-        let mut counts: TermMap<f64> = TermMap::default();
-        for &term in terms {
-            *counts.entry(term).or_insert(0.0) += 1.0;
-        }
-        let mut weights: Vec<(u64, f64)> = counts
-            .into_iter()
-            .map(|(term, count)| (term, (1.0 + f64::ln(count)) * background.idf(term)))
+        // Sorted, each term's count is the length of its run: no map to build.
+        let mut sorted_terms = terms.to_vec();
+        sorted_terms.sort_unstable();
+        let mut weights: Vec<(u64, f64)> = sorted_terms
+            .chunk_by(|a, b| a == b)
+            .map(|run| {
+                let count = run.len() as f64;
+                (run[0], (1.0 + f64::ln(count)) * background.idf(run[0]))
+            })
             .collect();
+        // Kept for each remembered article: no spare capacity.
+        weights.shrink_to_fit();
         let norm = weights.iter().map(|(_, w)| w * w).sum::<f64>().sqrt();
         if norm > 0.0 {
             weights.iter_mut().for_each(|(_, w)| *w /= norm);
         }
-        weights.sort_unstable_by_key(|&(term, _)| term);
         Profile {
             weights,
             names: sorted(names(lead)),
@@ -287,6 +301,19 @@ pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) 
     rarest(background, &terms(title, first_words(lead, LEAD_WORDS)), n)
 }
 
+/// The counted terms of an article's title and lead (its first [`LEAD_WORDS`] words), read
+/// once for both the word statistics ([`Background::add_terms`]) and its profile
+/// ([`profile_and_search_terms_of`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleTerms(Vec<u64>);
+
+impl ArticleTerms {
+    /// The terms of `title` and `lead` (any length; only the first [`LEAD_WORDS`] count).
+    pub fn new(title: &str, lead: &str) -> Self {
+        ArticleTerms(terms(title, first_words(lead, LEAD_WORDS)))
+    }
+}
+
 /// An article's [`Profile`] and its [`search_terms`], its words read once for both.
 pub fn profile_and_search_terms(
     background: &Background,
@@ -294,11 +321,22 @@ pub fn profile_and_search_terms(
     lead: &str,
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
+    profile_and_search_terms_of(background, &ArticleTerms::new(title, lead), title, lead, n)
+}
+
+/// As [`profile_and_search_terms`], the article's terms read already (`terms` must be
+/// `ArticleTerms::new(title, lead)`).
+pub fn profile_and_search_terms_of(
+    background: &Background,
+    terms: &ArticleTerms,
+    title: &str,
+    lead: &str,
+    n: usize,
+) -> (Profile, Vec<(u64, f64)>) {
     let lead = first_words(lead, LEAD_WORDS);
-    let terms = terms(title, lead);
     (
-        Profile::of_terms(background, &terms, title, lead),
-        rarest(background, &terms, n),
+        Profile::of_terms(background, &terms.0, title, lead),
+        rarest(background, &terms.0, n),
     )
 }
 
@@ -306,7 +344,7 @@ pub fn profile_and_search_terms(
 fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<u64, BuildHasherDefault<TermHasher>> = HashSet::default();
     let mut found: Vec<(u32, usize, u64)> = terms
         .iter()
         .filter(|&&term| seen.insert(term))
@@ -357,8 +395,13 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
             } else {
                 lower = word.to_lowercase();
             }
-            if !is_stop_word(&lower) {
-                found.push(hash_str(&stem(&lower)));
+            let hash = hash_str(&lower);
+            if !is_stop_hash(hash) {
+                found.push(match stem(&lower) {
+                    // Most words are their own stem: their hash is known already.
+                    Cow::Borrowed(stem) if stem.len() == lower.len() => hash,
+                    stem => hash_str(&stem),
+                });
             }
         }
     }
@@ -366,10 +409,16 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
 }
 
 fn is_stop_word(word: &str) -> bool {
-    // A set, not the list: every word of every arriving article is looked up.
-    static SET: LazyLock<HashSet<&'static str>> =
-        LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-    SET.contains(word)
+    is_stop_hash(hash_str(word))
+}
+
+/// Whether the word of this hash ([`hash_str`]) is a stop word.
+fn is_stop_hash(hash: u64) -> bool {
+    // A set of the words' hashes, not the list: every word of every arriving article is looked
+    // up, and its hash is wanted anyway.
+    static SET: LazyLock<HashSet<u64, BuildHasherDefault<TermHasher>>> =
+        LazyLock::new(|| STOP_WORDS.iter().map(|w| hash_str(w)).collect());
+    SET.contains(&hash)
 }
 
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and
@@ -412,10 +461,20 @@ fn names(lead: &str) -> impl Iterator<Item = u64> + '_ {
 
 /// Numbers in `text` ("0.25", "3,000", "2-1" as "2" and "1"), as written without separators.
 fn numbers(text: &str) -> impl Iterator<Item = u64> + '_ {
-    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-        .map(|n| n.trim_matches(['.', ',']))
-        .filter(|n| n.bytes().any(|b| b.is_ascii_digit()))
-        .map(|n| hash_bytes(n.bytes().filter(|&b| b != b',')))
+    // Runs of digits, points and commas, found byte by byte: splitting at every other
+    // character made an empty piece of each, which cost more than the rest of a profile.
+    let bytes = text.as_bytes();
+    let in_number = |b: u8| b.is_ascii_digit() || b == b'.' || b == b',';
+    let mut at = 0;
+    std::iter::from_fn(move || loop {
+        let start = at + bytes.get(at..)?.iter().position(|&b| in_number(b))?;
+        let len = bytes[start..].iter().take_while(|&&b| in_number(b)).count();
+        at = start + len;
+        let n = text.get(start..at)?.trim_matches(['.', ',']);
+        if n.bytes().any(|b| b.is_ascii_digit()) {
+            return Some(hash_bytes(n.bytes().filter(|&b| b != b',')));
+        }
+    })
 }
 
 fn sorted(items: impl IntoIterator<Item = u64>) -> Vec<u64> {

@@ -17,7 +17,7 @@ use crate::model::{ArticleId, FeedId};
 use crate::store::{
     ApplyCounts, FeedUpdate, NewArticle, Store, StoreError, StoryArrival, StoryJudge, SyncedArticle,
 };
-use crate::stories::{self, Background, Candidate, Profile, TermMap, STORY_WINDOW};
+use crate::stories::{self, ArticleTerms, Background, Candidate, Profile, TermMap, STORY_WINDOW};
 
 /// Articles remembered, the last stored: only they can be candidates, whatever their dates
 /// say (a feed's archive spanning a year is not news). Their titles and leads also give the
@@ -40,6 +40,10 @@ pub(super) struct Grouping {
     capacity: usize,
     /// Stores articles without grouping them (to measure grouping's cost).
     off: bool,
+    /// The terms of the batch being stored, read once by [`Grouping::learn`] for the word
+    /// statistics and taken again by [`StoryJudge::choose`], in the batch's order, each with
+    /// the address of its article (valid only while the batch is stored: cleared after).
+    batch_terms: VecDeque<(usize, ArticleTerms)>,
 }
 
 /// The grouping state of a library, shared by its writes.
@@ -91,6 +95,7 @@ impl Grouping {
             memory: None,
             capacity,
             off,
+            batch_terms: VecDeque::new(),
         }
     }
 
@@ -115,7 +120,7 @@ impl Library {
             });
             grouping.learn(store, items)?;
             let stored = store.apply_updates_grouped(&updates, &mut *grouping);
-            grouping.forget_if_failed(&stored);
+            grouping.finish_batch(&stored);
             stored
         })
         .await
@@ -130,7 +135,7 @@ impl Library {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
             grouping.learn(store, synced.iter().map(|s| &s.article))?;
             let stored = store.add_synced_articles(&synced, now, &mut *grouping);
-            grouping.forget_if_failed(&stored);
+            grouping.finish_batch(&stored);
             stored
         })
         .await
@@ -154,14 +159,30 @@ impl Grouping {
             Some(memory) => memory,
             None => self.memory.insert(Memory::read(store, self.capacity)?),
         };
+        self.batch_terms.clear();
         for item in items {
-            memory.background.add(&item.title, lead(item));
+            let terms = ArticleTerms::new(&item.title, lead(item));
+            memory.background.add_terms(&terms);
+            self.batch_terms.push_back((address(item), terms));
         }
         Ok(())
     }
 
-    /// A write that failed stored none of what was remembered of it: read the library again.
-    fn forget_if_failed<T>(&mut self, stored: &Result<T, StoreError>) {
+    /// The terms [`Grouping::learn`] read of `article`, else read now. Articles arrive in the
+    /// batch's order, some left out (those stored before), so the ones before it are dropped.
+    fn take_terms(&mut self, article: &NewArticle) -> ArticleTerms {
+        while let Some((at, terms)) = self.batch_terms.pop_front() {
+            if at == address(article) {
+                return terms;
+            }
+        }
+        ArticleTerms::new(&article.title, lead(article))
+    }
+
+    /// After a batch is written. A write that failed stored none of what was remembered of it:
+    /// read the library again.
+    fn finish_batch<T>(&mut self, stored: &Result<T, StoreError>) {
+        self.batch_terms.clear();
         if stored.is_err() {
             self.memory = None;
         }
@@ -284,6 +305,11 @@ impl Memory {
     }
 }
 
+/// Where an article of the batch being stored is: how its terms are found again.
+fn address(article: &NewArticle) -> usize {
+    std::ptr::from_ref(article) as usize
+}
+
 /// The part of an article's text the measure reads: counting the rest into the statistics
 /// would cost time and skew them.
 fn lead(article: &NewArticle) -> &str {
@@ -292,11 +318,13 @@ fn lead(article: &NewArticle) -> &str {
 
 impl StoryJudge for Grouping {
     fn choose(&mut self, arrival: StoryArrival<'_>) -> Option<ArticleId> {
-        let memory = self.memory.get_or_insert_with(Memory::default);
         let article = arrival.article;
+        let terms = self.take_terms(article);
+        let memory = self.memory.get_or_insert_with(Memory::default);
         let (feed, published) = (arrival.feed_id, article.published);
-        let (profile, words) = stories::profile_and_search_terms(
+        let (profile, words) = stories::profile_and_search_terms_of(
             &memory.background,
+            &terms,
             &article.title,
             lead(article),
             SEARCH_WORDS,

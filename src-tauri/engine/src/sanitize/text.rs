@@ -137,7 +137,7 @@ impl TextBuilder {
 
 /// An excerpt: the first ~`max_chars` characters of text, cut at a word boundary, with "…" when cut.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let collapsed = collapse_whitespace(text);
+    let collapsed = collapse_whitespace_upto(text, max_chars);
     if collapsed.chars().count() <= max_chars {
         return collapsed;
     }
@@ -196,7 +196,64 @@ pub fn text_without_tags(html: &str) -> String {
     out
 }
 
+/// The start of [`collapse_whitespace`]'s output: whole words until it is longer than
+/// `max_chars` characters (all of it when it is not). An excerpt reads no further, and a
+/// story's text is many times its excerpt.
+fn collapse_whitespace_upto(text: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max_chars * 4 + 8));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > max_chars {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += word.chars().count();
+    }
+    out
+}
+
 /// Runs of whitespace (newlines included) as one space, with none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_an_excerpt_reads_is_all_it_would_read_of_the_whole_collapsed_text() {
+        // The excerpt looks at its text's first `max_chars + 1` characters at most (the cut and
+        // the character after it), so a start holding those, or all of the text, gives the same.
+        let words = [
+            "Leaders",
+            "met",
+            "in",
+            "Běijīng,",
+            "x",
+            "ünïcödé;",
+            "talks",
+            "\n\n",
+            "a:",
+        ];
+        for length in 0..120 {
+            let text: String = (0..length)
+                .map(|i| words[(i * 7 + length) % words.len()])
+                .collect::<Vec<_>>()
+                .join(if length % 3 == 0 { "  " } else { " " });
+            let whole = collapse_whitespace(&text);
+            for max in [1, 2, 5, 17, 40, 280] {
+                let start = collapse_whitespace_upto(&text, max);
+                assert!(whole.starts_with(&start), "{text:?} at {max}");
+                assert!(
+                    start == whole || start.chars().count() > max,
+                    "{text:?} at {max}: {start:?}"
+                );
+            }
+        }
+    }
 }

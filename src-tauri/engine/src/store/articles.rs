@@ -396,10 +396,29 @@ fn query_articles_where(
     Ok(rows)
 }
 
+/// Stores a new article; returns its id, or 0 when its feed already has one of its key.
 pub(super) fn insert_article(
     tx: &Transaction,
     feed_id: Option<FeedId>,
     a: &NewArticle,
+    now: DateTime<Utc>,
+) -> Result<ArticleId> {
+    insert_packed(
+        tx,
+        feed_id,
+        a,
+        &packed::pack(&a.excerpt, &a.text, &a.html),
+        now,
+    )
+}
+
+/// As [`insert_article`], its texts already packed into `body`: a refresh packs an item once
+/// whether it is new or an update of one stored.
+fn insert_packed(
+    tx: &Transaction,
+    feed_id: Option<FeedId>,
+    a: &NewArticle,
+    body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<ArticleId> {
     let related = related_json(&a.related);
@@ -419,7 +438,7 @@ pub(super) fn insert_article(
         a.published.timestamp(),
         a.updated.map(|t| t.timestamp()),
         now.timestamp(),
-        packed::pack(&a.excerpt, &a.text, &a.html),
+        body,
         a.source_hash,
         a.site_name,
         a.lead_image,
@@ -529,7 +548,8 @@ fn apply_update(
                 return Ok(counts);
             }
             for item in items {
-                let id = insert_article(tx, Some(*feed_id), item, *at)?;
+                let body = packed::pack(&item.excerpt, &item.text, &item.html);
+                let id = insert_packed(tx, Some(*feed_id), item, &body, *at)?;
                 if id != 0 {
                     counts.new_articles += 1;
                     if let Some(judge) = judge.as_deref_mut() {
@@ -542,7 +562,7 @@ fn apply_update(
                     }
                     continue;
                 }
-                counts.updated_articles += update_item(tx, *feed_id, item, false)?;
+                counts.updated_articles += update_item(tx, *feed_id, item, &body, false)?;
             }
         }
         FeedUpdate::Completed {
@@ -558,7 +578,8 @@ fn apply_update(
                 params![feed_id, etag, last_modified, body_hash, UNFINISHED_HASH],
             )?;
             for item in items {
-                counts.updated_articles += update_item(tx, *feed_id, item, true)?;
+                let body = packed::pack(&item.excerpt, &item.text, &item.html);
+                counts.updated_articles += update_item(tx, *feed_id, item, &body, true)?;
             }
         }
         FeedUpdate::NotModified {
@@ -602,11 +623,13 @@ fn apply_update(
 /// Stores a new version of an item already kept (matched by its feed and key); returns 1 when
 /// it changed. The published date stays as first seen: a story does not move up the list
 /// because its feed entry was edited. With `only_unfinished`, only an item still stored
-/// unfinished is replaced (a new subscription's completed teaser).
+/// unfinished is replaced (a new subscription's completed teaser). `body` is the item's texts
+/// packed.
 fn update_item(
     tx: &Transaction,
     feed_id: FeedId,
     item: &NewArticle,
+    body: &[u8],
     only_unfinished: bool,
 ) -> Result<usize> {
     let related = related_json(&item.related);
@@ -629,7 +652,7 @@ fn update_item(
                 item.title,
                 item.author,
                 item.updated.map(|t| t.timestamp()),
-                packed::pack(&item.excerpt, &item.text, &item.html),
+                body,
                 item.source_hash,
                 item.site_name,
                 item.lead_image,
