@@ -143,11 +143,11 @@ pub fn prepare_article(item: ParsedItem, source_hash: String) -> NewArticle {
     let (html, text) = match sanitize::sanitize_article_html(cut, &item.base_url) {
         Ok(clean) => {
             images = clean.images.iter().map(Url::to_string).collect();
-            let mut html = clean.html;
+            let (mut html, mut text) = (clean.html, clean.text);
             if cut.len() < raw.len() {
                 html.push_str("<p><em>This story was too long to keep whole; open the original to read the rest.</em></p>");
+                text = sanitize::html_to_text(&html);
             }
-            let text = sanitize::html_to_text(&html);
             (html, text)
         }
         Err(e) => {
@@ -256,17 +256,16 @@ pub fn stored_article(id: ArticleId, new: NewArticle) -> Article {
 
 /// Puts an extracted story into an article, sanitized against the page's address.
 fn apply_story(article: &mut NewArticle, story: ExtractedArticle, page_url: &Url) {
-    let (html, images) = match sanitize::sanitize_article_html(&story.content_html, page_url) {
-        Ok(clean) => (clean.html, clean.images),
-        Err(e) => (
-            format!(
-                "<p><em>{}</em></p>",
-                sanitize::escape_html(&not_kept_note(&e))
-            ),
-            Vec::new(),
-        ),
+    let (html, images, text) = match sanitize::sanitize_article_html(&story.content_html, page_url)
+    {
+        Ok(clean) => (clean.html, clean.images, clean.text),
+        Err(e) => {
+            let note = not_kept_note(&e);
+            let html = format!("<p><em>{}</em></p>", sanitize::escape_html(&note));
+            (html, Vec::new(), note)
+        }
     };
-    article.text = sanitize::html_to_text(&html);
+    article.text = text;
     article.html = html;
     article.images = images.iter().map(Url::to_string).collect();
     if let Some(lead) = &story.lead_image {

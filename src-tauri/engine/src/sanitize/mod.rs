@@ -56,13 +56,16 @@ impl SanitizeError {
     }
 }
 
-/// Sanitized article HTML and the images it shows.
+/// Sanitized article HTML, the images it shows and its plain text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SanitizedHtml {
     /// The sanitized HTML fragment; every URL in it is absolute.
     pub html: String,
     /// Every `img` src and srcset candidate and `source` srcset, absolute http(s), in document order, without duplicates.
     pub images: Vec<Url>,
+    /// The plain text of `html`, as [`html_to_text`] gives it (read from the tree already
+    /// parsed, not parsed again).
+    pub text: String,
 }
 
 /// Tags a story needs. Anything else is unwrapped (its text kept) or, if listed in
@@ -143,35 +146,50 @@ pub fn sanitize_article_html(html: &str, base: &Url) -> Result<SanitizedHtml, Sa
         tracing::warn!(base = %base, "sanitize: non-http(s) base, relative URLs dropped");
     }
     let base = web_base;
-    let cleaned = with_allowlist(base.as_ref(), |allowlist| {
+    let (cleaned, doc) = with_allowlist(base.as_ref(), |allowlist| {
         clean_to_fixed_point(allowlist, html)
     });
-    if !cleaned.contains("<img") && !cleaned.contains("<source") {
-        return Ok(SanitizedHtml {
-            html: cleaned,
-            images: Vec::new(),
-        });
-    }
-    Ok(finish_images(&cleaned, base.as_ref()))
+    let (html, images) = if !cleaned.contains("<img") && !cleaned.contains("<source") {
+        (cleaned, Vec::new())
+    } else {
+        finish_images(&doc, base.as_ref())
+    };
+    Ok(SanitizedHtml {
+        html,
+        images,
+        text: text::tree_text(&doc),
+    })
 }
 
 /// Passes of the allowlist before settling for the last output (two always suffice in practice).
 const MAX_CLEAN_PASSES: usize = 4;
 
-/// `html` cleaned again until cleaning no longer changes it (INV-2). html5ever can build a tree
-/// whose serialization parses into another one (the adoption agency, reopening a misnested `<a>`
-/// around a block, leaves an `<h3>` inside an `<h3>`); stored as is, the webview would render a
-/// tree the allowlist never saw.
-fn clean_to_fixed_point(allowlist: &Builder, html: &str) -> String {
+/// `html` cleaned, again until a parse of the output gives back what the allowlist produced
+/// (INV-2), with that parse. html5ever can build a tree whose serialization parses into
+/// another one (the adoption agency, reopening a misnested `<a>` around a block, leaves an
+/// `<h3>` inside an `<h3>`); stored as is, the webview would render a tree the allowlist
+/// never saw. When the parse serializes to the output, it is the allowlist's own tree, and
+/// the views made next (pictures, text) read it instead of parsing again: checking by a
+/// second cleaning cost a parse more (BENCHMARKS.md, "First import", 2026-11-30).
+fn clean_to_fixed_point(allowlist: &Builder, html: &str) -> (String, Document) {
     let mut cleaned = allowlist.clean(html).to_string();
+    let mut doc = Document::fragment(cleaned.as_str());
     for _ in 1..MAX_CLEAN_PASSES {
-        let again = allowlist.clean(&cleaned).to_string();
-        if again == cleaned {
+        if fragment_html(&doc) == cleaned {
             break;
         }
-        cleaned = again;
+        cleaned = allowlist.clean(&cleaned).to_string();
+        doc = Document::fragment(cleaned.as_str());
     }
-    cleaned
+    (cleaned, doc)
+}
+
+/// The HTML of a parsed fragment, as it would be stored.
+fn fragment_html(doc: &Document) -> String {
+    doc.html_root()
+        .try_inner_html()
+        .map(|html| html.to_string())
+        .unwrap_or_default()
 }
 
 thread_local! {
@@ -322,11 +340,11 @@ fn rebuild_srcset(value: &str, base: Option<&Url>) -> String {
     rebuilt
 }
 
-/// Second pass over sanitized HTML that holds images: promotes lazy-loading URLs,
-/// drops tracking pixels and empty images, strips the `data-*` leftovers, and
-/// collects the image URLs. All URLs it reads were already checked by the filter.
-fn finish_images(cleaned: &str, base: Option<&Url>) -> SanitizedHtml {
-    let doc = Document::fragment(cleaned);
+/// The pictures' pass over the sanitized tree (`doc`, which holds images): promotes
+/// lazy-loading URLs, drops tracking pixels and empty images, strips the `data-*` leftovers,
+/// and collects the image URLs; gives the HTML it leaves. All URLs it reads were already
+/// checked by the filter.
+fn finish_images(doc: &Document, base: Option<&Url>) -> (String, Vec<Url>) {
     let mut images = ImageList::default();
     for node in doc.select("img, source").nodes() {
         let is_img = node.has_name("img");
@@ -357,15 +375,7 @@ fn finish_images(cleaned: &str, base: Option<&Url>) -> SanitizedHtml {
             }
         }
     }
-    let html = doc
-        .html_root()
-        .try_inner_html()
-        .map(|html| html.to_string())
-        .unwrap_or_default();
-    SanitizedHtml {
-        html,
-        images: images.urls,
-    }
+    (fragment_html(doc), images.urls)
 }
 
 /// Image URLs in first-seen order, without duplicates.

@@ -5,7 +5,7 @@
 //! is text made safe to put in HTML). They must never parse input the complexity guard
 //! refuses.
 
-use dom_query::NodeRef;
+use dom_query::{Document, NodeRef};
 
 use super::{parse_fragment, CONTENT_DROPPED_TAGS};
 
@@ -13,13 +13,17 @@ use super::{parse_fragment, CONTENT_DROPPED_TAGS};
 /// and excerpts. Any HTML will do (the output is text, never markup): the content of scripts,
 /// styles and the like is dropped, and input that fails the complexity guard gives "".
 pub fn html_to_text(html: &str) -> String {
-    let doc = match parse_fragment(html) {
-        Ok(doc) => doc,
+    match parse_fragment(html) {
+        Ok(doc) => tree_text(&doc),
         Err(error) => {
             tracing::warn!(%error, "html_to_text: refused input");
-            return String::new();
+            String::new()
         }
-    };
+    }
+}
+
+/// The plain text of a parsed fragment, as [`html_to_text`] gives it.
+pub(super) fn tree_text(doc: &Document) -> String {
     let mut text = TextBuilder::default();
     // An explicit stack, not recursion: the input may nest up to the guard's limit.
     let mut stack: Vec<(NodeRef, bool)> = vec![(doc.html_root(), false)];

@@ -17,7 +17,7 @@ use broadsheet_engine::sanitize::sanitize_article_html;
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use crate::sanitize_invariants::{article, assert_inv1, assert_inv2};
+use crate::sanitize_invariants::{article, assert_inv1, assert_inv2, assert_text_is_the_htmls};
 
 /// The longest Content-Type line [`feed_parse`] reads before the body.
 const MAX_CONTENT_TYPE: usize = 128;
@@ -113,12 +113,13 @@ pub fn feed_discovery(data: &[u8]) {
     }
 }
 
-/// The sanitizer: whatever it returns passes INV-1 and INV-2.
+/// The sanitizer: whatever it returns passes INV-1 and INV-2, its text that of its HTML.
 pub fn sanitize(data: &[u8]) {
     let html = String::from_utf8_lossy(data);
     if let Ok(out) = sanitize_article_html(&html, &article()) {
         assert_inv1(&out.html);
         assert_inv2(&html, &out.html);
+        assert_text_is_the_htmls(&html, &out);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The two checks every sanitizer output must pass (payloads README, INV-1 and INV-2).
 //! Shared by the sanitize_* test files.
 
-use broadsheet_engine::sanitize::{sanitize_article_html, SanitizedHtml};
+use broadsheet_engine::sanitize::{html_to_text, sanitize_article_html, SanitizedHtml};
 use dom_query::Document;
 use url::Url;
 
@@ -120,10 +120,21 @@ pub fn assert_inv2(input: &str, cleaned: &str) {
     );
 }
 
-/// Sanitizes `input` against ARTICLE and checks INV-1 and INV-2 on the result.
+/// The text the sanitizer gives with its HTML (read from its own tree) is the text of that
+/// HTML, parsed anew.
+pub fn assert_text_is_the_htmls(input: &str, out: &SanitizedHtml) {
+    assert_eq!(
+        out.text,
+        html_to_text(&out.html),
+        "the sanitizer's text is not its HTML's for {input:?}"
+    );
+}
+
+/// Sanitizes `input` against ARTICLE and checks INV-1 and INV-2 on the result, and its text.
 pub fn checked(input: &str) -> SanitizedHtml {
     let out = clean(input);
     assert_inv1(&out.html);
     assert_inv2(input, &out.html);
+    assert_text_is_the_htmls(input, &out);
     out
 }
