@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use broadsheet_engine::model::{ArticleId, ArticleQuery, FeedId};
 use broadsheet_engine::store::{
-    FeedMeta, FeedUpdate, NewArticle, NewFeed, Store, StoryArrival, StoryJudge,
+    FeedMeta, FeedUpdate, NewArticle, NewFeed, PackedUpdate, Store, StoryArrival, StoryJudge,
 };
 use chrono::{DateTime, Duration as TimeDelta, TimeZone, Utc};
 
@@ -214,7 +214,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                 })
                 .collect();
-            batch.push(FeedUpdate::Fetched {
+            batch.push(PackedUpdate::from(FeedUpdate::Fetched {
                 feed_id: *id,
                 meta: FeedMeta {
                     title: format!("Feed {f}"),
@@ -225,10 +225,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 body_hash: String::new(),
                 items,
                 at: Utc::now(),
-            });
+            }));
             // As a refresh does: several feeds per transaction.
             if batch.len() == 32 || f + 1 == feeds {
-                store.apply_updates_grouped(&std::mem::take(&mut batch), &mut judge)?;
+                store.apply_packed(&std::mem::take(&mut batch), Some(&mut judge))?;
             }
         }
         store.optimize()?;

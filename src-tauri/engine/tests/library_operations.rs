@@ -289,6 +289,45 @@ async fn a_failing_feed_keeps_its_stories_and_gets_its_error_while_the_others_re
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_whose_writes_fail_reports_the_stores_error_instead_of_waiting_for_ever() {
+    // The refresh writes batches while it fetches on; its writer failing must stop the loop,
+    // whose sends would otherwise wait for a writer that is gone. Seventy feeds make three
+    // batches of a refresh (32, 32 and 6), more than the one the writer's queue holds.
+    let server = FixtureServer::start().await.unwrap();
+    let (dir, library) = library();
+    for feed in 0..70 {
+        let path = format!("/feed-{feed}.xml");
+        serve_rss(&server, &path, &[("old", "Stored before", "Kept.")]);
+        library.subscribe(&server.url(&path), None).await.unwrap();
+        serve_rss(&server, &path, &[("new", "Brought now", "Not kept.")]);
+    }
+    let db = rusqlite::Connection::open(dir.path().join("library.sqlite3")).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse_new_articles BEFORE INSERT ON articles
+         BEGIN SELECT RAISE(ABORT, 'the disk refused the write'); END;",
+    )
+    .unwrap();
+
+    let refreshed = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        library.refresh(None, &no_progress),
+    )
+    .await
+    .expect("the refresh waited for a writer that had failed");
+    let error = refreshed.expect_err("the store's failure was not reported");
+    assert!(
+        error.to_string().contains("the disk refused the write"),
+        "{error}"
+    );
+    let all = ArticleQuery {
+        limit: Some(100),
+        ..ArticleQuery::default()
+    };
+    let stored = library.articles(all).await.unwrap();
+    assert_eq!(stored.len(), 70, "what was stored before stays");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_page_opened_once_is_kept_and_opening_it_again_fetches_nothing() {
     let server = news_site().await;
     let (_dir, library) = library();

@@ -15,7 +15,8 @@ use chrono::{DateTime, Utc};
 use super::{Library, Result};
 use crate::model::{ArticleId, FeedId};
 use crate::store::{
-    ApplyCounts, FeedUpdate, NewArticle, Store, StoreError, StoryArrival, StoryJudge, SyncedArticle,
+    ApplyCounts, FeedUpdate, NewArticle, PackedUpdate, Store, StoreError, StoryArrival, StoryJudge,
+    SyncedArticle,
 };
 use crate::stories::{self, ArticleTerms, Background, Candidate, Profile, TermMap, STORY_WINDOW};
 
@@ -107,19 +108,22 @@ impl Grouping {
 
 impl Library {
     /// Stores feeds' updates in one transaction, each new article grouped into a story.
-    pub(super) async fn store_updates(&self, updates: Vec<FeedUpdate>) -> Result<Vec<ApplyCounts>> {
+    pub(super) async fn store_updates(
+        &self,
+        updates: Vec<PackedUpdate>,
+    ) -> Result<Vec<ApplyCounts>> {
         let grouping = Arc::clone(&self.grouping);
         self.blocking(move |store| {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
             if grouping.off {
-                return store.apply_updates(&updates);
+                return store.apply_packed(&updates, None);
             }
-            let items = updates.iter().flat_map(|update| match update {
+            let items = updates.iter().flat_map(|packed| match packed.update() {
                 FeedUpdate::Fetched { items, .. } => items.as_slice(),
                 _ => &[],
             });
             grouping.learn(store, items)?;
-            let stored = store.apply_updates_grouped(&updates, &mut *grouping);
+            let stored = store.apply_packed(&updates, Some(&mut *grouping));
             grouping.finish_batch(&stored);
             stored
         })
@@ -398,7 +402,8 @@ mod tests {
             _ => &[],
         });
         grouping.learn(store, items).unwrap();
-        store.apply_updates_grouped(updates, grouping).unwrap();
+        let packed: Vec<PackedUpdate> = updates.iter().cloned().map(PackedUpdate::from).collect();
+        store.apply_packed(&packed, Some(grouping)).unwrap();
     }
 
     /// The story of each article, by key.

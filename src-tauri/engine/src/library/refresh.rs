@@ -10,10 +10,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
+use tokio::sync::mpsc::Sender;
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::{credentials, rules, steps, Library, Result};
+use super::{credentials, rules, steps, Library, LibraryError, Result};
 use crate::credentials::CredentialStore;
 use crate::error_kind::ErrorKind;
 use crate::feed;
@@ -21,7 +22,7 @@ use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Re
 use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport, SyncReport};
 use crate::process::{self, FetchedFeed};
 use crate::rules::RuleSet;
-use crate::store::{FeedFetchState, FeedUpdate, Store};
+use crate::store::{FeedFetchState, FeedUpdate, PackedUpdate, Store};
 
 /// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
 const REFRESH_TASKS: usize = 32;
@@ -86,120 +87,165 @@ impl Library {
         let now = Utc::now();
         let rules = Arc::new(self.active_rules().await?);
 
-        let mut pending = states.into_iter();
-        let mut tasks: JoinSet<FeedUpdate> = JoinSet::new();
-        let mut task_feed = HashMap::new();
-        let mut batch: Vec<FeedUpdate> = Vec::new();
-        let mut batch_deadline = tokio::time::Instant::now();
-        // Held back until the end: recorded only if some feed did reach its server.
-        let mut unreached: Vec<FeedUpdate> = Vec::new();
-        let mut tried = 0usize;
-        loop {
-            while tasks.len() < REFRESH_TASKS {
-                let Some(state) = pending.next() else { break };
-                if let Some(until) = state.retry_after.filter(|t| *t > now) {
-                    report.errors.push(RefreshError {
-                        feed_id: state.id,
-                        kind: ErrorKind::RateLimited,
-                        message: format!(
-                            "{} asked to be left alone until {}",
-                            state.url,
-                            until.to_rfc3339()
-                        ),
-                    });
-                    done += 1;
-                    progress(RefreshProgress { done, total });
-                    continue;
+        // The writer stores batches while the loop goes on fetching and preparing the next
+        // feeds: when the loop waited for each write, the feeds' work and the writing took
+        // turns, and a first import kept only one of two cores busy (BENCHMARKS.md).
+        let (writes, mut to_write) = tokio::sync::mpsc::channel::<Vec<PackedUpdate>>(1);
+        // The writer owns the receiving end: should it fail, the loop's next send fails too
+        // instead of waiting for ever.
+        let writer = async move {
+            let mut counts = (0, 0);
+            while let Some(batch) = to_write.recv().await {
+                for c in self.store_updates(batch).await? {
+                    counts.0 += c.new_articles;
+                    counts.1 += c.updated_articles;
                 }
-                let feed_id = state.id;
-                let job = RefreshJob {
-                    store: Arc::clone(&self.store),
-                    fetcher: self.fetcher.clone(),
-                    credentials: Arc::clone(&self.credentials),
-                    rules: Arc::clone(&rules),
-                };
-                let handle = tasks.spawn(async move { job.refresh_feed(state).await });
-                task_feed.insert(handle.id(), feed_id);
             }
-            let next = if batch.is_empty() {
-                tasks.join_next_with_id().await
-            } else {
-                match tokio::time::timeout_at(batch_deadline, tasks.join_next_with_id()).await {
-                    Ok(next) => next,
-                    Err(_) => {
-                        self.write_batch(std::mem::take(&mut batch), &mut report)
-                            .await?;
+            Ok::<_, LibraryError>(counts)
+        };
+        let fetching = async {
+            let mut pending = states.into_iter();
+            let mut tasks: JoinSet<PackedUpdate> = JoinSet::new();
+            let mut task_feed = HashMap::new();
+            let mut batch: Vec<PackedUpdate> = Vec::new();
+            let mut batch_deadline = tokio::time::Instant::now();
+            // Held back until the end: recorded only if some feed did reach its server.
+            let mut unreached: Vec<PackedUpdate> = Vec::new();
+            let mut tried = 0usize;
+            loop {
+                while tasks.len() < REFRESH_TASKS {
+                    let Some(state) = pending.next() else { break };
+                    if let Some(until) = state.retry_after.filter(|t| *t > now) {
+                        report.errors.push(RefreshError {
+                            feed_id: state.id,
+                            kind: ErrorKind::RateLimited,
+                            message: format!(
+                                "{} asked to be left alone until {}",
+                                state.url,
+                                until.to_rfc3339()
+                            ),
+                        });
+                        done += 1;
+                        progress(RefreshProgress { done, total });
                         continue;
                     }
+                    let feed_id = state.id;
+                    let job = RefreshJob {
+                        store: Arc::clone(&self.store),
+                        fetcher: self.fetcher.clone(),
+                        credentials: Arc::clone(&self.credentials),
+                        rules: Arc::clone(&rules),
+                    };
+                    let handle =
+                        tasks.spawn(async move { packed(job.refresh_feed(state).await).await });
+                    task_feed.insert(handle.id(), feed_id);
                 }
-            };
-            let Some(joined) = next else {
-                break;
-            };
-            let update = match joined {
-                Ok((_, update)) => update,
-                Err(e) => FeedUpdate::Failed {
-                    feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
-                    kind: ErrorKind::Internal,
-                    message: format!("refresh stopped unexpectedly: {e}"),
-                    retry_after: None,
-                    at: Utc::now(),
-                },
-            };
-            match &update {
-                // A refresh fetches; completing a subscription's teasers is the follow-up's.
-                FeedUpdate::Fetched { .. } | FeedUpdate::Completed { .. } => report.refreshed += 1,
-                FeedUpdate::NotModified { .. } => report.not_modified += 1,
-                FeedUpdate::Failed {
-                    feed_id,
-                    kind,
-                    message,
-                    ..
-                } => report.errors.push(RefreshError {
-                    feed_id: *feed_id,
-                    kind: *kind,
-                    message: message.clone(),
-                }),
-            }
-            tried += 1;
-            if unreachable(&update) {
-                unreached.push(update);
-            } else {
-                if batch.is_empty() {
-                    batch_deadline = tokio::time::Instant::now() + BATCH_WAIT;
+                let next = if batch.is_empty() {
+                    tasks.join_next_with_id().await
+                } else {
+                    match tokio::time::timeout_at(batch_deadline, tasks.join_next_with_id()).await {
+                        Ok(next) => next,
+                        Err(_) => {
+                            write(&writes, std::mem::take(&mut batch)).await?;
+                            continue;
+                        }
+                    }
+                };
+                let Some(joined) = next else {
+                    break;
+                };
+                let update = match joined {
+                    Ok((_, update)) => update,
+                    Err(e) => PackedUpdate::from(FeedUpdate::Failed {
+                        feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
+                        kind: ErrorKind::Internal,
+                        message: format!("refresh stopped unexpectedly: {e}"),
+                        retry_after: None,
+                        at: Utc::now(),
+                    }),
+                };
+                match update.update() {
+                    // A refresh fetches; completing a subscription's teasers is the follow-up's.
+                    FeedUpdate::Fetched { .. } | FeedUpdate::Completed { .. } => {
+                        report.refreshed += 1
+                    }
+                    FeedUpdate::NotModified { .. } => report.not_modified += 1,
+                    FeedUpdate::Failed {
+                        feed_id,
+                        kind,
+                        message,
+                        ..
+                    } => report.errors.push(RefreshError {
+                        feed_id: *feed_id,
+                        kind: *kind,
+                        message: message.clone(),
+                    }),
                 }
-                batch.push(update);
+                tried += 1;
+                if unreachable(update.update()) {
+                    unreached.push(update);
+                } else {
+                    if batch.is_empty() {
+                        batch_deadline = tokio::time::Instant::now() + BATCH_WAIT;
+                    }
+                    batch.push(update);
+                }
+                done += 1;
+                if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
+                    write(&writes, std::mem::take(&mut batch)).await?;
+                }
+                progress(RefreshProgress { done, total });
             }
-            done += 1;
-            if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
-                self.write_batch(std::mem::take(&mut batch), &mut report)
-                    .await?;
+            report.network_down = network_down(tried, unreached.len());
+            if !report.network_down {
+                batch.append(&mut unreached);
             }
-            progress(RefreshProgress { done, total });
-        }
-        report.network_down = network_down(tried, unreached.len());
-        if !report.network_down {
-            batch.append(&mut unreached);
-        }
-        if !batch.is_empty() {
-            self.write_batch(batch, &mut report).await?;
-        }
+            if !batch.is_empty() {
+                write(&writes, batch).await?;
+            }
+            drop(writes);
+            Ok::<_, LibraryError>(())
+        };
+        let (fetched, written) = tokio::join!(fetching, writer);
+        // The writer's error first: a failed write is what stopped the loop's sending.
+        let (new_articles, updated_articles) = written?;
+        fetched?;
+        report.new_articles += new_articles;
+        report.updated_articles += updated_articles;
         if report.new_articles > 0 {
             self.blocking(|s| s.optimize()).await?;
         }
         report.notify = self.take_notifications().await?;
         Ok(report)
     }
+}
 
-    /// Writes a batch of feeds' updates in one transaction and counts what they changed.
-    async fn write_batch(&self, batch: Vec<FeedUpdate>, report: &mut RefreshReport) -> Result<()> {
-        let counts = self.store_updates(batch).await?;
-        for c in counts {
-            report.new_articles += c.new_articles;
-            report.updated_articles += c.updated_articles;
-        }
-        Ok(())
-    }
+/// Hands a batch of feeds' updates to the refresh's writer (one transaction each).
+async fn write(writes: &Sender<Vec<PackedUpdate>>, batch: Vec<PackedUpdate>) -> Result<()> {
+    writes
+        .send(batch)
+        .await
+        .map_err(|_| LibraryError::Internal("the refresh's writer stopped".into()))
+}
+
+/// A feed's finished update packed for the writer, off the async threads when it has items.
+async fn packed(update: FeedUpdate) -> PackedUpdate {
+    let (FeedUpdate::Fetched { feed_id, .. } | FeedUpdate::Completed { feed_id, .. }) = &update
+    else {
+        return PackedUpdate::from(update);
+    };
+    let feed_id = *feed_id;
+    tokio::task::spawn_blocking(move || PackedUpdate::from(update))
+        .await
+        .unwrap_or_else(|e| {
+            PackedUpdate::from(FeedUpdate::Failed {
+                feed_id,
+                kind: ErrorKind::Internal,
+                message: format!("packing the feed's stories stopped unexpectedly: {e}"),
+                retry_after: None,
+                at: Utc::now(),
+            })
+        })
 }
 
 /// What a refresh task needs, owned, so it can run on its own.

@@ -21,7 +21,9 @@ use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
 use crate::model::Feed;
 use crate::process::{self, FetchedFeed};
-use crate::store::{FeedUpdate, IconDue, KnownItems, NewArticle, NewFeed, UNFINISHED_HASH};
+use crate::store::{
+    FeedUpdate, IconDue, KnownItems, NewArticle, NewFeed, PackedUpdate, UNFINISHED_HASH,
+};
 
 /// How long a feed fetched by discovery is kept for the subscription that follows.
 const DISCOVERED_FOR: Duration = Duration::from_secs(10 * 60);
@@ -203,6 +205,9 @@ impl Library {
             let rules = self.active_rules().await?;
             rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
+            let first = tokio::task::spawn_blocking(move || PackedUpdate::from(first))
+                .await
+                .map_err(|e| LibraryError::Internal(e.to_string()))?;
             self.store_updates(vec![first]).await?;
             let icon = IconDue {
                 feed_id,

@@ -44,20 +44,30 @@ impl Store {
 
     /// Applies several feeds' updates in one transaction. Returns the counts per update, in order.
     pub fn apply_updates(&self, updates: &[FeedUpdate]) -> Result<Vec<ApplyCounts>> {
-        self.write(|tx| updates.iter().map(|u| apply_update(tx, u, None)).collect())
+        self.write(|tx| {
+            updates
+                .iter()
+                .map(|u| apply_update(tx, u, &pack_items(u), None))
+                .collect()
+        })
     }
 
-    /// As [`Store::apply_updates`], each new article grouped into a story by `judge` as it is
-    /// stored (articles stored before it in the same batch are candidates too).
-    pub fn apply_updates_grouped(
+    /// As [`Store::apply_updates`], for updates already packed; with a `judge`, each new
+    /// article is grouped into a story by it as it is stored (articles stored before it in
+    /// the same batch are candidates too).
+    pub fn apply_packed(
         &self,
-        updates: &[FeedUpdate],
-        judge: &mut dyn StoryJudge,
+        updates: &[PackedUpdate],
+        mut judge: Option<&mut dyn StoryJudge>,
     ) -> Result<Vec<ApplyCounts>> {
         self.write(|tx| {
             let mut counts = Vec::with_capacity(updates.len());
-            for update in updates {
-                counts.push(apply_update(tx, update, Some(&mut *judge))?);
+            for packed in updates {
+                let judge: Option<&mut dyn StoryJudge> = match &mut judge {
+                    Some(judge) => Some(&mut **judge),
+                    None => None,
+                };
+                counts.push(apply_update(tx, &packed.update, &packed.bodies, judge)?);
             }
             Ok(counts)
         })
@@ -507,9 +517,45 @@ fn images_json(images: &[String]) -> Option<String> {
     }
 }
 
+/// A feed's update with its items' texts packed for the store. Packing is CPU work (a tenth of
+/// a first import's): a refresh packs in each feed's own task, so the one writer, which the
+/// feeds' transactions wait for in turn, only writes (BENCHMARKS.md, "First import").
+pub struct PackedUpdate {
+    update: FeedUpdate,
+    /// The packed body of each of the update's items, in order.
+    bodies: Vec<Vec<u8>>,
+}
+
+impl PackedUpdate {
+    /// The update as it was given.
+    pub fn update(&self) -> &FeedUpdate {
+        &self.update
+    }
+}
+
+impl From<FeedUpdate> for PackedUpdate {
+    fn from(update: FeedUpdate) -> PackedUpdate {
+        let bodies = pack_items(&update);
+        PackedUpdate { update, bodies }
+    }
+}
+
+/// The packed bodies of an update's items, in order (none for an update without items).
+fn pack_items(update: &FeedUpdate) -> Vec<Vec<u8>> {
+    match update {
+        FeedUpdate::Fetched { items, .. } | FeedUpdate::Completed { items, .. } => items
+            .iter()
+            .map(|item| packed::pack(&item.excerpt, &item.text, &item.html))
+            .collect(),
+        FeedUpdate::NotModified { .. } | FeedUpdate::Failed { .. } => Vec::new(),
+    }
+}
+
+/// Applies one update whose items' packed `bodies` are given, in order.
 fn apply_update(
     tx: &Transaction,
     update: &FeedUpdate,
+    bodies: &[Vec<u8>],
     mut judge: Option<&mut dyn StoryJudge>,
 ) -> Result<ApplyCounts> {
     let mut counts = ApplyCounts::default();
@@ -547,9 +593,8 @@ fn apply_update(
                 // Unsubscribed while it was being fetched: nothing to store.
                 return Ok(counts);
             }
-            for item in items {
-                let body = packed::pack(&item.excerpt, &item.text, &item.html);
-                let id = insert_packed(tx, Some(*feed_id), item, &body, *at)?;
+            for (item, body) in items.iter().zip(bodies) {
+                let id = insert_packed(tx, Some(*feed_id), item, body, *at)?;
                 if id != 0 {
                     counts.new_articles += 1;
                     if let Some(judge) = judge.as_deref_mut() {
@@ -562,7 +607,7 @@ fn apply_update(
                     }
                     continue;
                 }
-                counts.updated_articles += update_item(tx, *feed_id, item, &body, false)?;
+                counts.updated_articles += update_item(tx, *feed_id, item, body, false)?;
             }
         }
         FeedUpdate::Completed {
@@ -577,9 +622,8 @@ fn apply_update(
                  WHERE id = ?1 AND body_hash = ?5",
                 params![feed_id, etag, last_modified, body_hash, UNFINISHED_HASH],
             )?;
-            for item in items {
-                let body = packed::pack(&item.excerpt, &item.text, &item.html);
-                counts.updated_articles += update_item(tx, *feed_id, item, &body, true)?;
+            for (item, body) in items.iter().zip(bodies) {
+                counts.updated_articles += update_item(tx, *feed_id, item, body, true)?;
             }
         }
         FeedUpdate::NotModified {

@@ -41,6 +41,7 @@ use thiserror::Error;
 use crate::model::{AccountId, ArticleId, FeedId, RelatedLink};
 
 pub use accounts::{AccountFeed, QueuedEdit, SyncEdit, SyncedArticle};
+pub use articles::PackedUpdate;
 pub use migrations::SCHEMA_VERSION;
 pub use rules::{DueStories, RuleMarks, StoredSubject};
 pub use stories::{StoredForStories, StoryArrival, StoryJudge, StoryMember};
@@ -735,8 +736,9 @@ mod story_tests {
 
     /// Stores the updates, each new article judged by a [`FirstWord`].
     fn group(store: &Store, updates: &[FeedUpdate]) {
+        let packed: Vec<PackedUpdate> = updates.iter().cloned().map(PackedUpdate::from).collect();
         store
-            .apply_updates_grouped(updates, &mut FirstWord::default())
+            .apply_packed(&packed, Some(&mut FirstWord::default()))
             .unwrap();
     }
 
@@ -774,12 +776,9 @@ mod story_tests {
     fn an_article_is_not_put_in_a_story_that_no_longer_has_articles() {
         let (_d, store, [a, _, _]) = three_feeds();
         store
-            .apply_updates_grouped(
-                &[fetched(
-                    a,
-                    vec![article("a1", "Summit opens", "1", 1_900_000_000)],
-                )],
-                &mut Gone,
+            .apply_packed(
+                &[fetched(a, vec![article("a1", "Summit opens", "1", 1_900_000_000)]).into()],
+                Some(&mut Gone),
             )
             .unwrap();
         let all = store.articles(&ArticleQuery::default()).unwrap();
