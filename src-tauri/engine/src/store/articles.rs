@@ -313,7 +313,7 @@ fn search_articles(
     // bm25() is only available inside the full-text query: rank there, order here.
     let mut ranked: Vec<(ArticleId, f64)> = c
         .prepare_cached(&format!(
-            "SELECT rowid, bm25(article_fts, 8.0, 1.0) FROM article_fts
+            "SELECT rowid, broadsheet_rank(article_fts, 8.0, 1.0) FROM article_fts
              WHERE article_fts MATCH ?1 ORDER BY rowid DESC LIMIT {RANKED_MATCHES}"
         ))?
         .query_map([search], |r| Ok((r.get(0)?, r.get(1)?)))?

@@ -25,6 +25,7 @@ mod marking;
 mod migrations;
 mod packed;
 mod pictures;
+mod rank;
 mod rules;
 mod settings;
 mod stories;
@@ -354,6 +355,7 @@ impl Store {
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
                 c.execute_batch("PRAGMA cache_size = -4096;")?;
+                rank::register(&c)?;
                 c
             }
         };
@@ -422,6 +424,7 @@ impl Drop for Store {
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     packed::register(conn)?;
+    rank::register(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
