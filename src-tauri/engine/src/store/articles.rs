@@ -751,13 +751,24 @@ fn update_item(
 #[cfg(test)]
 mod tests {
     use super::super::tests_support::{article, fetched, store, subscribe};
+    use super::super::{NewArticle, Store};
     use super::RANKED_MATCHES;
     use crate::model::ArticleQuery;
 
+    /// A library of one feed holding `stories`, stored 200 to a refresh.
+    fn library_of(stories: &[NewArticle]) -> (tempfile::TempDir, Store) {
+        let (d, store) = store();
+        let feed = subscribe(&store, "https://news.example/feed.xml");
+        for chunk in stories.chunks(200) {
+            store
+                .apply_updates(&[fetched(feed, chunk.to_vec())])
+                .unwrap();
+        }
+        (d, store)
+    }
+
     #[test]
     fn a_common_word_is_ranked_among_its_newest_matches_and_the_older_ones_follow_newest_first() {
-        let (_d, store) = store();
-        let feed = subscribe(&store, "https://news.example/feed.xml");
         let total = RANKED_MATCHES + 30;
         // The first story to arrive is the best match of all (the word in its title); the rest
         // mention it once in their text, and one of the newest also has it in its title.
@@ -773,11 +784,7 @@ mod tests {
                 a
             })
             .collect();
-        for chunk in stories.chunks(200) {
-            store
-                .apply_updates(&[fetched(feed, chunk.to_vec())])
-                .unwrap();
-        }
+        let (_d, store) = library_of(&stories);
         let page = |offset: u32| {
             store
                 .articles(&ArticleQuery {
@@ -810,8 +817,6 @@ mod tests {
 
     #[test]
     fn pages_of_any_size_across_the_ranked_and_older_matches_show_each_listed_match_once() {
-        let (_d, store) = store();
-        let feed = subscribe(&store, "https://news.example/feed.xml");
         let total = RANKED_MATCHES + 40;
         // Ranks vary (the word one to four times), a rule read every 7th story and hid every
         // 11th: the filters and the hidden stories leave gaps on both sides of the boundary.
@@ -829,11 +834,7 @@ mod tests {
                 a
             })
             .collect();
-        for chunk in stories.chunks(200) {
-            store
-                .apply_updates(&[fetched(feed, chunk.to_vec())])
-                .unwrap();
-        }
+        let (_d, store) = library_of(&stories);
         let newest: Vec<u32> = (total - RANKED_MATCHES..total).collect();
         for unread_only in [false, true] {
             let listed = |i: &u32| i % 11 != 0 && !(unread_only && i % 7 == 0);
