@@ -424,14 +424,15 @@ impl Drop for Store {
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     packed::register(conn)?;
-    rank::register(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32768;",
-    )
+    )?;
+    // After `temp_store`: setting it drops the temporary schema, where the search's table is.
+    rank::register(conn)
 }
 
 #[cfg(test)]
@@ -479,6 +480,18 @@ pub(crate) mod tests_support {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
         (dir, store)
+    }
+
+    /// The titles of the articles `q` lists, sorted.
+    pub(crate) fn titles(store: &Store, q: &crate::model::ArticleQuery) -> Vec<String> {
+        let mut titles: Vec<String> = store
+            .articles(q)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        titles.sort();
+        titles
     }
 
     pub(crate) fn subscribe(store: &Store, url: &str) -> FeedId {

@@ -1,5 +1,6 @@
 //! `broadsheet_rank(article_fts, weights...)`: the search's ranking, an FTS5 auxiliary function
-//! registered on each connection of the store.
+//! registered on each connection of the store (with the index's list of words the search
+//! looks in).
 //!
 //! It is `bm25` (the same formula, constants and column weights) except for a search of one
 //! phrase, which it does not weigh by the phrase's rarity: `bm25` reads every match of each
@@ -19,8 +20,15 @@ use rusqlite::{ffi, Connection};
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Registers `broadsheet_rank` on `conn`.
+/// Registers `broadsheet_rank` on `conn`, and gives it `temp.article_fts_terms`, the index's
+/// words (an `fts5vocab` table of instances: a look-up stops at the first one, where one of
+/// rows would count every story of the word first), for the search to tell a word no other
+/// word begins with.
 pub(super) fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.article_fts_terms
+             USING fts5vocab(main, article_fts, instance);",
+    )?;
     let fail = |rc| rusqlite::Error::SqliteFailure(ffi::Error::new(rc), None);
     // SAFETY: the handle is used only within this call, on the thread that owns `conn`; the
     // statement is finalized before returning, and `api` is written by SQLite only while it
