@@ -902,14 +902,15 @@ mod tests {
             .collect();
         let (_d, store) = library_of(&stories);
         let newest: Vec<u32> = (total - RANKED_MATCHES..total).collect();
-        for unread_only in [false, true] {
+        // "summi" is read as a prefix ("summit" begins with it), "summit" whole.
+        for (search, unread_only) in [("summit", false), ("summit", true), ("summi", false)] {
             let listed = |i: &u32| i % 11 != 0 && !(unread_only && i % 7 == 0);
             let pages = |size: u32| -> Vec<u32> {
                 let mut all = Vec::new();
                 loop {
                     let page = store
                         .articles(&ArticleQuery {
-                            search: Some("summit".into()),
+                            search: Some(search.into()),
                             unread_only,
                             limit: Some(size),
                             offset: Some(all.len() as u32),
@@ -941,7 +942,11 @@ mod tests {
                 newest.iter().copied().filter(listed).collect::<Vec<_>>()
             );
             let older: Vec<u32> = (0..total - RANKED_MATCHES).rev().filter(listed).collect();
-            assert_eq!(all[ranked..], older[..], "unread only: {unread_only}");
+            assert_eq!(
+                all[ranked..],
+                older[..],
+                "{search}, unread only: {unread_only}"
+            );
         }
     }
 }
