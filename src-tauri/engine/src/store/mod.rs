@@ -25,6 +25,7 @@ mod marking;
 mod migrations;
 mod packed;
 mod pictures;
+mod rank;
 mod rules;
 mod settings;
 mod stories;
@@ -355,6 +356,7 @@ impl Store {
                 )?;
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
                 c.execute_batch("PRAGMA cache_size = -4096;")?;
+                rank::register(&c)?;
                 c
             }
         };
@@ -429,7 +431,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
          PRAGMA cache_size = -32768;",
-    )
+    )?;
+    // After `temp_store`: setting it drops the temporary schema, where the search's table is.
+    rank::register(conn)
 }
 
 #[cfg(test)]
@@ -477,6 +481,18 @@ pub(crate) mod tests_support {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("library.sqlite3")).unwrap();
         (dir, store)
+    }
+
+    /// The titles of the articles `q` lists, sorted.
+    pub(crate) fn titles(store: &Store, q: &crate::model::ArticleQuery) -> Vec<String> {
+        let mut titles: Vec<String> = store
+            .articles(q)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.title)
+            .collect();
+        titles.sort();
+        titles
     }
 
     pub(crate) fn subscribe(store: &Store, url: &str) -> FeedId {

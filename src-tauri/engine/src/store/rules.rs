@@ -359,14 +359,7 @@ mod tests {
             hidden_only,
             ..ArticleQuery::default()
         };
-        let mut titles: Vec<String> = store
-            .articles(&q)
-            .unwrap()
-            .into_iter()
-            .map(|a| a.title)
-            .collect();
-        titles.sort();
-        titles
+        crate::store::tests_support::titles(store, &q)
     }
 
     #[test]
