@@ -235,7 +235,7 @@ async fn packed(update: FeedUpdate) -> PackedUpdate {
         return PackedUpdate::from(update);
     };
     let feed_id = *feed_id;
-    tokio::task::spawn_blocking(move || PackedUpdate::from(update))
+    steps::on_a_core(move || PackedUpdate::from(update))
         .await
         .unwrap_or_else(|e| {
             PackedUpdate::from(FeedUpdate::Failed {
@@ -318,7 +318,7 @@ impl RefreshJob {
             };
         }
         let store = Arc::clone(&self.store);
-        let read = tokio::task::spawn_blocking(move || {
+        let read = steps::on_a_core(move || {
             let known = match store.known_items(feed_id) {
                 Ok(k) => k,
                 Err(e) => return Err((e.kind(), e.to_string())),

@@ -5,7 +5,11 @@
 //! Owns the order within a step and where CPU work runs (off the async threads). Never decides
 //! what an item becomes (that is `process`) and never touches the store.
 
-use tokio::task::JoinSet;
+use std::num::NonZeroUsize;
+use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+use tokio::task::{JoinError, JoinSet};
 use url::Url;
 
 use super::{LibraryError, Result};
@@ -14,6 +18,23 @@ use crate::extract::{self, ExtractedArticle};
 use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Fetcher, Reach};
 use crate::process::{self, FetchedFeed};
 use crate::store::{FeedUpdate, KnownItems, NewArticle};
+
+/// As many CPU-bound steps at once as the machine has cores.
+static CORES: LazyLock<Semaphore> = LazyLock::new(|| {
+    Semaphore::new(std::thread::available_parallelism().map_or(2, NonZeroUsize::get))
+});
+
+/// Runs a CPU-bound step (parsing, sanitizing, packing) off the async threads, waiting for a
+/// core first: more at once would only wait for one, each on a thread of its own holding its
+/// half-done work (a first import of 500 feeds kept twice the threads and 60 MB more without
+/// this; BENCHMARKS.md, "First import").
+pub(super) async fn on_a_core<T: Send + 'static>(
+    step: impl FnOnce() -> T + Send + 'static,
+) -> std::result::Result<T, JoinError> {
+    // The semaphore is never closed, so a permit always comes.
+    let _core = CORES.acquire().await.ok();
+    tokio::task::spawn_blocking(step).await
+}
 
 /// Fetches a web page (as a page: its size cap and accepted types), without validators,
 /// sending `login` only if the page is on its origin (a feed's site behind a password).
@@ -41,7 +62,7 @@ pub(super) async fn fetch_page(
 /// Decodes a fetched page and extracts its story (CPU work: off the async threads).
 /// `page_url` is what the story's links resolve against.
 pub(super) async fn extract_page(body: FetchedBody, page_url: Url) -> Result<ExtractedArticle> {
-    tokio::task::spawn_blocking(move || {
+    on_a_core(move || {
         let html = extract::decode_html(&body.body, body.content_type.as_deref());
         extract::extract_article(&html, &page_url)
     })
@@ -73,7 +94,7 @@ pub(super) async fn feed_update(
     (reach, login): (Reach, Option<&SiteCredential>),
     always: bool,
 ) -> Result<FeedUpdate> {
-    let mut update = tokio::task::spawn_blocking(move || process::prepare_update(fetched, &known))
+    let mut update = on_a_core(move || process::prepare_update(fetched, &known))
         .await
         .map_err(|e| LibraryError::Internal(e.to_string()))?;
     if let FeedUpdate::Fetched { items, .. } = &mut update {
@@ -122,7 +143,7 @@ pub(super) async fn complete_stories(
     }
     // Sanitizing is CPU work: off the async threads.
     let mut owned: Vec<NewArticle> = items.to_vec();
-    let done = tokio::task::spawn_blocking(move || {
+    let done = on_a_core(move || {
         for (index, story, page_url) in stories {
             if let Some(item) = owned.get_mut(index) {
                 if !process::complete_story(item, story, &page_url) {
