@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
@@ -85,11 +86,8 @@ impl Background {
 
     /// Counts one more document, its terms read already (see [`ArticleTerms`]).
     pub fn add_terms(&mut self, terms: &ArticleTerms) {
-        let mut terms = terms.terms.clone();
-        terms.sort_unstable();
-        terms.dedup();
-        for term in terms {
-            *self.frequencies.entry(term).or_insert(0) += 1;
+        for run in terms.sorted.chunk_by(|a, b| a.0 == b.0) {
+            *self.frequencies.entry(run[0].0).or_insert(0) += 1;
         }
         self.documents = self.documents.saturating_add(1);
     }
@@ -118,18 +116,25 @@ struct TermRun {
     frequency: u32,
 }
 
+/// `terms` with their positions, sorted by term then position.
+fn positioned(terms: &[u64]) -> Vec<(u64, u32)> {
+    let mut at: Vec<(u64, u32)> = terms.iter().copied().zip(0u32..).collect();
+    at.sort_unstable();
+    at
+}
+
 impl TermRun {
     /// The distinct terms of `terms`, sorted by term.
     fn all(background: &Background, terms: &[u64]) -> Vec<TermRun> {
-        // Sorted with their positions, each term's count is the length of its run and its first
-        // position the run's first: no map to build.
-        let mut at: Vec<(u64, u32)> = terms
-            .iter()
-            .zip(0u32..)
-            .map(|(&term, position)| (term, position))
-            .collect();
-        at.sort_unstable();
-        at.chunk_by(|a, b| a.0 == b.0)
+        TermRun::of_sorted(background, &positioned(terms))
+    }
+
+    /// The distinct terms of terms sorted with their positions ([`positioned`]).
+    fn of_sorted(background: &Background, sorted: &[(u64, u32)]) -> Vec<TermRun> {
+        // Each term's count is the length of its run and its first position the run's first:
+        // no map to build.
+        sorted
+            .chunk_by(|a, b| a.0 == b.0)
             .map(|run| TermRun {
                 term: run[0].0,
                 count: u32::try_from(run.len()).unwrap_or(u32::MAX),
@@ -342,7 +347,8 @@ pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) 
 /// ([`profile_and_search_terms_of`]), with where its lead ends (so the lead is cut once).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArticleTerms {
-    terms: Vec<u64>,
+    /// Its terms with their positions, sorted (see [`positioned`]).
+    sorted: Vec<(u64, u32)>,
     /// The length in bytes of the lead: the start of the text that counts.
     lead_len: usize,
 }
@@ -352,7 +358,7 @@ impl ArticleTerms {
     pub fn new(title: &str, lead: &str) -> Self {
         let lead = first_words(lead, LEAD_WORDS);
         ArticleTerms {
-            terms: terms(title, lead),
+            sorted: positioned(&terms(title, lead)),
             lead_len: lead.len(),
         }
     }
@@ -387,7 +393,7 @@ pub fn profile_and_search_terms_of(
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
     let lead = terms.lead(lead);
-    let runs = TermRun::all(background, &terms.terms);
+    let runs = TermRun::of_sorted(background, &terms.sorted);
     (
         Profile::of_runs(background, &runs, title, lead),
         rarest(background, &runs, n),
@@ -415,13 +421,21 @@ pub fn lead(text: &str) -> &str {
 
 /// The first `n` whitespace-separated words of `text`, as a slice of it.
 fn first_words(text: &str, n: usize) -> &str {
-    match text.split_whitespace().nth(n) {
-        Some(word) => {
-            let end = word.as_ptr() as usize - text.as_ptr() as usize;
-            &text[..end]
-        }
-        None => text,
-    }
+    let mut words = 0;
+    let mut end = text.len();
+    runs_of(
+        text,
+        |c| !c.is_whitespace(),
+        |start, _| {
+            if words == n {
+                end = start;
+                return ControlFlow::Break(());
+            }
+            words += 1;
+            ControlFlow::Continue(())
+        },
+    );
+    text.get(..end).unwrap_or(text)
 }
 
 /// The counted terms of an article: its title's and lead's words (split at anything not a
@@ -429,7 +443,8 @@ fn first_words(text: &str, n: usize) -> &str {
 fn terms(title: &str, lead: &str) -> Vec<u64> {
     // One buffer for every word's lowercase: this runs for each arrival.
     let mut lower = String::new();
-    let mut found = Vec::new();
+    // About one term in six bytes of news text: room for most articles without growing.
+    let mut found = Vec::with_capacity((title.len() + lead.len()) / 6);
     for text in [title, lead] {
         for_each_word(text, |word| {
             lowercase_into(&mut lower, word);
@@ -444,28 +459,47 @@ fn terms(title: &str, lead: &str) -> Vec<u64> {
 
 /// Calls `each` on every word of `text`: its runs of letters and digits, any script.
 fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    runs_of(text, char::is_alphanumeric, |start, end| {
+        if let Some(word) = text.get(start..end) {
+            each(word);
+        }
+        ControlFlow::Continue(())
+    });
+}
+
+/// Calls `each` with where each run of characters that are `inside` starts and ends in `text`
+/// (byte offsets), in order, until it breaks.
+fn runs_of(
+    text: &str,
+    inside: impl Fn(char) -> bool,
+    mut each: impl FnMut(usize, usize) -> ControlFlow<()>,
+) {
     // Byte by byte, decoding only what is not ASCII: splitting at a character predicate
     // decoded every character, which cost more than the rest of reading the words.
     let bytes = text.as_bytes();
-    let (mut start, mut at) = (0, 0);
+    let (mut start, mut at) = (None, 0);
     while let Some(&byte) = bytes.get(at) {
-        let (in_word, len) = if byte.is_ascii() {
-            (byte.is_ascii_alphanumeric(), 1)
+        let (is_inside, len) = if byte.is_ascii() {
+            (inside(char::from(byte)), 1)
         } else {
             text.get(at..)
                 .and_then(|rest| rest.chars().next())
-                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+                .map_or((false, 1), |c| (inside(c), c.len_utf8()))
         };
-        if !in_word {
-            if let Some(word) = text.get(start..at).filter(|w| !w.is_empty()) {
-                each(word);
+        match (is_inside, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                start = None;
+                if each(from, at).is_break() {
+                    return;
+                }
             }
-            start = at + len;
+            _ => {}
         }
         at += len;
     }
-    if let Some(word) = text.get(start..).filter(|w| !w.is_empty()) {
-        each(word);
+    if let Some(from) = start {
+        let _ = each(from, at);
     }
 }
 
@@ -501,7 +535,10 @@ fn is_stop_hash(hash: u64) -> bool {
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and
 /// "storm's" meets "storm" without the false meetings of a full stemmer.
 fn stem(word: &str) -> Cow<'_, str> {
-    if word.chars().count() <= 3 || word.chars().any(|c| c.is_ascii_digit()) {
+    // Digits are ASCII, so their bytes find them; only a word that is not ASCII has fewer
+    // characters than bytes.
+    let short = word.len() <= 3 || (!word.is_ascii() && word.chars().count() <= 3);
+    if short || word.bytes().any(|b| b.is_ascii_digit()) {
         return Cow::Borrowed(word);
     }
     if let Some(base) = word.strip_suffix("ies") {
@@ -658,6 +695,12 @@ mod tests {
         assert_eq!(first_words("one two  three four", 2), "one two  ");
         assert_eq!(first_words("one two", 5), "one two");
         assert_eq!(first_words("", 5), "");
+        // Any whitespace, as `split_whitespace` reads it: no-break, ideographic, vertical tab.
+        assert_eq!(
+            first_words("\u{a0}un\u{a0}deux\u{3000}trois\u{b}quatre", 2),
+            "\u{a0}un\u{a0}deux\u{3000}"
+        );
+        assert_eq!(first_words("Zürich’s école\u{b}", 1), "Zürich’s ");
     }
 
     #[test]
