@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::ControlFlow;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
@@ -85,11 +86,8 @@ impl Background {
 
     /// Counts one more document, its terms read already (see [`ArticleTerms`]).
     pub fn add_terms(&mut self, terms: &ArticleTerms) {
-        let mut terms = terms.0.clone();
-        terms.sort_unstable();
-        terms.dedup();
-        for term in terms {
-            *self.frequencies.entry(term).or_insert(0) += 1;
+        for run in terms.sorted.chunk_by(|a, b| a.0 == b.0) {
+            *self.frequencies.entry(run[0].0).or_insert(0) += 1;
         }
         self.documents = self.documents.saturating_add(1);
     }
@@ -99,10 +97,51 @@ impl Background {
         self.frequencies.get(&term).copied().unwrap_or(0)
     }
 
-    /// Smoothed inverse document frequency: a word never seen counts as the rarest there is.
-    fn idf(&self, term: u64) -> f64 {
-        let df = self.frequency(term);
+    /// Smoothed inverse document frequency of a term in `df` documents: a word never seen
+    /// counts as the rarest there is.
+    fn idf_of(&self, df: u32) -> f64 {
         ((f64::from(self.documents) + 1.0) / (f64::from(df) + 1.0)).ln() + 1.0
+    }
+}
+
+/// One distinct term of an article: how often it occurs, where it first occurs and in how many
+/// documents of the background. The word statistics are looked up once per term for both the
+/// profile's weights and the search terms.
+#[derive(Debug, Clone, Copy)]
+struct TermRun {
+    term: u64,
+    count: u32,
+    /// The position of its first occurrence among the article's terms.
+    first: u32,
+    frequency: u32,
+}
+
+/// `terms` with their positions, sorted by term then position.
+fn positioned(terms: &[u64]) -> Vec<(u64, u32)> {
+    let mut at: Vec<(u64, u32)> = terms.iter().copied().zip(0u32..).collect();
+    at.sort_unstable();
+    at
+}
+
+impl TermRun {
+    /// The distinct terms of `terms`, sorted by term.
+    fn all(background: &Background, terms: &[u64]) -> Vec<TermRun> {
+        TermRun::of_sorted(background, &positioned(terms))
+    }
+
+    /// The distinct terms of terms sorted with their positions ([`positioned`]).
+    fn of_sorted(background: &Background, sorted: &[(u64, u32)]) -> Vec<TermRun> {
+        // Each term's count is the length of its run and its first position the run's first:
+        // no map to build.
+        sorted
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| TermRun {
+                term: run[0].0,
+                count: u32::try_from(run.len()).unwrap_or(u32::MAX),
+                first: run[0].1,
+                frequency: background.frequency(run[0].0),
+            })
+            .collect()
     }
 }
 
@@ -122,19 +161,20 @@ impl Profile {
     /// first [`LEAD_WORDS`] count).
     pub fn new(background: &Background, title: &str, lead: &str) -> Self {
         let lead = first_words(lead, LEAD_WORDS);
-        Profile::of_terms(background, &terms(title, lead), title, lead)
+        let runs = TermRun::all(background, &terms(title, lead));
+        Profile::of_runs(background, &runs, title, lead)
     }
 
-    /// The profile of an article whose counted terms are `terms` (its lead already cut).
-    fn of_terms(background: &Background, terms: &[u64], title: &str, lead: &str) -> Self {
-        // Sorted, each term's count is the length of its run: no map to build.
-        let mut sorted_terms = terms.to_vec();
-        sorted_terms.sort_unstable();
-        let mut weights: Vec<(u64, f64)> = sorted_terms
-            .chunk_by(|a, b| a == b)
+    /// The profile of an article whose counted terms are `runs` (its lead already cut).
+    fn of_runs(background: &Background, runs: &[TermRun], title: &str, lead: &str) -> Self {
+        let mut weights: Vec<(u64, f64)> = runs
+            .iter()
             .map(|run| {
-                let count = run.len() as f64;
-                (run[0], (1.0 + f64::ln(count)) * background.idf(run[0]))
+                let count = f64::from(run.count);
+                (
+                    run.term,
+                    (1.0 + f64::ln(count)) * background.idf_of(run.frequency),
+                )
             })
             .collect();
         // Kept for each remembered article: no spare capacity.
@@ -298,19 +338,38 @@ pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
 /// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
 /// index finds fastest. Terms as [`Profile::terms`] gives them, distinct.
 pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) -> Vec<(u64, f64)> {
-    rarest(background, &terms(title, first_words(lead, LEAD_WORDS)), n)
+    let terms = terms(title, first_words(lead, LEAD_WORDS));
+    rarest(background, &TermRun::all(background, &terms), n)
 }
 
 /// The counted terms of an article's title and lead (its first [`LEAD_WORDS`] words), read
 /// once for both the word statistics ([`Background::add_terms`]) and its profile
-/// ([`profile_and_search_terms_of`]).
+/// ([`profile_and_search_terms_of`]), with where its lead ends (so the lead is cut once).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ArticleTerms(Vec<u64>);
+pub struct ArticleTerms {
+    /// Its terms with their positions, sorted (see [`positioned`]).
+    sorted: Vec<(u64, u32)>,
+    /// The length in bytes of the lead: the start of the text that counts.
+    lead_len: usize,
+}
 
 impl ArticleTerms {
     /// The terms of `title` and `lead` (any length; only the first [`LEAD_WORDS`] count).
     pub fn new(title: &str, lead: &str) -> Self {
-        ArticleTerms(terms(title, first_words(lead, LEAD_WORDS)))
+        let lead = first_words(lead, LEAD_WORDS);
+        ArticleTerms {
+            sorted: positioned(&terms(title, lead)),
+            lead_len: lead.len(),
+        }
+    }
+
+    /// The part of `lead` these terms were read from, `lead` being what they were made with.
+    fn lead<'a>(&self, lead: &'a str) -> &'a str {
+        match lead.get(..self.lead_len) {
+            Some(cut) => cut,
+            // Not the text the terms were read from: cut it again.
+            None => first_words(lead, LEAD_WORDS),
+        }
     }
 }
 
@@ -333,31 +392,25 @@ pub fn profile_and_search_terms_of(
     lead: &str,
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
-    let lead = first_words(lead, LEAD_WORDS);
+    let lead = terms.lead(lead);
+    let runs = TermRun::of_sorted(background, &terms.sorted);
     (
-        Profile::of_terms(background, &terms.0, title, lead),
-        rarest(background, &terms.0, n),
+        Profile::of_runs(background, &runs, title, lead),
+        rarest(background, &runs, n),
     )
 }
 
-/// The `n` rarest of an article's counted terms, as [`search_terms`] chooses them.
-fn rarest(background: &Background, terms: &[u64], n: usize) -> Vec<(u64, f64)> {
+/// The `n` rarest of an article's distinct terms, as [`search_terms`] chooses them.
+fn rarest(background: &Background, runs: &[TermRun], n: usize) -> Vec<(u64, f64)> {
     let most =
         SEARCH_WORD_MIN_LIMIT.max((f64::from(background.documents) * SEARCH_WORD_MAX_SHARE) as u32);
-    let mut seen: HashSet<u64, BuildHasherDefault<TermHasher>> = HashSet::default();
-    let mut found: Vec<(u32, usize, u64)> = terms
-        .iter()
-        .filter(|&&term| seen.insert(term))
-        .enumerate()
-        .map(|(position, &term)| (background.frequency(term), position, term))
-        .filter(|(df, _, _)| *df <= most)
-        .collect();
+    let mut found: Vec<&TermRun> = runs.iter().filter(|run| run.frequency <= most).collect();
     // Rarest first; of equally rare words, the earlier (the title's before the lead's).
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    found.sort_unstable_by(|a, b| a.frequency.cmp(&b.frequency).then(a.first.cmp(&b.first)));
     found
         .into_iter()
         .take(n)
-        .map(|(_, _, term)| (term, background.idf(term)))
+        .map(|run| (run.term, background.idf_of(run.frequency)))
         .collect()
 }
 
@@ -368,13 +421,21 @@ pub fn lead(text: &str) -> &str {
 
 /// The first `n` whitespace-separated words of `text`, as a slice of it.
 fn first_words(text: &str, n: usize) -> &str {
-    match text.split_whitespace().nth(n) {
-        Some(word) => {
-            let end = word.as_ptr() as usize - text.as_ptr() as usize;
-            &text[..end]
-        }
-        None => text,
-    }
+    let mut words = 0;
+    let mut end = text.len();
+    runs_of(
+        text,
+        |c| !c.is_whitespace(),
+        |start, _| {
+            if words == n {
+                end = start;
+                return ControlFlow::Break(());
+            }
+            words += 1;
+            ControlFlow::Continue(())
+        },
+    );
+    text.get(..end).unwrap_or(text)
 }
 
 /// The counted terms of an article: its title's and lead's words (split at anything not a
@@ -382,34 +443,84 @@ fn first_words(text: &str, n: usize) -> &str {
 fn terms(title: &str, lead: &str) -> Vec<u64> {
     // One buffer for every word's lowercase: this runs for each arrival.
     let mut lower = String::new();
-    let mut found = Vec::new();
+    // About one term in six bytes of news text: room for most articles without growing.
+    let mut found = Vec::with_capacity((title.len() + lead.len()) / 6);
     for text in [title, lead] {
-        for word in text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
-            if word.is_ascii() {
-                lower.clear();
-                lower.push_str(word);
-                lower.make_ascii_lowercase();
-            } else {
-                lower = word.to_lowercase();
-            }
+        for_each_word(text, |word| {
+            lowercase_into(&mut lower, word);
             let hash = hash_str(&lower);
             if !is_stop_hash(hash) {
-                found.push(match stem(&lower) {
-                    // Most words are their own stem: their hash is known already.
-                    Cow::Borrowed(stem) if stem.len() == lower.len() => hash,
-                    stem => hash_str(&stem),
-                });
+                found.push(stemmed_hash(&lower, hash));
             }
-        }
+        });
     }
     found
 }
 
-fn is_stop_word(word: &str) -> bool {
-    is_stop_hash(hash_str(word))
+/// Calls `each` on every word of `text`: its runs of letters and digits, any script.
+fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    runs_of(text, char::is_alphanumeric, |start, end| {
+        if let Some(word) = text.get(start..end) {
+            each(word);
+        }
+        ControlFlow::Continue(())
+    });
+}
+
+/// Calls `each` with where each run of characters that are `inside` starts and ends in `text`
+/// (byte offsets), in order, until it breaks.
+fn runs_of(
+    text: &str,
+    inside: impl Fn(char) -> bool,
+    mut each: impl FnMut(usize, usize) -> ControlFlow<()>,
+) {
+    // Byte by byte, decoding only what is not ASCII: splitting at a character predicate
+    // decoded every character, which cost more than the rest of reading the words.
+    let bytes = text.as_bytes();
+    let (mut start, mut at) = (None, 0);
+    while let Some(&byte) = bytes.get(at) {
+        let (is_inside, len) = if byte.is_ascii() {
+            (inside(char::from(byte)), 1)
+        } else {
+            text.get(at..)
+                .and_then(|rest| rest.chars().next())
+                .map_or((false, 1), |c| (inside(c), c.len_utf8()))
+        };
+        match (is_inside, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                start = None;
+                if each(from, at).is_break() {
+                    return;
+                }
+            }
+            _ => {}
+        }
+        at += len;
+    }
+    if let Some(from) = start {
+        let _ = each(from, at);
+    }
+}
+
+/// Puts `word` lowercased in `lower`, without allocating when it is ASCII.
+fn lowercase_into(lower: &mut String, word: &str) {
+    if word.is_ascii() {
+        lower.clear();
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
+    } else {
+        *lower = word.to_lowercase();
+    }
+}
+
+/// The term of a lowercased word whose hash ([`hash_str`]) is `hash`: its stem's hash.
+fn stemmed_hash(lower: &str, hash: u64) -> u64 {
+    match stem(lower) {
+        // Most words are their own stem: their hash is known already.
+        Cow::Borrowed(stem) if stem.len() == lower.len() => hash,
+        stem => hash_str(&stem),
+    }
 }
 
 /// Whether the word of this hash ([`hash_str`]) is a stop word.
@@ -424,7 +535,10 @@ fn is_stop_hash(hash: u64) -> bool {
 /// A light English stemmer: plurals and possessives only, so "rates" meets "rate" and
 /// "storm's" meets "storm" without the false meetings of a full stemmer.
 fn stem(word: &str) -> Cow<'_, str> {
-    if word.chars().count() <= 3 || word.chars().any(|c| c.is_ascii_digit()) {
+    // Digits are ASCII, so their bytes find them; only a word that is not ASCII has fewer
+    // characters than bytes.
+    let short = word.len() <= 3 || (!word.is_ascii() && word.chars().count() <= 3);
+    if short || word.bytes().any(|b| b.is_ascii_digit()) {
         return Cow::Borrowed(word);
     }
     if let Some(base) = word.strip_suffix("ies") {
@@ -443,20 +557,26 @@ fn stem(word: &str) -> Cow<'_, str> {
 
 /// Names in `lead`: capitalized words that do not open a sentence (where every word is
 /// capitalized) and are not stop words, lowercased and stemmed as terms are.
-fn names(lead: &str) -> impl Iterator<Item = u64> + '_ {
+fn names(lead: &str) -> Vec<u64> {
+    // One buffer for every name's lowercase, as for terms.
+    let mut lower = String::new();
+    let mut found = Vec::new();
     let mut opens_sentence = true;
-    lead.split_whitespace().filter_map(move |chunk| {
+    for chunk in lead.split_whitespace() {
         let opened = opens_sentence;
         opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
         let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
         let capitalized = word.chars().next().is_some_and(char::is_uppercase);
         if !capitalized || opened {
-            return None;
+            continue;
         }
-        let lower = word.to_lowercase();
-        let calendar = CALENDAR.contains(&lower.as_str());
-        (!is_stop_word(&lower) && !calendar).then(|| hash_str(&stem(&lower)))
-    })
+        lowercase_into(&mut lower, word);
+        let hash = hash_str(&lower);
+        if !is_stop_hash(hash) && !CALENDAR.contains(&lower.as_str()) {
+            found.push(stemmed_hash(&lower, hash));
+        }
+    }
+    found
 }
 
 /// Numbers in `text` ("0.25", "3,000", "2-1" as "2" and "1"), as written without separators.
@@ -575,6 +695,12 @@ mod tests {
         assert_eq!(first_words("one two  three four", 2), "one two  ");
         assert_eq!(first_words("one two", 5), "one two");
         assert_eq!(first_words("", 5), "");
+        // Any whitespace, as `split_whitespace` reads it: no-break, ideographic, vertical tab.
+        assert_eq!(
+            first_words("\u{a0}un\u{a0}deux\u{3000}trois\u{b}quatre", 2),
+            "\u{a0}un\u{a0}deux\u{3000}"
+        );
+        assert_eq!(first_words("Zürich’s école\u{b}", 1), "Zürich’s ");
     }
 
     #[test]
@@ -628,6 +754,27 @@ mod tests {
             .collect();
         // "nears" as its stem, as terms are.
         assert_eq!(found, ["near", "orla"].map(hash_str));
+    }
+
+    #[test]
+    fn words_are_read_byte_by_byte_as_a_split_at_every_non_alphanumeric_character_reads_them() {
+        for text in [
+            "Zürich’s ÉCOLE, Москва-2026",
+            "plain ascii, 3.75% and 2-1 — then “quoted” words",
+            "ends in a word",
+            "\u{a0}nbsp\u{a0}around\u{a0}",
+            "日本の GDP 成長",
+            "",
+            "...",
+        ] {
+            let mut read = Vec::new();
+            for_each_word(text, |word| read.push(word.to_string()));
+            let split: Vec<&str> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(read, split, "{text:?}");
+        }
     }
 
     #[test]

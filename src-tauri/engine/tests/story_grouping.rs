@@ -4,7 +4,10 @@
 //! their floors, and the rules (one outlet never groups with itself, a story spans at most 48
 //! hours from its first article) hold whatever the text says.
 
-use broadsheet_engine::stories::{group, Arrival, Background, Profile, SAME_STORY};
+use broadsheet_engine::stories::{
+    group, profile_and_search_terms_of, search_terms, Arrival, ArticleTerms, Background, Profile,
+    SAME_STORY,
+};
 use chrono::{DateTime, Duration, Utc};
 
 mod shared_folder;
@@ -124,6 +127,43 @@ fn the_similarity_follows_human_ratings_on_the_lee_corpus() {
         full >= 0.50,
         "Pearson r {full} (TF-IDF cosine alone {tfidf})"
     );
+}
+
+/// Grouping reads an arrival's words once, from its whole text, for the word statistics, its
+/// profile and its search words: they must be the profile and search words its title and lead
+/// give read afresh (on the fixture, and on the Lee corpus's long documents, whose leads are cut).
+#[test]
+fn an_arrivals_words_read_once_give_the_profile_and_search_words_read_afresh() {
+    let fixture = load();
+    let mut documents: Vec<(String, String)> = fixture
+        .items
+        .iter()
+        .map(|i| (i.title.clone(), i.lead.clone()))
+        .collect();
+    if let Some(lee) = shared_folder::shared("corpus/lee") {
+        let text =
+            String::from_utf8_lossy(&std::fs::read(lee.join("lee.cor")).unwrap()).into_owned();
+        documents.extend(text.lines().map(|l| (String::new(), l.to_string())));
+    }
+    let background = Background::from_documents(
+        documents
+            .iter()
+            .map(|(title, text)| (title.as_str(), text.as_str())),
+    );
+    for (title, text) in &documents {
+        let terms = ArticleTerms::new(title, text);
+        let (profile, words) = profile_and_search_terms_of(&background, &terms, title, text, 24);
+        assert_eq!(
+            profile,
+            Profile::new(&background, title, text),
+            "{title} {text}"
+        );
+        assert_eq!(
+            words,
+            search_terms(&background, title, text, 24),
+            "{title} {text}"
+        );
+    }
 }
 
 const TITLE: &str = "Storm Orla: red warning as gusts of 150 km/h hit west coast";

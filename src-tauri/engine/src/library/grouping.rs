@@ -165,7 +165,8 @@ impl Grouping {
         };
         self.batch_terms.clear();
         for item in items {
-            let terms = ArticleTerms::new(&item.title, lead(item));
+            // The whole text: its lead is cut once, here, and remembered with its terms.
+            let terms = ArticleTerms::new(&item.title, &item.text);
             memory.background.add_terms(&terms);
             self.batch_terms.push_back((address(item), terms));
         }
@@ -180,7 +181,7 @@ impl Grouping {
                 return terms;
             }
         }
-        ArticleTerms::new(&article.title, lead(article))
+        ArticleTerms::new(&article.title, &article.text)
     }
 
     /// After a batch is written. A write that failed stored none of what was remembered of it:
@@ -314,12 +315,6 @@ fn address(article: &NewArticle) -> usize {
     std::ptr::from_ref(article) as usize
 }
 
-/// The part of an article's text the measure reads: counting the rest into the statistics
-/// would cost time and skew them.
-fn lead(article: &NewArticle) -> &str {
-    stories::lead(&article.text)
-}
-
 impl StoryJudge for Grouping {
     fn choose(&mut self, arrival: StoryArrival<'_>) -> Option<ArticleId> {
         let article = arrival.article;
@@ -330,7 +325,7 @@ impl StoryJudge for Grouping {
             &memory.background,
             &terms,
             &article.title,
-            lead(article),
+            &article.text,
             SEARCH_WORDS,
         );
         let found = memory.candidates(feed, published, words);
