@@ -136,6 +136,7 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
             Ok(event) => event,
             Err(error) => {
                 tracing::debug!(%error, "feed pre-pass stopped at an XML error");
+                plan_late_declarations_removed(&mut scan, text, tag_start, saw_markup);
                 break;
             }
         };
@@ -253,6 +254,34 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
         }
     }
     scan
+}
+
+/// Plans the removal of the XML declarations from `from` on, where the scan stopped at an
+/// error: feed-rs may read on past it, and quick-xml under it panics on a declaration that
+/// names another encoding once it has begun decoding. The first one is kept when no markup
+/// came before it (`saw_markup`), as it may be the document's own. A declaration that never
+/// ends is left: quick-xml reports it as an error, not as a declaration.
+fn plan_late_declarations_removed(scan: &mut Prescan, text: &str, from: usize, saw_markup: bool) {
+    let mut keep_first = !saw_markup;
+    let mut at = from;
+    while let Some(found) = text.get(at..).and_then(|rest| rest.find("<?xml")) {
+        let start = at + found;
+        let after = start + "<?xml".len();
+        let rest = text.get(after..).unwrap_or_default();
+        // "<?xml-stylesheet" and the like are other instructions.
+        if !rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
+            at = after;
+            continue;
+        }
+        let Some(close) = rest.find("?>") else {
+            break;
+        };
+        let end = after + close + "?>".len();
+        if !std::mem::take(&mut keep_first) {
+            scan.edits.push((start..end, Cow::Borrowed("")));
+        }
+        at = end;
+    }
 }
 
 fn is_content_element(local: &str) -> bool {
@@ -548,5 +577,16 @@ mod tests {
     fn deep_nesting_is_reported() {
         let text = "<x>".repeat(MAX_XML_DEPTH + 1);
         assert!(prescan(&text, &feed_url(), 10).too_deep);
+    }
+
+    #[test]
+    fn declarations_past_an_xml_error_are_removed_and_other_instructions_kept() {
+        // The DOCTYPE never closes: the scan stops there, feed-rs may read on.
+        let text = r#"<?xml version="1.0"?><rss version="2.0"><!DOCTYPE x [<!ENTIT <channel>
+<?xml-stylesheet href="a.xsl"?><?xml version="1.0" encoding="ISO-8859-1"?><title>T</title>"#;
+        let out = prescan(text, &feed_url(), 10).apply(text).into_owned();
+        assert!(out.starts_with(r#"<?xml version="1.0"?><rss"#), "{out}");
+        assert!(out.contains(r#"<?xml-stylesheet href="a.xsl"?><title>"#), "{out}");
+        assert!(!out.contains("ISO-8859-1"), "{out}");
     }
 }
