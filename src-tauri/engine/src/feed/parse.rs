@@ -586,7 +586,10 @@ mod tests {
 <?xml-stylesheet href="a.xsl"?><?xml version="1.0" encoding="ISO-8859-1"?><title>T</title>"#;
         let out = prescan(text, &feed_url(), 10).apply(text).into_owned();
         assert!(out.starts_with(r#"<?xml version="1.0"?><rss"#), "{out}");
-        assert!(out.contains(r#"<?xml-stylesheet href="a.xsl"?><title>"#), "{out}");
+        assert!(
+            out.contains(r#"<?xml-stylesheet href="a.xsl"?><title>"#),
+            "{out}"
+        );
         assert!(!out.contains("ISO-8859-1"), "{out}");
     }
 }
