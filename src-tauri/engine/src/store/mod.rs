@@ -27,6 +27,7 @@ mod packed;
 mod pictures;
 mod rank;
 mod rules;
+mod search;
 mod settings;
 mod stories;
 
