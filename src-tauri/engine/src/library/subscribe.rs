@@ -196,16 +196,15 @@ impl Library {
                 body_hash: found.body_hash,
                 at: now,
             };
-            let mut update = tokio::task::spawn_blocking(move || {
-                process::prepare_update(fetched, &KnownItems::default())
-            })
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            let mut update =
+                steps::on_a_core(move || process::prepare_update(fetched, &KnownItems::default()))
+                    .await
+                    .map_err(|e| LibraryError::Internal(e.to_string()))?;
             // A new feed's back catalogue is matched, never announced.
             let rules = self.active_rules().await?;
             rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
-            let first = tokio::task::spawn_blocking(move || PackedUpdate::from(first))
+            let first = steps::on_a_core(move || PackedUpdate::from(first))
                 .await
                 .map_err(|e| LibraryError::Internal(e.to_string()))?;
             self.store_updates(vec![first]).await?;
@@ -462,7 +461,7 @@ struct PageLinks {
 /// Reads a fetched page's feed and icon links: parsing outside HTML is CPU work, done off the
 /// async threads so that a hostile page never holds up other feeds.
 async fn page_links(page: FetchedBody) -> Result<PageLinks> {
-    tokio::task::spawn_blocking(move || {
+    steps::on_a_core(move || {
         let html = String::from_utf8_lossy(&page.body);
         PageLinks {
             feeds: feed::discover_feed_links(&html, &page.final_url),
@@ -475,7 +474,7 @@ async fn page_links(page: FetchedBody) -> Result<PageLinks> {
 
 /// A fetched feed document, parsed (off the async threads: parsing is CPU work).
 async fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
-    tokio::task::spawn_blocking(move || parse_found_feed(body, now))
+    steps::on_a_core(move || parse_found_feed(body, now))
         .await
         .map_err(|e| LibraryError::Internal(e.to_string()))?
 }
