@@ -17,7 +17,7 @@ use tracing::{debug, warn};
 use crate::fetch::{is_web_url, redacted};
 use crate::model::Article;
 use crate::picture_rules::parse_srcset;
-use crate::sanitize::{collapse_whitespace, escape_html, parse_stored_fragment};
+use crate::sanitize::{collapse_whitespace, escape_html, fragment_html, parse_stored_fragment};
 
 /// A picture from the library's cache: its MIME type and its bytes.
 pub type CachedPicture = (String, Vec<u8>);
@@ -188,7 +188,7 @@ fn inline_pictures(html: &str, images: &dyn Fn(&str) -> Option<CachedPicture>) -
             media.remove_attr(attribute);
         }
     }
-    doc.html_root().inner_html().to_string()
+    fragment_html(&doc)
 }
 
 /// A picture the file cannot carry gives way to its alt text, if it has any.

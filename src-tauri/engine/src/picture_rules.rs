@@ -252,7 +252,7 @@ mod tests {
         for node in doc.select("img, source").nodes() {
             reveal_lazy_picture(node, leftovers);
         }
-        doc.html_root().inner_html().to_string()
+        crate::sanitize::fragment_html(&doc)
     }
 
     fn revealed(html: &str) -> String {

@@ -7,10 +7,9 @@
 
 use std::collections::HashMap;
 
-use dom_query::Document;
 use url::Url;
 
-use crate::sanitize::parse_stored_fragment;
+use crate::sanitize::{fragment_html, parse_stored_fragment};
 
 use crate::image_scheme::image_src;
 use crate::picture_rules::parse_srcset;
@@ -50,7 +49,7 @@ pub fn rewrite_image_urls(html: &str, tokens: &HashMap<String, String>) -> Strin
             }
         }
     }
-    serialize_fragment(&doc)
+    fragment_html(&doc)
 }
 
 /// Finds a URL's token, also under the URL's normalized spelling.
@@ -68,9 +67,4 @@ fn join_candidate(url: &str, descriptor: &str) -> String {
     } else {
         format!("{url} {descriptor}")
     }
-}
-
-fn serialize_fragment(doc: &Document) -> String {
-    // A fragment parses into a synthetic <html> element; its contents are the fragment.
-    doc.html_root().inner_html().to_string()
 }

@@ -184,8 +184,10 @@ fn clean_to_fixed_point(allowlist: &Builder, html: &str) -> (String, Document) {
     (cleaned, doc)
 }
 
-/// The HTML of a parsed fragment, as it would be stored.
-fn fragment_html(doc: &Document) -> String {
+/// The HTML of a parsed fragment (one from [`parse_stored_fragment`] or `Document::fragment`),
+/// as it would be stored: the children of the synthetic `<html>` the fragment parses into.
+/// Empty if serializing fails, never a panic (dom_query's `inner_html` panics then).
+pub(crate) fn fragment_html(doc: &Document) -> String {
     doc.html_root()
         .try_inner_html()
         .map(|html| html.to_string())
