@@ -1,8 +1,8 @@
 //! Refreshing: every feed (or one) fetched at once, each feed's result written in batches.
 //!
 //! Owns the order (fetch with the feed's validators, tell an unchanged body, parse, the shared
-//! `steps::feed_update`, the rules' decisions, write, the notification batch) and keeps each failure on its own feed: a feed that fails gets
-//! its error recorded and the others go on. Never parses a feed itself, never decides what an
+//! `steps::feed_update`, the rules' decisions, write, the notification batch) and keeps each
+//! failure on its own feed: a feed that fails gets its error recorded and the others go on. Never parses a feed itself, never decides what an
 //! item becomes (that is `process`), never writes SQL. When no feed could reach its server the
 //! network is down: the failures are reported, not recorded on the feeds.
 
@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration as TimeDelta, Utc};
-use tokio::sync::mpsc::Sender;
+use tokio::sync::mpsc::{Receiver, Sender};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -82,131 +82,17 @@ impl Library {
             new_articles: synced.new_articles,
             ..RefreshReport::default()
         };
-        let mut done = 0usize;
-        progress(RefreshProgress { done, total });
-        let now = Utc::now();
+        progress(RefreshProgress { done: 0, total });
         let rules = Arc::new(self.active_rules().await?);
 
         // The writer stores batches while the loop goes on fetching and preparing the next
         // feeds: when the loop waited for each write, the feeds' work and the writing took
         // turns, and a first import kept only one of two cores busy (BENCHMARKS.md).
-        let (writes, mut to_write) = tokio::sync::mpsc::channel::<Vec<PackedUpdate>>(1);
-        // The writer owns the receiving end: should it fail, the loop's next send fails too
-        // instead of waiting for ever.
-        let writer = async move {
-            let mut counts = (0, 0);
-            while let Some(batch) = to_write.recv().await {
-                for c in self.store_updates(batch).await? {
-                    counts.0 += c.new_articles;
-                    counts.1 += c.updated_articles;
-                }
-            }
-            Ok::<_, LibraryError>(counts)
-        };
-        let fetching = async {
-            let mut pending = states.into_iter();
-            let mut tasks: JoinSet<PackedUpdate> = JoinSet::new();
-            let mut task_feed = HashMap::new();
-            let mut batch: Vec<PackedUpdate> = Vec::new();
-            let mut batch_deadline = tokio::time::Instant::now();
-            // Held back until the end: recorded only if some feed did reach its server.
-            let mut unreached: Vec<PackedUpdate> = Vec::new();
-            let mut tried = 0usize;
-            loop {
-                while tasks.len() < REFRESH_TASKS {
-                    let Some(state) = pending.next() else { break };
-                    if let Some(until) = state.retry_after.filter(|t| *t > now) {
-                        report.errors.push(RefreshError {
-                            feed_id: state.id,
-                            kind: ErrorKind::RateLimited,
-                            message: format!(
-                                "{} asked to be left alone until {}",
-                                state.url,
-                                until.to_rfc3339()
-                            ),
-                        });
-                        done += 1;
-                        progress(RefreshProgress { done, total });
-                        continue;
-                    }
-                    let feed_id = state.id;
-                    let job = RefreshJob {
-                        store: Arc::clone(&self.store),
-                        fetcher: self.fetcher.clone(),
-                        credentials: Arc::clone(&self.credentials),
-                        rules: Arc::clone(&rules),
-                    };
-                    let handle =
-                        tasks.spawn(async move { packed(job.refresh_feed(state).await).await });
-                    task_feed.insert(handle.id(), feed_id);
-                }
-                let next = if batch.is_empty() {
-                    tasks.join_next_with_id().await
-                } else {
-                    match tokio::time::timeout_at(batch_deadline, tasks.join_next_with_id()).await {
-                        Ok(next) => next,
-                        Err(_) => {
-                            write(&writes, std::mem::take(&mut batch)).await?;
-                            continue;
-                        }
-                    }
-                };
-                let Some(joined) = next else {
-                    break;
-                };
-                let update = match joined {
-                    Ok((_, update)) => update,
-                    Err(e) => PackedUpdate::from(FeedUpdate::Failed {
-                        feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
-                        kind: ErrorKind::Internal,
-                        message: format!("refresh stopped unexpectedly: {e}"),
-                        retry_after: None,
-                        at: Utc::now(),
-                    }),
-                };
-                match update.update() {
-                    // A refresh fetches; completing a subscription's teasers is the follow-up's.
-                    FeedUpdate::Fetched { .. } | FeedUpdate::Completed { .. } => {
-                        report.refreshed += 1
-                    }
-                    FeedUpdate::NotModified { .. } => report.not_modified += 1,
-                    FeedUpdate::Failed {
-                        feed_id,
-                        kind,
-                        message,
-                        ..
-                    } => report.errors.push(RefreshError {
-                        feed_id: *feed_id,
-                        kind: *kind,
-                        message: message.clone(),
-                    }),
-                }
-                tried += 1;
-                if unreachable(update.update()) {
-                    unreached.push(update);
-                } else {
-                    if batch.is_empty() {
-                        batch_deadline = tokio::time::Instant::now() + BATCH_WAIT;
-                    }
-                    batch.push(update);
-                }
-                done += 1;
-                if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
-                    write(&writes, std::mem::take(&mut batch)).await?;
-                }
-                progress(RefreshProgress { done, total });
-            }
-            report.network_down = network_down(tried, unreached.len());
-            if !report.network_down {
-                batch.append(&mut unreached);
-            }
-            if !batch.is_empty() {
-                write(&writes, batch).await?;
-            }
-            drop(writes);
-            Ok::<_, LibraryError>(())
-        };
-        let (fetched, written) = tokio::join!(fetching, writer);
+        let (writes, to_write) = tokio::sync::mpsc::channel::<Vec<PackedUpdate>>(1);
+        let (fetched, written) = tokio::join!(
+            self.fetch_feeds(states, rules, &mut report, progress, writes),
+            self.write_batches(to_write)
+        );
         // The writer's error first: a failed write is what stopped the loop's sending.
         let (new_articles, updated_articles) = written?;
         fetched?;
@@ -217,6 +103,143 @@ impl Library {
         }
         report.notify = self.take_notifications().await?;
         Ok(report)
+    }
+
+    /// The refresh's loop: runs up to [`REFRESH_TASKS`] feeds at once, counts each finished
+    /// feed into `report`, and hands their updates to the writer in batches. A feed's failure
+    /// to reach its server is held back until the end, and recorded only if some feed did
+    /// reach its own (otherwise the network is down). Drops `writes` when done, which ends
+    /// the writer.
+    async fn fetch_feeds(
+        &self,
+        states: Vec<FeedFetchState>,
+        rules: Arc<RuleSet>,
+        report: &mut RefreshReport,
+        progress: &(dyn Fn(RefreshProgress) + Send + Sync),
+        writes: Sender<Vec<PackedUpdate>>,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let total = states.len();
+        let mut done = 0usize;
+        let mut pending = states.into_iter();
+        let mut tasks: JoinSet<PackedUpdate> = JoinSet::new();
+        let mut task_feed = HashMap::new();
+        let mut batch: Vec<PackedUpdate> = Vec::new();
+        let mut batch_deadline = tokio::time::Instant::now();
+        let mut unreached: Vec<PackedUpdate> = Vec::new();
+        let mut tried = 0usize;
+        loop {
+            while tasks.len() < REFRESH_TASKS {
+                let Some(state) = pending.next() else { break };
+                if let Some(until) = state.retry_after.filter(|t| *t > now) {
+                    report.errors.push(RefreshError {
+                        feed_id: state.id,
+                        kind: ErrorKind::RateLimited,
+                        message: format!(
+                            "{} asked to be left alone until {}",
+                            state.url,
+                            until.to_rfc3339()
+                        ),
+                    });
+                    done += 1;
+                    progress(RefreshProgress { done, total });
+                    continue;
+                }
+                let feed_id = state.id;
+                let job = RefreshJob {
+                    store: Arc::clone(&self.store),
+                    fetcher: self.fetcher.clone(),
+                    credentials: Arc::clone(&self.credentials),
+                    rules: Arc::clone(&rules),
+                };
+                let handle =
+                    tasks.spawn(async move { packed(job.refresh_feed(state).await).await });
+                task_feed.insert(handle.id(), feed_id);
+            }
+            let next = if batch.is_empty() {
+                tasks.join_next_with_id().await
+            } else {
+                match tokio::time::timeout_at(batch_deadline, tasks.join_next_with_id()).await {
+                    Ok(next) => next,
+                    Err(_) => {
+                        write(&writes, std::mem::take(&mut batch)).await?;
+                        continue;
+                    }
+                }
+            };
+            let Some(joined) = next else {
+                break;
+            };
+            let update = match joined {
+                Ok((_, update)) => update,
+                Err(e) => PackedUpdate::from(FeedUpdate::Failed {
+                    feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
+                    kind: ErrorKind::Internal,
+                    message: format!("refresh stopped unexpectedly: {e}"),
+                    retry_after: None,
+                    at: Utc::now(),
+                }),
+            };
+            count(report, update.update());
+            tried += 1;
+            if unreachable(update.update()) {
+                unreached.push(update);
+            } else {
+                if batch.is_empty() {
+                    batch_deadline = tokio::time::Instant::now() + BATCH_WAIT;
+                }
+                batch.push(update);
+            }
+            done += 1;
+            if !batch.is_empty() && (batch.len() >= WRITE_BATCH || tasks.is_empty()) {
+                write(&writes, std::mem::take(&mut batch)).await?;
+            }
+            progress(RefreshProgress { done, total });
+        }
+        report.network_down = network_down(tried, unreached.len());
+        if !report.network_down {
+            batch.append(&mut unreached);
+        }
+        if !batch.is_empty() {
+            write(&writes, batch).await?;
+        }
+        Ok(())
+    }
+
+    /// The refresh's writer: stores each batch it is handed (one transaction each) until the
+    /// loop drops its end; returns the new and the updated articles. It owns the receiving
+    /// end: should it fail, the loop's next send fails too instead of waiting for ever.
+    async fn write_batches(
+        &self,
+        mut to_write: Receiver<Vec<PackedUpdate>>,
+    ) -> Result<(usize, usize)> {
+        let mut counts = (0, 0);
+        while let Some(batch) = to_write.recv().await {
+            for c in self.store_updates(batch).await? {
+                counts.0 += c.new_articles;
+                counts.1 += c.updated_articles;
+            }
+        }
+        Ok(counts)
+    }
+}
+
+/// Counts a finished feed into the refresh's report.
+fn count(report: &mut RefreshReport, update: &FeedUpdate) {
+    match update {
+        // A refresh fetches; completing a subscription's teasers is the follow-up's.
+        FeedUpdate::Fetched { .. } | FeedUpdate::Completed { .. } => report.refreshed += 1,
+        FeedUpdate::NotModified { .. } => report.not_modified += 1,
+        FeedUpdate::Failed {
+            feed_id,
+            kind,
+            message,
+            ..
+        } => report.errors.push(RefreshError {
+            feed_id: *feed_id,
+            kind: *kind,
+            message: message.clone(),
+        }),
     }
 }
 
