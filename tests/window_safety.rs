@@ -765,7 +765,7 @@ fn driver_with_recording_opener(bin: &std::path::Path, opened: &std::path::Path)
         std::env::var("PATH").unwrap_or_default()
     );
     Driver::start_with(|c| {
-        c.env("PATH", path);
+        c.env("PATH", &path);
     })
 }
 

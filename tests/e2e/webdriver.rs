@@ -25,6 +25,23 @@ pub fn find_program(name: &str) -> Option<PathBuf> {
     dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
 }
 
+/// Waits until `driver` accepts connections on `port`: `false` if it exited first or did not
+/// listen within 10 s.
+fn listening(driver: &mut Child, port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        let answered = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        if !matches!(driver.try_wait(), Ok(None)) {
+            return false;
+        }
+        if answered {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -49,8 +66,9 @@ impl Driver {
     }
 
     /// As `start`, with `configure` applied last to the tauri-driver command, e.g. to give the
-    /// apps it launches their own environment (they inherit tauri-driver's).
-    pub fn start_with(configure: impl FnOnce(&mut Command)) -> Option<Driver> {
+    /// apps it launches their own environment (they inherit tauri-driver's). Applied again
+    /// when tauri-driver has to be started again on other ports.
+    pub fn start_with(configure: impl Fn(&mut Command)) -> Option<Driver> {
         let required = std::env::var("BROADSHEET_E2E").is_ok_and(|v| v == "1");
         let missing: Vec<&str> = ["tauri-driver", "WebKitWebDriver"]
             .into_iter()
@@ -95,21 +113,39 @@ impl Driver {
             xvfb = Some(child);
             format!(":{}", line.trim())
         };
-        let port = free_port();
-        let mut command = Command::new(find_program("tauri-driver").expect("tauri-driver"));
-        command
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &free_port().to_string()])
-            .env("DISPLAY", &display)
-            // The window state plugin must not carry one test's window size into the next.
-            .env(
-                "XDG_CONFIG_HOME",
-                std::env::temp_dir().join(format!("broadsheet-e2e-{port}")),
-            )
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        configure(&mut command);
-        let driver = command.spawn().expect("tauri-driver starts");
+        // A port found free can be taken before tauri-driver binds it (the other tests' many
+        // loopback connections use the same range), and tauri-driver then exits at once
+        // (tried: on a taken port it is gone within 1.5 s, with status 0). The likely cause of
+        // a CI run's test that got no answer for 30 s (2026-11-30): now it is started again
+        // on other ports until it listens.
+        let mut attempts = 0;
+        let (driver, port) = loop {
+            attempts += 1;
+            let port = free_port();
+            let mut command = Command::new(find_program("tauri-driver").expect("tauri-driver"));
+            command
+                .args(["--port", &port.to_string()])
+                .args(["--native-port", &free_port().to_string()])
+                .env("DISPLAY", &display)
+                // The window state plugin must not carry one test's window size into the next.
+                .env(
+                    "XDG_CONFIG_HOME",
+                    std::env::temp_dir().join(format!("broadsheet-e2e-{port}")),
+                )
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            configure(&mut command);
+            let mut driver = command.spawn().expect("tauri-driver starts");
+            if listening(&mut driver, port) {
+                break (driver, port);
+            }
+            let _ = driver.kill();
+            let _ = driver.wait();
+            assert!(
+                attempts < 5,
+                "tauri-driver did not start listening on 5 ports"
+            );
+        };
         Some(Driver {
             xvfb,
             driver,
