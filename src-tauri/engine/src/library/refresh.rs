@@ -2,9 +2,10 @@
 //!
 //! Owns the order (fetch with the feed's validators, tell an unchanged body, parse, the shared
 //! `steps::feed_update`, the rules' decisions, write, the notification batch) and keeps each
-//! failure on its own feed: a feed that fails gets its error recorded and the others go on. Never parses a feed itself, never decides what an
-//! item becomes (that is `process`), never writes SQL. When no feed could reach its server the
-//! network is down: the failures are reported, not recorded on the feeds.
+//! failure on its own feed: a feed that fails gets its error recorded and the others go on.
+//! Never parses a feed itself, never decides what an item becomes (that is `process`), never
+//! writes SQL. When no feed could reach its server the network is down: the failures are
+//! reported, not recorded on the feeds.
 
 use std::collections::HashMap;
 use std::sync::Arc;
