@@ -27,8 +27,7 @@ impl Library {
         tokio::task::spawn_blocking(move || {
             credentials.set(ServiceKind::Feed, &account, &credential)
         })
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?
+        .await?
         .map_err(LibraryError::from)
     }
 
@@ -48,8 +47,7 @@ impl Library {
         }
         let credentials = Arc::clone(&self.credentials);
         tokio::task::spawn_blocking(move || credentials.remove(ServiceKind::Feed, &account))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .await?
             .map_err(LibraryError::from)
     }
 

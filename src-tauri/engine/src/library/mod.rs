@@ -125,6 +125,13 @@ pub enum LibraryError {
     Internal(String),
 }
 
+/// A blocking step that panicked or was cancelled is the library's own fault, never the input's.
+impl From<tokio::task::JoinError> for LibraryError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        LibraryError::Internal(e.to_string())
+    }
+}
+
 impl LibraryError {
     /// A stable name for the kind of error, for scripts and the window.
     pub fn kind(&self) -> ErrorKind {
@@ -222,8 +229,7 @@ impl Library {
     ) -> Result<T> {
         let store = Arc::clone(&self.store);
         tokio::task::spawn_blocking(move || f(&store))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .await?
             .map_err(LibraryError::from)
     }
 
@@ -257,8 +263,7 @@ impl Library {
         let images = self.image_cache();
         let store = Arc::clone(&self.store);
         tokio::task::spawn_blocking(move || reading::article_with_pictures(&store, &images, id))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?
+            .await?
     }
 
     // ----- state -----
@@ -353,9 +358,7 @@ impl Library {
         let pruned = self.blocking(move |s| s.prune(cutoff)).await?;
         let images = self.image_cache();
         let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || images.enforce_budget(&store))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        tokio::task::spawn_blocking(move || images.enforce_budget(&store)).await??;
         Ok(pruned)
     }
 

@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::{Library, LibraryError, Result};
+use super::{Library, Result};
 use crate::credentials::{take_userinfo, SiteCredential};
 use crate::fetch::{is_web_url, redacted};
 use crate::opml;
@@ -31,9 +31,7 @@ impl Library {
     pub async fn import_opml(&self, text: &str) -> Result<ImportReport> {
         // A list from another reader can be large: parsing is CPU work, off the async threads.
         let text = text.to_owned();
-        let outlines = tokio::task::spawn_blocking(move || opml::parse_opml(&text))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        let outlines = tokio::task::spawn_blocking(move || opml::parse_opml(&text)).await??;
         let mut report = ImportReport::default();
         let mut feeds: Vec<(Url, Option<SiteCredential>, opml::OpmlFeed)> = Vec::new();
         for o in outlines {

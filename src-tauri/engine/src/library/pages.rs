@@ -61,8 +61,7 @@ impl Library {
         let now = Utc::now();
         let new =
             tokio::task::spawn_blocking(move || process::page_article(story, &final_url, now))
-                .await
-                .map_err(|e| LibraryError::Internal(e.to_string()))?;
+                .await?;
         let (id, created, new) = self
             .blocking(move |s| {
                 let (id, created) = s.add_page_article(&new, now)?;
@@ -80,8 +79,7 @@ impl Library {
         let (images, store) = (self.image_cache(), Arc::clone(&self.store));
         article.images =
             tokio::task::spawn_blocking(move || pictures_of(&images, &store, id, || Ok(named)))
-                .await
-                .map_err(|e| LibraryError::Internal(e.to_string()))??;
+                .await??;
         Ok(article)
     }
 
@@ -128,7 +126,7 @@ impl Library {
             }
         })
         .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))
+        .map_err(LibraryError::from)
     }
 
     /// An article as the window shows it: pictures from the library, nothing remote.
@@ -160,8 +158,7 @@ impl Library {
             let lead = lead.and_then(|u| tokens.get(&u).map(|t| images::image_src(t)));
             Ok::<_, LibraryError>((html, lead))
         })
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))??;
+        .await??;
         article.html = html;
         article.lead_image = lead;
         let words = article.text.split_whitespace().count();

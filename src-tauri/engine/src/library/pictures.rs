@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 use url::Url;
 
-use super::{Library, LibraryError, Result};
+use super::{Library, Result};
 use crate::fetch::{Fetcher, Reach};
 use crate::icons::{self, IconSources};
 use crate::images::ImageCache;
@@ -192,8 +192,7 @@ impl Library {
             Some(found) => Ok(Some(found)),
             None => Ok(store.feed_icon(&token)?),
         })
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?
+        .await?
     }
 }
 

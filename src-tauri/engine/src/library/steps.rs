@@ -66,8 +66,7 @@ pub(super) async fn extract_page(body: FetchedBody, page_url: Url) -> Result<Ext
         let html = extract::decode_html(&body.body, body.content_type.as_deref());
         extract::extract_article(&html, &page_url)
     })
-    .await
-    .map_err(|e| LibraryError::Internal(e.to_string()))?
+    .await?
     .map_err(LibraryError::from)
 }
 
@@ -94,9 +93,7 @@ pub(super) async fn feed_update(
     (reach, login): (Reach, Option<&SiteCredential>),
     always: bool,
 ) -> Result<FeedUpdate> {
-    let mut update = on_a_core(move || process::prepare_update(fetched, &known))
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?;
+    let mut update = on_a_core(move || process::prepare_update(fetched, &known)).await?;
     if let FeedUpdate::Fetched { items, .. } = &mut update {
         complete_stories(fetcher, items, (reach, login), always).await;
     }

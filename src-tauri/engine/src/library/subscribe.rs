@@ -198,15 +198,12 @@ impl Library {
             };
             let mut update =
                 steps::on_a_core(move || process::prepare_update(fetched, &KnownItems::default()))
-                    .await
-                    .map_err(|e| LibraryError::Internal(e.to_string()))?;
+                    .await?;
             // A new feed's back catalogue is matched, never announced.
             let rules = self.active_rules().await?;
             rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
-            let first = steps::on_a_core(move || PackedUpdate::from(first))
-                .await
-                .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            let first = steps::on_a_core(move || PackedUpdate::from(first)).await?;
             self.store_updates(vec![first]).await?;
             let icon = IconDue {
                 feed_id,
@@ -469,14 +466,12 @@ async fn page_links(page: FetchedBody) -> Result<PageLinks> {
         }
     })
     .await
-    .map_err(|e| LibraryError::Internal(e.to_string()))
+    .map_err(LibraryError::from)
 }
 
 /// A fetched feed document, parsed (off the async threads: parsing is CPU work).
 async fn found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {
-    steps::on_a_core(move || parse_found_feed(body, now))
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?
+    steps::on_a_core(move || parse_found_feed(body, now)).await?
 }
 
 fn parse_found_feed(body: FetchedBody, now: DateTime<Utc>) -> Result<FoundFeed> {

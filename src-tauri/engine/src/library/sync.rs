@@ -135,8 +135,7 @@ impl Library {
         let credentials = Arc::clone(&self.credentials);
         let key = secret_key(&account);
         tokio::task::spawn_blocking(move || credentials.remove(ServiceKind::SyncAccount, &key))
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))??;
+            .await??;
         Ok(())
     }
 
@@ -462,8 +461,7 @@ impl Library {
                     })
                     .unzip::<_, _, Vec<i64>, Vec<_>>()
             })
-            .await
-            .map_err(|e| LibraryError::Internal(e.to_string()))?;
+            .await?;
             let reach = Reach::of_subscription(&feed.url, false);
             steps::complete_stories(&self.fetcher, &mut articles, (reach, None), feed.full_story)
                 .await;
@@ -489,8 +487,7 @@ impl Library {
         let key = secret_key(account);
         let found =
             tokio::task::spawn_blocking(move || credentials.get(ServiceKind::SyncAccount, &key))
-                .await
-                .map_err(|e| LibraryError::Internal(e.to_string()))??;
+                .await??;
         match found {
             Some(credential) => Ok(Secret::new(credential.password)),
             None => Err(LibraryError::NoAccountPassword {
@@ -505,8 +502,7 @@ impl Library {
         tokio::task::spawn_blocking(move || {
             credentials.set(ServiceKind::SyncAccount, &key, &credential)
         })
-        .await
-        .map_err(|e| LibraryError::Internal(e.to_string()))?
+        .await?
         .map_err(LibraryError::from)
     }
 
