@@ -128,18 +128,24 @@ fn declared_encoding(body: &[u8]) -> Option<&[u8]> {
     Some(&value[..close])
 }
 
-/// Skips leading whitespace and an XML declaration (`<?xml ...?>`), if present.
-fn strip_xml_declaration(text: &str) -> &str {
-    let trimmed = text.trim_start();
-    if let Some(after) = trimmed.strip_prefix("<?xml") {
+/// Skips leading whitespace and XML declarations (`<?xml ...?>`), if present: all of them, as
+/// one left behind a first would become the document's own and name an encoding again (quick-xml
+/// under feed-rs panics on that once it has decoded).
+fn strip_xml_declaration(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_start();
+        let Some(after) = trimmed.strip_prefix("<?xml") else {
+            return text;
+        };
         // "<?xml-stylesheet" is a processing instruction, not the declaration.
-        if after.starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
-            if let Some(end) = after.find("?>") {
-                return &after[end + 2..];
-            }
+        if !after.starts_with(|c: char| c.is_ascii_whitespace() || c == '?') {
+            return text;
+        }
+        match after.find("?>") {
+            Some(end) => text = &after[end + 2..],
+            None => return text,
         }
     }
-    text
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -171,6 +177,13 @@ mod tests {
         let body = b"<?xml version=\"1.0\" encoding=\"iso-8859-1\"?>\n<rss>caf\xE9</rss>";
         let text = decode_feed_text(body, None).unwrap();
         assert_eq!(text, "\n<rss>caf\u{e9}</rss>");
+    }
+
+    #[test]
+    fn every_leading_declaration_is_stripped_not_just_the_first() {
+        let body = b"<?xml?> <?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss>news</rss>";
+        let text = decode_feed_text(body, None).unwrap();
+        assert_eq!(text, "<rss>news</rss>");
     }
 
     #[test]
