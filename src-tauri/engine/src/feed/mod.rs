@@ -7,6 +7,7 @@
 //! only: it must never fetch anything (no DTDs, no entities), never sanitize or
 //! trust HTML (the caller sanitizes), and never panic on any input.
 
+mod contact;
 mod discover;
 mod encoding;
 mod parse;
@@ -161,7 +162,10 @@ pub fn parse_feed(
             let document = scan.apply(&text).into_owned_if_edited();
             (document, Some((scan.item_count, scan.item_bases)))
         }
-        Some('{') => (DocumentText::Borrowed, None),
+        Some('{') => match contact::json_with_address_spaces(&text) {
+            Some(mended) => (DocumentText::Owned(mended), None),
+            None => (DocumentText::Borrowed, None),
+        },
         _ => {
             return Err(FeedError::NotAFeed {
                 url: url(),

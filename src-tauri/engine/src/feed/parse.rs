@@ -12,10 +12,11 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 use url::Url;
 
+use super::contact;
 use crate::fetch::is_web_url;
 
 /// Deeper nesting than this is refused: real feeds stay far below it, and a
@@ -28,8 +29,9 @@ const RSS_VERSIONS_FEED_RS_ACCEPTS: &[&str] = &["2.0", "", "0.91", "0.92"];
 const ATOM_03_NAMESPACE: &str = "http://purl.org/atom/ns#";
 const ATOM_10_NAMESPACE: &str = "http://www.w3.org/2005/Atom";
 
-/// RSS elements feed-rs reads as "name email" contacts.
-const RSS_CONTACTS: &[&str] = &["author", "managingEditor", "webMaster"];
+/// Local names of the RSS elements feed-rs reads as "name email" contacts: RSS 2.0's own,
+/// `dc:creator`, `itunes:author`, and `itunes:owner`'s `itunes:name`.
+const RSS_CONTACTS: &[&str] = &["author", "managingEditor", "webMaster", "creator", "name"];
 
 /// Atom elements whose `type` attribute feed-rs rejects unless it is known.
 const ATOM_TEXT_CONSTRUCTS: &[&str] = &[
@@ -128,6 +130,7 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
     // Whether markup came before: an XML declaration anywhere but first is not XML, and
     // quick-xml (under feed-rs) panics on one that names an encoding once it has decoded.
     let mut saw_markup = false;
+    let mut contact_text = ContactText::default();
 
     loop {
         let tag_start = reader.buffer_position() as usize;
@@ -140,6 +143,11 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 break;
             }
         };
+        let in_contact = open.last().is_some_and(|e| e.contact);
+        // feed-rs joins text across everything but tags.
+        if matches!(event, Event::Start(_) | Event::Empty(_) | Event::End(_)) {
+            contact_text.plan_spaces(&mut scan);
+        }
         let first_markup = !saw_markup && !matches!(event, Event::Text(_));
         saw_markup |= first_markup;
         let (start, is_empty) = match &event {
@@ -169,12 +177,18 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 }
                 continue;
             }
-            Event::Text(content) if open.last().is_some_and(|e| e.contact) => {
-                plan_contact_spaces(&mut scan, text, content);
+            Event::Text(content) if in_contact => {
+                contact_text.push(content, tag_start, true);
                 continue;
             }
-            Event::CData(content) if open.last().is_some_and(|e| e.contact) => {
-                plan_contact_spaces(&mut scan, text, content);
+            Event::CData(content) if in_contact => {
+                contact_text.push(content, tag_start + "<![CDATA[".len(), true);
+                continue;
+            }
+            Event::GeneralRef(reference) if in_contact => {
+                if let Some(resolved) = resolved_reference(reference) {
+                    contact_text.push(&resolved, tag_start, false);
+                }
                 continue;
             }
             _ => continue,
@@ -253,6 +267,7 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
             });
         }
     }
+    contact_text.plan_spaces(&mut scan);
     scan
 }
 
@@ -296,41 +311,56 @@ fn http_base(bases: &[(usize, Url)]) -> Option<Url> {
         .cloned()
 }
 
-/// feed-rs cuts a contact's name off one byte before (or after) the email address it finds, so
-/// a multi-byte character touching the address ("编辑：ed@example.cn", or an entity such as
-/// `&#183;` that decodes to one) makes it panic and the whole feed fail. A space is put between.
-/// Only the document's bytes next to an address change; the name and the address stay.
-fn plan_contact_spaces(scan: &mut Prescan, text: &str, content: &str) {
-    let Some(at) = offset_in(text, content) else {
-        return;
-    };
-    let content = content.as_bytes();
-    let bytes = text.as_bytes();
-    let is_local = |b: u8| b.is_ascii_alphanumeric() || b"._%+-".contains(&b);
-    let is_domain = |b: u8| b.is_ascii_alphanumeric() || b".-".contains(&b);
-    // Neither an ASCII byte that decodes to itself: part of a character, or of an entity.
-    let may_be_wide = |b: u8| !b.is_ascii() || b == b';' || b == b'&';
-    for (i, _) in content.iter().enumerate().filter(|(_, &b)| b == b'@') {
-        let start = content[..i]
-            .iter()
-            .rposition(|&b| !is_local(b))
-            .map_or(0, |p| p + 1);
-        let end = content[i + 1..]
-            .iter()
-            .position(|&b| !is_domain(b))
-            .map_or(content.len(), |p| i + 1 + p);
-        for (edge, neighbour) in [
-            (at + start, (at + start).checked_sub(1)),
-            (at + end, Some(at + end)),
-        ] {
-            if neighbour
-                .and_then(|n| bytes.get(n))
-                .is_some_and(|&b| may_be_wide(b))
-            {
-                scan.edits.push((edge..edge, Cow::Borrowed(" ")));
+/// The text feed-rs reads as one contact: it joins text, CDATA and references up to the next
+/// tag, passing over comments and instructions. Kept per piece so that a space planned in the
+/// decoded text can be put at its place in the document.
+#[derive(Default)]
+struct ContactText {
+    decoded: String,
+    /// Per piece: where it starts in `decoded`, where in the document, and whether the two
+    /// advance together (text and CDATA do; a reference does not).
+    pieces: Vec<(usize, usize, bool)>,
+}
+
+impl ContactText {
+    fn push(&mut self, decoded: &str, document_at: usize, verbatim: bool) {
+        self.pieces
+            .push((self.decoded.len(), document_at, verbatim));
+        self.decoded.push_str(decoded);
+    }
+
+    /// Plans the spaces [`contact::address_spaces`] asks for, and empties the text.
+    fn plan_spaces(&mut self, scan: &mut Prescan) {
+        if self.pieces.is_empty() {
+            return;
+        }
+        for space in contact::address_spaces(&self.decoded) {
+            // The last piece starting at or before the space; a space never falls inside a
+            // reference, as both its neighbours would then be ASCII.
+            let piece = self.pieces.iter().rev().find(|(at, _, _)| *at <= space);
+            if let Some(&(at, document_at, verbatim)) = piece {
+                if verbatim || at == space {
+                    let edge = document_at + (space - at);
+                    scan.edits.push((edge..edge, Cow::Borrowed(" ")));
+                }
             }
         }
+        self.decoded.clear();
+        self.pieces.clear();
     }
+}
+
+/// A reference as feed-rs resolves it: a character, a predefined entity, or else left as
+/// written. `None` for a character reference quick-xml refuses (feed-rs then fails).
+fn resolved_reference(reference: &BytesRef<'_>) -> Option<Cow<'static, str>> {
+    if let Some(c) = reference.resolve_char_ref().ok()? {
+        return Some(Cow::Owned(c.to_string()));
+    }
+    let name: &str = reference;
+    Some(match quick_xml::escape::resolve_predefined_entity(name) {
+        Some(resolved) => Cow::Borrowed(resolved),
+        None => Cow::Owned(format!("&{name};")),
+    })
 }
 
 /// Byte offset of `part` inside `whole`, when `part` borrows from it.
@@ -517,6 +547,15 @@ mod tests {
         assert_eq!(
             prescan(text, &feed_url(), 10).apply(text),
             "<rss version=\"2.0\"><channel><managingEditor>编辑： ed@example.cn</managingEditor><item><author>Zoë&#183; zoe@example.com &#183;x</author><author>Jane (jane@example.com)</author><title>ü@example.com</title></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn a_contact_split_over_cdata_comments_and_references_gets_its_space_where_feed_rs_joins_it() {
+        let text = "<rss version=\"2.0\"><channel><item><dc:creator>编辑：<!-- c --><![CDATA[ed@example.cn]]>&#xFF09;</dc:creator><author>&#xFF08;&lt;[(a@example.com</author><itunes:owner><itunes:name>&amp;b@example.com&#183;</itunes:name></itunes:owner></item></channel></rss>";
+        assert_eq!(
+            prescan(text, &feed_url(), 10).apply(text),
+            "<rss version=\"2.0\"><channel><item><dc:creator>编辑：<!-- c --><![CDATA[ ed@example.cn]]> &#xFF09;</dc:creator><author>&#xFF08; &lt;[(a@example.com</author><itunes:owner><itunes:name>&amp;b@example.com &#183;</itunes:name></itunes:owner></item></channel></rss>"
         );
     }
 
