@@ -2,11 +2,14 @@
 //! borrowing quick-xml event scan that checks nesting depth, caps the item
 //! count, and plans a few small edits where feed-rs is stricter than real
 //! feeds (a versionless `<rss>`, items outside a `<channel>`, the Atom 0.3
-//! namespace, unknown Atom `type` values, unusable `xml:base` values). It also records the `xml:base` in scope for each item.
+//! namespace, unknown Atom `type` values, unusable `xml:base` values) or
+//! panics on them (a contact's email touching a wide character, a clock time
+//! it cannot read). It also records the `xml:base` in scope for each item.
 //!
 //! It must never rewrite text content (only attribute values, one inserted
-//! attribute on the root, the document tail when capping items, and a space
-//! between an RSS contact's email and a character feed-rs would split), and it
+//! attribute on the root, the document tail when capping items, a space
+//! between an RSS contact's email and a character feed-rs would split, and a
+//! duration or clock-time attribute feed-rs would panic on, removed), and it
 //! stops scanning at the first XML error: feed-rs then reports the error.
 
 use std::borrow::Cow;
@@ -99,8 +102,17 @@ struct OpenElement {
     /// Byte offset of the `<` of the start tag, to recover the name when closing.
     tag_start: usize,
     kind: OpenKind,
-    /// An RSS contact element, whose text feed-rs splits into name and email.
-    contact: bool,
+    /// Whether feed-rs reads its text in a way the pre-pass must check first.
+    watched: Option<Watched>,
+}
+
+/// Elements whose text feed-rs reads in a way that panics on some values.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Watched {
+    /// An RSS contact, which feed-rs splits into name and email ([`contact`]).
+    Contact,
+    /// `itunes:duration`, which feed-rs reads as a clock time ([`is_safe_clock_time`]).
+    Duration,
 }
 
 /// Scans `text` (a decoded document) once; `feed_url` is the outermost base.
@@ -130,7 +142,7 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
     // Whether markup came before: an XML declaration anywhere but first is not XML, and
     // quick-xml (under feed-rs) panics on one that names an encoding once it has decoded.
     let mut saw_markup = false;
-    let mut contact_text = ContactText::default();
+    let mut watched_text = WatchedText::default();
 
     loop {
         let tag_start = reader.buffer_position() as usize;
@@ -143,10 +155,11 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 break;
             }
         };
-        let in_contact = open.last().is_some_and(|e| e.contact);
+        let watched = open.last().and_then(|e| e.watched);
+        let event_end = reader.buffer_position() as usize;
         // feed-rs joins text across everything but tags.
         if matches!(event, Event::Start(_) | Event::Empty(_) | Event::End(_)) {
-            contact_text.plan_spaces(&mut scan);
+            watched_text.plan(&mut scan);
         }
         let first_markup = !saw_markup && !matches!(event, Event::Text(_));
         saw_markup |= first_markup;
@@ -177,17 +190,22 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
                 }
                 continue;
             }
-            Event::Text(content) if in_contact => {
-                contact_text.push(content, tag_start, true);
+            Event::Text(content) => {
+                if let Some(watched) = watched {
+                    watched_text.push(watched, content, tag_start, true, tag_start..event_end);
+                }
                 continue;
             }
-            Event::CData(content) if in_contact => {
-                contact_text.push(content, tag_start + "<![CDATA[".len(), true);
+            Event::CData(content) => {
+                if let Some(watched) = watched {
+                    let content_at = tag_start + "<![CDATA[".len();
+                    watched_text.push(watched, content, content_at, true, tag_start..event_end);
+                }
                 continue;
             }
-            Event::GeneralRef(reference) if in_contact => {
-                if let Some(resolved) = resolved_reference(reference) {
-                    contact_text.push(&resolved, tag_start, false);
+            Event::GeneralRef(reference) => {
+                if let (Some(watched), Some(resolved)) = (watched, resolved_reference(reference)) {
+                    watched_text.push(watched, &resolved, tag_start, false, tag_start..event_end);
                 }
                 continue;
             }
@@ -254,20 +272,29 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
             }
         }
 
+        if xhtml_until.is_none() && matches!(local, "text" | "thumbnail") {
+            plan_clock_time_attributes(&mut scan, text, start);
+        }
+
         if is_empty {
             while bases.last().is_some_and(|(d, _)| *d >= depth) {
                 bases.pop();
             }
         } else {
-            let contact = !is_atom && RSS_CONTACTS.contains(&local);
+            let watched = match local {
+                _ if is_atom => None,
+                "duration" => Some(Watched::Duration),
+                _ if RSS_CONTACTS.contains(&local) => Some(Watched::Contact),
+                _ => None,
+            };
             open.push(OpenElement {
                 tag_start,
                 kind,
-                contact,
+                watched,
             });
         }
     }
-    contact_text.plan_spaces(&mut scan);
+    watched_text.plan(&mut scan);
     scan
 }
 
@@ -311,29 +338,54 @@ fn http_base(bases: &[(usize, Url)]) -> Option<Url> {
         .cloned()
 }
 
-/// The text feed-rs reads as one contact: it joins text, CDATA and references up to the next
-/// tag, passing over comments and instructions. Kept per piece so that a space planned in the
-/// decoded text can be put at its place in the document.
+/// The text of a [`Watched`] element as feed-rs reads it: it joins text, CDATA and references
+/// up to the next tag, passing over comments and instructions. Kept per piece so that a space
+/// planned in the decoded text can be put at its place in the document.
 #[derive(Default)]
-struct ContactText {
+struct WatchedText {
+    watched: Option<Watched>,
     decoded: String,
     /// Per piece: where it starts in `decoded`, where in the document, and whether the two
     /// advance together (text and CDATA do; a reference does not).
     pieces: Vec<(usize, usize, bool)>,
+    /// Where the pieces' markup begins and ends in the document.
+    markup: Range<usize>,
 }
 
-impl ContactText {
-    fn push(&mut self, decoded: &str, document_at: usize, verbatim: bool) {
+impl WatchedText {
+    fn push(
+        &mut self,
+        watched: Watched,
+        decoded: &str,
+        document_at: usize,
+        verbatim: bool,
+        markup: Range<usize>,
+    ) {
+        if self.watched.is_none() {
+            self.watched = Some(watched);
+            self.markup.start = markup.start;
+        }
+        self.markup.end = markup.end;
         self.pieces
             .push((self.decoded.len(), document_at, verbatim));
         self.decoded.push_str(decoded);
     }
 
-    /// Plans the spaces [`contact::address_spaces`] asks for, and empties the text.
-    fn plan_spaces(&mut self, scan: &mut Prescan) {
-        if self.pieces.is_empty() {
-            return;
+    /// Plans what the text needs, and empties it: a contact, the spaces
+    /// [`contact::address_spaces`] asks for; a duration feed-rs cannot read, its removal.
+    fn plan(&mut self, scan: &mut Prescan) {
+        match self.watched.take() {
+            Some(Watched::Contact) => self.plan_spaces(scan),
+            Some(Watched::Duration) if !is_safe_clock_time(&self.decoded) => {
+                scan.edits.push((self.markup.clone(), Cow::Borrowed("")));
+            }
+            _ => {}
         }
+        self.decoded.clear();
+        self.pieces.clear();
+    }
+
+    fn plan_spaces(&self, scan: &mut Prescan) {
         for space in contact::address_spaces(&self.decoded) {
             // The last piece starting at or before the space; a space never falls inside a
             // reference, as both its neighbours would then be ASCII.
@@ -345,8 +397,32 @@ impl ContactText {
                 }
             }
         }
-        self.decoded.clear();
-        self.pieces.clear();
+    }
+}
+
+/// Whether feed-rs (3.0) can read `value` as a clock time ("normal play time": `itunes:duration`,
+/// `media:text`'s `start` and `end`, `media:thumbnail`'s `time`) without panicking. It finds
+/// runs of digits of any script and unwraps their parse as a `u64`, then multiplies and adds
+/// them as durations: a digit of another script ("١٢:٣٠") or a run too long for a `u64` ends
+/// the whole feed. Plain ASCII with runs of at most 9 digits is safe; an entity is not known
+/// to be. Broadsheet reads no duration, so one that is not safe is simply removed.
+fn is_safe_clock_time(value: &str) -> bool {
+    value.is_ascii()
+        && !value.contains('&')
+        && value
+            .split(|c: char| !c.is_ascii_digit())
+            .all(|digits| digits.len() <= 9)
+}
+
+/// Plans the removal of the clock-time attributes of a `media:text` or `media:thumbnail` that
+/// feed-rs cannot read (see [`is_safe_clock_time`]).
+fn plan_clock_time_attributes(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
+    for name in ["start", "end", "time"] {
+        if let Some((whole, _, value)) = attribute_value(text, start, name) {
+            if !is_safe_clock_time(value) {
+                scan.edits.push((whole, Cow::Borrowed("")));
+            }
+        }
     }
 }
 
@@ -556,6 +632,15 @@ mod tests {
         assert_eq!(
             prescan(text, &feed_url(), 10).apply(text),
             "<rss version=\"2.0\"><channel><item><dc:creator>编辑：<!-- c --><![CDATA[ ed@example.cn]]> &#xFF09;</dc:creator><author>&#xFF08; &lt;[(a@example.com</author><itunes:owner><itunes:name>&amp;b@example.com &#183;</itunes:name></itunes:owner></item></channel></rss>"
+        );
+    }
+
+    #[test]
+    fn clock_times_feed_rs_would_panic_on_are_removed_and_readable_ones_kept() {
+        let text = "<rss version=\"2.0\"><channel><item><itunes:duration>١٢:٣٠</itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration>99999999999999999999</itunes:duration><media:text start=\"00:01:0&#1635;\" end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" time=\"12:05:0٣\"/></item></channel></rss>";
+        assert_eq!(
+            prescan(text, &feed_url(), 10).apply(text),
+            "<rss version=\"2.0\"><channel><item><itunes:duration></itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration></itunes:duration><media:text  end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" /></item></channel></rss>"
         );
     }
 
