@@ -57,10 +57,76 @@ struct Memory {
     /// The remembered articles' ids in the order they were stored, oldest first.
     order: VecDeque<ArticleId>,
     articles: HashMap<ArticleId, Remembered>,
-    /// Each term of a remembered article to the articles holding it, in the order stored.
-    by_term: TermMap<VecDeque<ArticleId>>,
+    /// Each term of a remembered article to the articles holding it.
+    by_term: TermIndex,
     /// Stories of more than one article (an article alone is its own story).
     stories: HashMap<ArticleId, Story>,
+}
+
+/// Each term of the remembered articles to the articles holding it, newest first. The lists
+/// are threaded through one array that only grows, so remembering an article costs a push per
+/// term and forgetting one costs nothing: its postings are left where they are and end the
+/// lists they are in, being older than the oldest article remembered. The array is rebuilt from
+/// the remembered articles when it holds more than twice what is remembered. (A list per term
+/// cost an allocation for each new term and a search of the list for each forgotten one.)
+#[derive(Default)]
+struct TermIndex {
+    /// Per term, its newest posting.
+    heads: TermMap<u32>,
+    postings: Vec<Posting>,
+    /// The number of the oldest remembered article: the first of [`Memory::order`], whose
+    /// article numbered `n` is at `n - first`.
+    first: u32,
+    /// Postings of the articles remembered.
+    live: usize,
+}
+
+/// One article holding one term.
+#[derive(Clone, Copy)]
+struct Posting {
+    /// The article's number (see [`TermIndex::first`]).
+    article: u32,
+    /// The term's next older posting, or [`Posting::END`].
+    next: u32,
+}
+
+impl Posting {
+    const END: u32 = u32::MAX;
+}
+
+impl TermIndex {
+    /// Indexes the article numbered `article` (the newest) under `terms`.
+    fn add(&mut self, article: u32, terms: impl Iterator<Item = u64>) {
+        for term in terms {
+            let next = self.heads.entry(term).or_insert(Posting::END);
+            // Past u32::MAX - 1 postings a list would end early; `rebuild` keeps far below.
+            let at = u32::try_from(self.postings.len()).unwrap_or(Posting::END);
+            self.postings.push(Posting {
+                article,
+                next: std::mem::replace(next, at),
+            });
+            self.live += 1;
+        }
+    }
+
+    /// The positions in [`Memory::order`] of the remembered articles holding `term`, newest first.
+    fn positions(&self, term: u64) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.heads.get(&term).copied().unwrap_or(Posting::END);
+        std::iter::from_fn(move || {
+            let posting = self.postings.get(usize::try_from(at).ok()?)?;
+            let position = posting.article.checked_sub(self.first)?;
+            at = posting.next;
+            usize::try_from(position).ok()
+        })
+    }
+
+    /// Whether the dead postings outnumber the live ones (with some slack for a small index),
+    /// or the articles' numbers run out.
+    fn wants_rebuild(&self, remembered: usize) -> bool {
+        let numbers_left =
+            usize::try_from((u32::MAX - 1).saturating_sub(self.first)).unwrap_or(usize::MAX);
+        self.postings.len() > 2 * self.live + 4096 || numbers_left <= remembered
+    }
 }
 
 /// A recent article as grouping remembers it.
@@ -242,9 +308,9 @@ impl Memory {
             };
             self.forget(old);
         }
-        for term in profile.terms() {
-            self.by_term.entry(term).or_default().push_back(id);
-        }
+        let remembered = u32::try_from(self.order.len()).unwrap_or(u32::MAX);
+        let number = self.by_term.first.saturating_add(remembered);
+        self.by_term.add(number, profile.terms());
         self.order.push_back(id);
         self.articles.insert(
             id,
@@ -264,23 +330,33 @@ impl Memory {
         }
     }
 
+    /// Forgets the oldest remembered article, `id` (just taken off [`Memory::order`]).
     fn forget(&mut self, id: ArticleId) {
-        let Some(old) = self.articles.remove(&id) else {
-            return;
-        };
-        for term in old.profile.terms() {
-            if let Some(ids) = self.by_term.get_mut(&term) {
-                // The oldest remembered is first in each of its terms' lists.
-                if ids.front() == Some(&id) {
-                    ids.pop_front();
-                } else {
-                    ids.retain(|&other| other != id);
-                }
-                if ids.is_empty() {
-                    self.by_term.remove(&term);
-                }
+        self.by_term.first = self.by_term.first.saturating_add(1);
+        if let Some(old) = self.articles.remove(&id) {
+            self.by_term.live = self
+                .by_term
+                .live
+                .saturating_sub(old.profile.terms().count());
+        }
+        if self.by_term.wants_rebuild(self.order.len()) {
+            self.rebuild_index();
+        }
+    }
+
+    /// The index of the remembered articles' terms anew, the oldest numbered 0.
+    fn rebuild_index(&mut self) {
+        let mut index = std::mem::take(&mut self.by_term);
+        index.heads.clear();
+        index.postings.clear();
+        index.first = 0;
+        index.live = 0;
+        for (number, id) in (0u32..).zip(&self.order) {
+            if let Some(article) = self.articles.get(id) {
+                index.add(number, article.profile.terms());
             }
         }
+        self.by_term = index;
     }
 
     /// The remembered articles a new one is compared with: of other feeds, published within
@@ -293,7 +369,10 @@ impl Memory {
     ) -> Vec<ArticleId> {
         let mut shared: HashMap<ArticleId, f64> = HashMap::new();
         for (term, rarity) in words {
-            for id in self.by_term.get(&term).into_iter().flatten() {
+            for position in self.by_term.positions(term) {
+                let Some(id) = self.order.get(position) else {
+                    continue;
+                };
                 let Some(other) = self.articles.get(id) else {
                     continue;
                 };
@@ -519,15 +598,48 @@ mod tests {
             let memory = grouping.memory.as_ref().unwrap();
             assert_eq!(memory.order.len(), capacity);
             assert_eq!(memory.articles.len(), capacity);
-            let indexed = memory.by_term.values().flatten();
-            assert!(indexed.clone().all(|id| memory.articles.contains_key(id)));
+            let indexed: Vec<ArticleId> = memory
+                .by_term
+                .heads
+                .keys()
+                .flat_map(|&term| memory.by_term.positions(term))
+                .map(|position| memory.order[position])
+                .collect();
+            assert!(indexed.iter().all(|id| memory.articles.contains_key(id)));
             let terms: usize = memory
                 .articles
                 .values()
                 .map(|a| a.profile.terms().count())
                 .sum();
-            assert_eq!(indexed.count(), terms, "nothing forgotten stays indexed");
+            assert_eq!(indexed.len(), terms, "nothing forgotten stays indexed");
         }
+    }
+
+    #[test]
+    fn the_term_index_forgets_as_articles_are_forgotten_and_stays_small() {
+        let mut memory = Memory::default();
+        let background = Background::default();
+        let shared = stories::search_terms(&background, "Kestrel", "", 1)[0].0;
+        for n in 0..3_000 {
+            let title = format!("Kestrel item{n} word{n}a word{n}b");
+            let profile = Profile::new(&background, &title, "");
+            memory.remember(3, n, 1, Utc::now(), n, profile);
+        }
+        let holding = |term| -> Vec<ArticleId> {
+            let positions = memory.by_term.positions(term);
+            positions.map(|at| memory.order[at]).collect()
+        };
+        assert_eq!(holding(shared), [2_999, 2_998, 2_997]);
+        let term_of = |title: &str| stories::search_terms(&background, title, "", 1)[0].0;
+        assert_eq!(holding(term_of("item2999")), [2_999]);
+        assert!(holding(term_of("item2996")).is_empty());
+        assert!(holding(term_of("item5")).is_empty());
+        assert!(
+            memory.by_term.postings.len() <= 2 * memory.by_term.live + 4096,
+            "{} postings for {} remembered",
+            memory.by_term.postings.len(),
+            memory.by_term.live
+        );
     }
 
     #[test]
