@@ -415,13 +415,12 @@ fn is_safe_clock_time(value: &str) -> bool {
 }
 
 /// Plans the removal of the clock-time attributes of a `media:text` or `media:thumbnail` that
-/// feed-rs cannot read (see [`is_safe_clock_time`]).
+/// feed-rs cannot read (see [`is_safe_clock_time`]). Every one is looked at, not only the first
+/// of a name: feed-rs skips a repeated attribute only while the first is there.
 fn plan_clock_time_attributes(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
-    for name in ["start", "end", "time"] {
-        if let Some((whole, _, value)) = attribute_value(text, start, name) {
-            if !is_safe_clock_time(value) {
-                scan.edits.push((whole, Cow::Borrowed("")));
-            }
+    for (key, whole, value) in attributes_at(text, start) {
+        if matches!(key, "start" | "end" | "time") && !is_safe_clock_time(&text[value]) {
+            scan.edits.push((whole, Cow::Borrowed("")));
         }
     }
 }
@@ -452,18 +451,28 @@ fn attribute_value<'t>(
     start: &BytesStart<'_>,
     name: &str,
 ) -> Option<(Range<usize>, Range<usize>, &'t str)> {
-    for attribute in start.attributes().with_checks(false).flatten() {
-        if attribute.key.as_ref() != name {
-            continue;
-        }
-        let key_at = offset_in(text, attribute.key.as_ref())?;
+    attributes_at(text, start)
+        .find(|(key, _, _)| *key == name)
+        .map(|(_, whole, value)| (whole, value.clone(), &text[value]))
+}
+
+/// Every attribute of `start` as it sits in `text`: its name, the byte range of the whole
+/// attribute (from its name to the closing quote) and that of its value. An attribute that
+/// does not borrow from `text` is left out.
+fn attributes_at<'t: 's, 's>(
+    text: &'t str,
+    start: &'s BytesStart<'_>,
+) -> impl Iterator<Item = (&'t str, Range<usize>, Range<usize>)> + 's {
+    let mut attributes = start.attributes();
+    attributes.with_checks(false);
+    attributes.flatten().filter_map(move |attribute| {
+        let key = attribute.key.as_ref();
+        let key_at = offset_in(text, key)?;
         let value_at = offset_in(text, &attribute.value)?;
-        let value_range = value_at..value_at + attribute.value.len();
-        // The whole attribute runs from its name to the closing quote.
-        let whole = key_at..(value_range.end + 1).min(text.len());
-        return Some((whole, value_range.clone(), &text[value_range]));
-    }
-    None
+        let value = value_at..value_at + attribute.value.len();
+        let whole = key_at..(value.end + 1).min(text.len());
+        Some((text.get(key_at..key_at + key.len())?, whole, value))
+    })
 }
 
 fn plan_rss_version(scan: &mut Prescan, text: &str, start: &BytesStart<'_>, tag_start: usize) {
@@ -642,10 +651,10 @@ mod tests {
 
     #[test]
     fn clock_times_feed_rs_would_panic_on_are_removed_and_readable_ones_kept() {
-        let text = "<rss version=\"2.0\"><channel><item><itunes:duration>١٢:٣٠</itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration>99999999999999999999</itunes:duration><media:text start=\"00:01:0&#1635;\" end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" time=\"12:05:0٣\"/></item></channel></rss>";
+        let text = "<rss version=\"2.0\"><channel><item><itunes:duration>١٢:٣٠</itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration>99999999999999999999</itunes:duration><media:text start=\"00:01:0&#1635;\" end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" time=\"12:05:0٣\"/><media:thumbnail time=\"1٣\" time=\"2٣\"/></item></channel></rss>";
         assert_eq!(
             prescanned(text),
-            "<rss version=\"2.0\"><channel><item><itunes:duration></itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration></itunes:duration><media:text  end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" /></item></channel></rss>"
+            "<rss version=\"2.0\"><channel><item><itunes:duration></itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration></itunes:duration><media:text  end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" /><media:thumbnail  /></item></channel></rss>"
         );
     }
 
