@@ -40,6 +40,10 @@ pub const COMMON_FEED_PATHS: &[&str] = &[
     "/index.xml",
 ];
 
+/// How often the pre-pass may edit a document before it is read: its edits are made once,
+/// and the second pass over the result finds nothing more to do.
+const PRESCAN_ROUNDS: usize = 3;
+
 /// Items kept per feed; real feeds list newest first, so the first ones are kept.
 pub const MAX_ITEMS_PER_FEED: usize = 500;
 
@@ -152,14 +156,33 @@ pub fn parse_feed(
     let first = text.trim_start().chars().next();
     let (document, item_bases) = match first {
         Some('<') => {
-            let scan = parse::prescan(&text, feed_url, MAX_ITEMS_PER_FEED);
-            if scan.too_deep {
-                return Err(FeedError::TooDeep {
-                    url: url(),
-                    limit: parse::MAX_XML_DEPTH,
-                });
+            // The edited document is scanned again: an edit must never bring out markup this
+            // pass did not see (one that does is a bug, and the feed fails, not the parser).
+            let mut scan = parse::prescan(&text, feed_url, MAX_ITEMS_PER_FEED);
+            let mut edited: Option<String> = None;
+            let mut rounds = 0;
+            loop {
+                if scan.too_deep {
+                    return Err(FeedError::TooDeep {
+                        url: url(),
+                        limit: parse::MAX_XML_DEPTH,
+                    });
+                }
+                if !scan.has_edits() {
+                    break;
+                }
+                if rounds == PRESCAN_ROUNDS {
+                    return Err(FeedError::Malformed {
+                        url: url(),
+                        message: "markup too broken to mend".to_owned(),
+                    });
+                }
+                rounds += 1;
+                let next = scan.apply(edited.as_deref().unwrap_or(&text)).into_owned();
+                scan = parse::prescan(&next, feed_url, MAX_ITEMS_PER_FEED);
+                edited = Some(next);
             }
-            let document = scan.apply(&text).into_owned_if_edited();
+            let document = edited.map_or(DocumentText::Borrowed, DocumentText::Owned);
             (document, Some((scan.item_count, scan.item_bases)))
         }
         Some('{') => match contact::json_with_address_spaces(&text) {
@@ -201,19 +224,6 @@ pub fn parse_feed(
 enum DocumentText {
     Borrowed,
     Owned(String),
-}
-
-trait IntoDocumentText {
-    fn into_owned_if_edited(self) -> DocumentText;
-}
-
-impl IntoDocumentText for std::borrow::Cow<'_, str> {
-    fn into_owned_if_edited(self) -> DocumentText {
-        match self {
-            std::borrow::Cow::Borrowed(_) => DocumentText::Borrowed,
-            std::borrow::Cow::Owned(s) => DocumentText::Owned(s),
-        }
-    }
 }
 
 fn classify_feed_rs_error(error: feed_rs::parser::ParseFeedError, feed_url: &Url) -> FeedError {

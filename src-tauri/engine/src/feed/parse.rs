@@ -63,6 +63,11 @@ pub(crate) struct Prescan {
 }
 
 impl Prescan {
+    /// Whether the pass planned any edit.
+    pub(crate) fn has_edits(&self) -> bool {
+        !self.edits.is_empty()
+    }
+
     /// Applies the planned edits, borrowing `text` when there are none.
     pub(crate) fn apply<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if self.edits.is_empty() {
@@ -420,7 +425,7 @@ fn is_safe_clock_time(value: &str) -> bool {
 fn plan_clock_time_attributes(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
     for (key, whole, value) in attributes_at(text, start) {
         if matches!(key, "start" | "end" | "time") && !is_safe_clock_time(&text[value]) {
-            scan.edits.push((whole, Cow::Borrowed("")));
+            plan_in_tag(scan, text, start, whole, Cow::Borrowed(""));
         }
     }
 }
@@ -443,6 +448,52 @@ fn offset_in(whole: &str, part: &str) -> Option<usize> {
     let start = whole.as_ptr() as usize;
     let at = part.as_ptr() as usize;
     (at >= start && at + part.len() <= start + whole.len()).then(|| at - start)
+}
+
+/// Plans an edit inside the tag `start`: `replacement` (which holds no quote) for `range`.
+/// quick-xml finds a tag's end by its quotes, and in a malformed tag its attribute reader can
+/// see an attribute where its tag reader is inside quotes (`<a b.c" d="e" f=">` is one tag):
+/// removing such an attribute's quotes would turn what follows into elements this pass never
+/// checked. So when the edit would leave the tag reader in another quote state than the text
+/// it replaces did, the replaced quotes are kept, in order; in a well-formed tag it never does.
+fn plan_in_tag(
+    scan: &mut Prescan,
+    text: &str,
+    start: &BytesStart<'_>,
+    range: Range<usize>,
+    replacement: Cow<'static, str>,
+) {
+    let tag_at = offset_in(text, start.name().as_ref()).unwrap_or(range.start);
+    let replaced = text.get(range.clone()).unwrap_or_default();
+    let entering = quote_after(
+        Quote::Outside,
+        text.get(tag_at..range.start).unwrap_or_default(),
+    );
+    let replacement = if quote_after(entering, replaced) == entering {
+        replacement
+    } else {
+        let quotes = replaced.matches(['"', '\'']);
+        Cow::Owned(quotes.fold(replacement.into_owned(), |out, quote| out + quote))
+    };
+    scan.edits.push((range, replacement));
+}
+
+/// Where a tag reader stands with its quotes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Quote {
+    Outside,
+    Double,
+    Single,
+}
+
+/// The quote state after reading `text` in a tag from `state`.
+fn quote_after(state: Quote, text: &str) -> Quote {
+    text.bytes().fold(state, |state, byte| match (state, byte) {
+        (Quote::Outside, b'"') => Quote::Double,
+        (Quote::Outside, b'\'') => Quote::Single,
+        (Quote::Double, b'"') | (Quote::Single, b'\'') => Quote::Outside,
+        (state, _) => state,
+    })
 }
 
 /// Finds an attribute and the byte range of its value within `text`.
@@ -478,7 +529,7 @@ fn attributes_at<'t: 's, 's>(
 fn plan_rss_version(scan: &mut Prescan, text: &str, start: &BytesStart<'_>, tag_start: usize) {
     match attribute_value(text, start, "version") {
         Some((_, range, value)) if !RSS_VERSIONS_FEED_RS_ACCEPTS.contains(&value) => {
-            scan.edits.push((range, Cow::Borrowed("2.0")));
+            plan_in_tag(scan, text, start, range, Cow::Borrowed("2.0"));
         }
         Some(_) => {}
         None => {
@@ -501,7 +552,7 @@ fn plan_atom03_namespace(scan: &mut Prescan, text: &str, start: &BytesStart<'_>)
         {
             if let Some(at) = offset_in(text, &attribute.value) {
                 let range = at..at + attribute.value.len();
-                scan.edits.push((range, Cow::Borrowed(ATOM_10_NAMESPACE)));
+                plan_in_tag(scan, text, start, range, Cow::Borrowed(ATOM_10_NAMESPACE));
             }
         }
     }
@@ -519,7 +570,7 @@ fn plan_atom_type(
     };
     let normalised = normalise_atom_type(value, is_content);
     if normalised != value {
-        scan.edits.push((range, Cow::Owned(normalised.to_owned())));
+        plan_in_tag(scan, text, start, range, Cow::Owned(normalised.to_owned()));
     }
     normalised == "xhtml"
 }
@@ -578,7 +629,7 @@ fn plan_xml_base(
             // A javascript: or broken base would either fail feed-rs outright or
             // poison every relative link below it: the feed URL stays the base.
             tracing::debug!(base = value, "ignoring a non-http(s) xml:base");
-            scan.edits.push((whole, Cow::Borrowed("")));
+            plan_in_tag(scan, text, start, whole, Cow::Borrowed(""));
             false
         }
     }
@@ -656,6 +707,37 @@ mod tests {
             prescanned(text),
             "<rss version=\"2.0\"><channel><item><itunes:duration></itunes:duration><itunes:duration>1<!-- -->2:05</itunes:duration><itunes:duration></itunes:duration><media:text  end=\"00:00:09.5\">x</media:text><media:thumbnail url=\"https://a.example/t.jpg\" /><media:thumbnail  /></item></channel></rss>"
         );
+    }
+
+    #[test]
+    fn an_edit_inside_a_tag_keeps_the_tag_reader_where_it_was() {
+        // Well-formed: the attribute goes whole.
+        let text = r#"<rss version="2.0"><channel><item><media:thumbnail url="u" time="1٣"/></item></channel></rss>"#;
+        assert_eq!(
+            prescanned(text),
+            r#"<rss version="2.0"><channel><item><media:thumbnail url="u" /></item></channel></rss>"#
+        );
+        // Malformed: the attribute reader sees a base where the tag reader is inside quotes
+        // (`x"` opens them, the base's `'` another pair); the tags read the same after the edit.
+        let text = r#"<rss version="2.0"><channel><item x" xml:base="javascript:a'b" y='><title>t</title></item></channel></rss>"#;
+        let out = prescanned(text);
+        assert!(!out.contains("javascript"), "{out}");
+        assert_eq!(element_names(&out), element_names(text), "{out}");
+    }
+
+    /// The names of the elements quick-xml reads in `doc`, opening and closing, in order.
+    fn element_names(doc: &str) -> Vec<String> {
+        let mut reader = Reader::from_str(doc);
+        reader.config_mut().check_end_names = false;
+        let mut names = Vec::new();
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => names.push(format!("<{:?}", e.name())),
+                Ok(Event::End(e)) => names.push(format!("/{:?}", e.name())),
+                Ok(Event::Eof) | Err(_) => return names,
+                Ok(_) => {}
+            }
+        }
     }
 
     #[test]
