@@ -99,7 +99,8 @@ impl TermIndex {
     fn add(&mut self, article: u32, terms: impl Iterator<Item = u64>) {
         for term in terms {
             let next = self.heads.entry(term).or_insert(Posting::END);
-            // Past u32::MAX - 1 postings a list would end early; `rebuild` keeps far below.
+            // Past u32::MAX - 1 postings a list would end early; `Memory::rebuild_index` keeps
+            // the array far below that.
             let at = u32::try_from(self.postings.len()).unwrap_or(Posting::END);
             self.postings.push(Posting {
                 article,
