@@ -221,8 +221,8 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
             scan.too_deep = true;
             return scan;
         }
-        let local = start.local_name();
-        let local = local.as_ref();
+        let name = start.name();
+        let local = feed_rs_local_name(name.as_ref());
         let parent = open.last().map(|e| e.kind);
         let kind = match (parent, local) {
             (None, _) => OpenKind::Root,
@@ -301,6 +301,13 @@ pub(crate) fn prescan(text: &str, feed_url: &Url, max_items: usize) -> Prescan {
     }
     watched_text.plan(&mut scan);
     scan
+}
+
+/// An element's local name as feed-rs takes it: after the last colon, where quick-xml's
+/// `local_name` is after the first. They differ only on a malformed name, such as
+/// `media:x"><media:thumbnail`, which feed-rs reads as a media thumbnail.
+fn feed_rs_local_name(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
 }
 
 /// Plans the removal of the XML declarations from `from` on, where the scan stopped at an
@@ -738,6 +745,16 @@ mod tests {
                 Ok(_) => {}
             }
         }
+    }
+
+    #[test]
+    fn an_element_is_known_by_its_name_after_the_last_colon_as_feed_rs_knows_it() {
+        // One tag (its quotes pair up), named `media:x"><media:thumbnail`: to feed-rs, a thumbnail.
+        let text = r#"<rss version="2.0"><channel><item><media:x"><media:thumbnail url="u" time="1٣"/></media:y"></item></channel></rss>"#;
+        assert_eq!(
+            prescanned(text),
+            r#"<rss version="2.0"><channel><item><media:x"><media:thumbnail url="u" /></media:y"></item></channel></rss>"#
+        );
     }
 
     #[test]
