@@ -552,15 +552,11 @@ fn plan_rss_version(scan: &mut Prescan, text: &str, start: &BytesStart<'_>, tag_
 /// feed-rs ignores every element in the Atom 0.3 namespace; 0.3 is close enough
 /// to 1.0 (title, link, id, entry, content, summary) to be read as 1.0.
 fn plan_atom03_namespace(scan: &mut Prescan, text: &str, start: &BytesStart<'_>) {
-    for attribute in start.attributes().with_checks(false).flatten() {
-        let key = attribute.key.as_ref();
+    for (key, _, value) in attributes_at(text, start) {
         if (key == "xmlns" || key.starts_with("xmlns:"))
-            && attribute.value.trim() == ATOM_03_NAMESPACE
+            && text[value.clone()].trim() == ATOM_03_NAMESPACE
         {
-            if let Some(at) = offset_in(text, &attribute.value) {
-                let range = at..at + attribute.value.len();
-                plan_in_tag(scan, text, start, range, Cow::Borrowed(ATOM_10_NAMESPACE));
-            }
+            plan_in_tag(scan, text, start, value, Cow::Borrowed(ATOM_10_NAMESPACE));
         }
     }
 }
