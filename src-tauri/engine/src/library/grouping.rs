@@ -121,6 +121,21 @@ impl TermIndex {
         })
     }
 
+    /// Forgets the oldest remembered article, which held `terms` terms: its postings now end
+    /// the lists they are in.
+    fn forget_oldest(&mut self, terms: usize) {
+        self.first = self.first.saturating_add(1);
+        self.live = self.live.saturating_sub(terms);
+    }
+
+    /// Empties the index, keeping its memory, for articles numbered from 0.
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.postings.clear();
+        self.first = 0;
+        self.live = 0;
+    }
+
     /// Whether the dead postings outnumber the live ones (with some slack for a small index),
     /// or the articles' numbers run out.
     fn wants_rebuild(&self, remembered: usize) -> bool {
@@ -333,13 +348,11 @@ impl Memory {
 
     /// Forgets the oldest remembered article, `id` (just taken off [`Memory::order`]).
     fn forget(&mut self, id: ArticleId) {
-        self.by_term.first = self.by_term.first.saturating_add(1);
-        if let Some(old) = self.articles.remove(&id) {
-            self.by_term.live = self
-                .by_term
-                .live
-                .saturating_sub(old.profile.terms().count());
-        }
+        let terms = self
+            .articles
+            .remove(&id)
+            .map_or(0, |old| old.profile.terms().count());
+        self.by_term.forget_oldest(terms);
         if self.by_term.wants_rebuild(self.order.len()) {
             self.rebuild_index();
         }
@@ -348,10 +361,7 @@ impl Memory {
     /// The index of the remembered articles' terms anew, the oldest numbered 0.
     fn rebuild_index(&mut self) {
         let mut index = std::mem::take(&mut self.by_term);
-        index.heads.clear();
-        index.postings.clear();
-        index.first = 0;
-        index.live = 0;
+        index.clear();
         for (number, id) in (0u32..).zip(&self.order) {
             if let Some(article) = self.articles.get(id) {
                 index.add(number, article.profile.terms());
