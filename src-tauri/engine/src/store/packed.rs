@@ -10,13 +10,14 @@
 //! The format: one version byte (1), the excerpt's and the text's lengths in bytes as LEB128
 //! numbers, then one raw deflate stream of excerpt, text and HTML back to back. The excerpt
 //! comes first and the HTML last, so the article list (which shows excerpts) and the search's
-//! and rules' readers (which want the text) stop inflating early.
+//! and rules' readers (which want the text) stop inflating early. The stream is written by the
+//! engine's own `deflate` (tables sized to a story, not to megabytes) and read by flate2; any
+//! raw deflate stream reads back, so bodies written by earlier versions (miniz's fastest level)
+//! need no migration.
 
-use std::cell::RefCell;
 use std::io::Read;
 
 use flate2::read::DeflateDecoder;
-use flate2::{Compress, Compression, FlushCompress, Status};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;
 
@@ -54,33 +55,8 @@ pub(super) fn pack(excerpt: &str, text: &str, html: &str) -> Vec<u8> {
     for part in [excerpt, text, html] {
         input.extend_from_slice(part.as_bytes());
     }
-    DEFLATE.with_borrow_mut(|deflate| {
-        deflate.reset();
-        let mut rest = &input[..];
-        loop {
-            let before = deflate.total_in();
-            // Compressing into a Vec fails only on a bug of the compressor's own.
-            let status = deflate.compress_vec(rest, &mut out, FlushCompress::Finish);
-            let consumed = usize::try_from(deflate.total_in() - before).unwrap_or(rest.len());
-            rest = &rest[consumed.min(rest.len())..];
-            if !matches!(status, Ok(Status::Ok | Status::BufError)) {
-                break;
-            }
-            // Not finished: the output was full.
-            out.reserve(out.capacity().max(256));
-        }
-    });
+    crate::deflate::deflate(&input, &mut out);
     out
-}
-
-thread_local! {
-    /// One compressor per thread, reset for each body: a new one allocates and clears about
-    /// 300 KB of tables, a good part of what packing a farm story cost. Per thread, as a
-    /// refresh packs each feed's stories in that feed's own task (`PackedUpdate`).
-    ///
-    /// Fastest level: on these small, repetitive texts it packs within 1.5% of the best level
-    /// (519 against 513 bytes a story on the farm) at a fraction of the time.
-    static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
 }
 
 /// Unpacks a body up to `upto`.
