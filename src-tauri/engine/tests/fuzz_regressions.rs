@@ -19,6 +19,7 @@ const TARGETS: &[(&str, Check)] = &[
     ("extract", fuzz_checks::extract),
     ("opml_import", fuzz_checks::opml_import),
     ("date_parse", fuzz_checks::date_parse),
+    ("deflate", fuzz_checks::deflate),
 ];
 
 fn regressions_dir() -> PathBuf {
@@ -103,4 +104,9 @@ fn opml_that_failed_import_fuzzing_now_passes() {
 #[test]
 fn dates_that_failed_date_parser_fuzzing_now_read_back() {
     replay("date_parse");
+}
+
+#[test]
+fn inputs_that_failed_compressor_fuzzing_now_round_trip() {
+    replay("deflate");
 }

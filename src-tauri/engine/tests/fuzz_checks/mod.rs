@@ -6,7 +6,10 @@
 //! stable. Both crates must declare `mod sanitize_invariants` at their root. A check panics on
 //! a broken promise; it must never trust the code under test to say what is safe.
 
+use std::io::Read;
+
 use broadsheet_engine::credentials::redact_text;
+use broadsheet_engine::deflate::deflate as deflate_stream;
 use broadsheet_engine::extract::{
     extract_article, parse_date, related_links, RelatedLink, MAX_RELATED,
 };
@@ -236,4 +239,26 @@ pub fn date_parse(data: &[u8]) {
             "{text:?} read as {written}"
         );
     }
+}
+
+/// The store's compressor: what it writes inflates (flate2, as the store reads it) to the input
+/// exactly, and never grows it by more than a stored block's few bytes per 32 KiB.
+pub fn deflate(data: &[u8]) {
+    let mut stream = Vec::new();
+    deflate_stream(data, &mut stream);
+    let mut back = Vec::new();
+    if let Err(e) = flate2::read::DeflateDecoder::new(&stream[..]).read_to_end(&mut back) {
+        panic!(
+            "{} bytes deflated into a stream flate2 rejects: {e}",
+            data.len()
+        );
+    }
+    assert!(back == data, "{} bytes came back changed", data.len());
+    let most = data.len() + 6 * (data.len() / 32_768 + 1) + 2;
+    assert!(
+        stream.len() <= most,
+        "{} bytes grew to {}",
+        data.len(),
+        stream.len()
+    );
 }
