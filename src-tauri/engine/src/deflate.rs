@@ -176,13 +176,13 @@ fn read8(data: &[u8], at: usize) -> u64 {
 
 /// Turns `data` into literals and matches, handing them to `writer`: greedy, except that a
 /// short match is given up for a longer one starting a byte later.
-fn tokenize(data: &[u8], scratch: &mut Matcher, writer: &mut Writer) {
+fn tokenize(data: &[u8], matcher: &mut Matcher, writer: &mut Writer) {
     let n = data.len();
     // Positions from which a match can start (four bytes follow).
     let matchable = |at: usize| at + MIN_MATCH <= n;
     let mut at = 0;
     let mut found = if matchable(0) {
-        scratch.find_and_insert(data, 0)
+        matcher.find_and_insert(data, 0)
     } else {
         (0, 0)
     };
@@ -193,13 +193,13 @@ fn tokenize(data: &[u8], scratch: &mut Matcher, writer: &mut Writer) {
             writer.literal(data[at]);
             at += 1;
             if matchable(at) {
-                found = scratch.find_and_insert(data, at);
+                found = matcher.find_and_insert(data, at);
             }
             continue;
         }
         let mut inserted_up_to = at + 1;
         if len < NICE_MATCH && matchable(at + 1) {
-            let next = scratch.find_and_insert(data, at + 1);
+            let next = matcher.find_and_insert(data, at + 1);
             inserted_up_to = at + 2;
             if next.0 > len {
                 writer.literal(data[at]);
@@ -211,12 +211,12 @@ fn tokenize(data: &[u8], scratch: &mut Matcher, writer: &mut Writer) {
         writer.matched(len, dist);
         for p in inserted_up_to..at + len.min(INSERT_WITHIN_MATCH) {
             if matchable(p) {
-                scratch.insert(data, p);
+                matcher.insert(data, p);
             }
         }
         at += len;
         found = if matchable(at) {
-            scratch.find_and_insert(data, at)
+            matcher.find_and_insert(data, at)
         } else {
             (0, 0)
         };
@@ -403,22 +403,21 @@ fn write_tokens(bits: &mut Bits, tokens: &[u32], litlen_lengths: &[u8], dist_len
     put_symbol(bits, &litlen_codes, litlen_lengths, END_OF_BLOCK);
 }
 
+/// Writes `raw` as stored blocks of at most [`STORED_MAX`] bytes (one, empty, for no bytes).
 fn write_stored(bits: &mut Bits, raw: &[u8], last: bool) {
-    let mut chunks = raw.chunks(STORED_MAX).peekable();
-    let empty: &[u8] = &[];
-    let mut chunk = chunks.next().unwrap_or(empty);
+    let mut rest = raw;
     loop {
-        let more = chunks.peek().is_some();
-        bits.put(u32::from(last && !more), 3);
+        let (chunk, tail) = rest.split_at(rest.len().min(STORED_MAX));
+        bits.put(u32::from(last && tail.is_empty()), 3);
         bits.align();
         let len = chunk.len() as u16;
         bits.out.extend_from_slice(&len.to_le_bytes());
         bits.out.extend_from_slice(&(!len).to_le_bytes());
         bits.out.extend_from_slice(chunk);
-        match chunks.next() {
-            Some(next) => chunk = next,
-            None => return,
+        if tail.is_empty() {
+            return;
         }
+        rest = tail;
     }
 }
 
@@ -817,6 +816,20 @@ mod tests {
             "{} bytes",
             stream.len()
         );
+    }
+
+    #[test]
+    fn stored_blocks_split_at_their_largest_size_and_no_bytes_is_one_empty_block() {
+        for len in [0, 1, STORED_MAX, STORED_MAX + 1, 2 * STORED_MAX + 7] {
+            let raw: Vec<u8> = (0..len).map(|i| (i * 7 + i / 300) as u8).collect();
+            let mut stream = Vec::new();
+            let mut bits = Bits::new(&mut stream);
+            write_stored(&mut bits, &raw, true);
+            bits.align();
+            let blocks = len.div_ceil(STORED_MAX).max(1);
+            assert_eq!(stream.len(), len + 5 * blocks, "{len} bytes");
+            assert_eq!(inflated(&stream), raw);
+        }
     }
 
     #[test]
