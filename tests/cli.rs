@@ -933,6 +933,32 @@ fn the_command_line_loads_no_gui_library_and_the_window_program_does() {
     assert!(window.contains("libssl"), "{window}");
 }
 
+#[test]
+#[cfg(target_os = "linux")]
+fn both_programs_allocate_with_mimalloc_committing_its_arenas_as_they_fill() {
+    for program in [
+        env!("CARGO_BIN_EXE_broadsheet"),
+        env!("CARGO_BIN_EXE_broadsheet-window"),
+    ] {
+        // mimalloc lists its options on standard error when asked to be verbose: only a program
+        // that allocates with it answers so.
+        let out = Command::new(program)
+            .arg("--version")
+            .env("MIMALLOC_VERBOSE", "1")
+            .env_remove("MIMALLOC_ARENA_EAGER_COMMIT")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{program}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // Committed up front, its arenas cost a first import 90 MB more at the peak
+        // (BENCHMARKS.md); the default comes from `.cargo/config.toml`, unless CFLAGS was set.
+        assert!(
+            stderr.contains("option 'arena_eager_commit': 0"),
+            "{program} does not allocate with mimalloc, or commits its arenas up front:\n{stderr}"
+        );
+    }
+}
+
 /// A folder holding a copy of `broadsheet` and, if given, a stand-in `broadsheet-window` script.
 #[cfg(unix)]
 fn programs_folder(window_script: Option<&str>) -> tempfile::TempDir {

@@ -91,6 +91,9 @@ struct Score {
     plain_ms: f64,
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let folder = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     let filter = std::env::args().nth(2).unwrap_or_default();

@@ -46,6 +46,9 @@ fn reason_of(kind: &str, message: &str) -> String {
     format!("{kind}: {generic}")
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = corpus_dir().ok_or("no corpus to parse")?;
     let mut files = Vec::new();

@@ -152,6 +152,9 @@ impl Lcg {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let total: usize = std::env::args()
         .nth(1)

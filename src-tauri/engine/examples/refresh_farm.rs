@@ -25,6 +25,9 @@ use broadsheet_engine::rules::{PatternKind, RuleAction, RuleField, RuleSpec};
 mod farm;
 use farm::HOSTS;
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (feeds, items, more) = farm::size_from_args();

@@ -46,6 +46,9 @@ Analysts at <a href="https://example.org/report-{n}.pdf" target="_blank">the ins
     page
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 fn main() {
     let runs: usize = std::env::args()
         .nth(1)

@@ -16,6 +16,9 @@ mod shared_folder;
 #[path = "../tests/story_fixture/mod.rs"]
 mod story_fixture;
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 fn main() {
     let fixture = story_fixture::load();
     let items = &fixture.items;

@@ -62,6 +62,9 @@ impl Log {
     }
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let (feeds, items, _) = farm::size_from_args();

@@ -38,6 +38,9 @@ struct Figures {
     bytes: u64,
 }
 
+#[global_allocator]
+static ALLOCATOR: broadsheet_engine::Allocator = broadsheet_engine::Allocator;
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let (feeds, items, more) = farm::size_from_args();
