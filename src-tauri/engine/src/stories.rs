@@ -565,11 +565,16 @@ fn names(lead: &str) -> Vec<u64> {
     for chunk in lead.split_whitespace() {
         let opened = opens_sentence;
         opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
-        let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-        let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+        // The word's first letter or digit decides; most words are not names, so the word is
+        // cut out of its punctuation only for those that may be.
+        let capitalized = chunk
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_uppercase);
         if !capitalized || opened {
             continue;
         }
+        let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
         lowercase_into(&mut lower, word);
         let hash = hash_str(&lower);
         if !is_stop_hash(hash) && !CALENDAR.contains(&lower.as_str()) {
