@@ -55,6 +55,6 @@ pub mod sync;
 
 /// The memory allocator of Broadsheet's programs: the window's, the command line's and the
 /// benchmarks' `main` install it with `#[global_allocator]`. mimalloc, which made a first
-/// import about 7% faster than glibc's malloc (BENCHMARKS.md, "The allocator"). On Linux it
+/// import about 7% faster than glibc's malloc (BENCHMARKS.md, "The allocator, taken"). On Linux it
 /// replaces `malloc` for the C libraries as well (see the engine's `Cargo.toml`).
 pub use mimalloc::MiMalloc as Allocator;
