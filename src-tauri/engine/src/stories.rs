@@ -124,11 +124,6 @@ fn positioned(terms: &[u64]) -> Vec<(u64, u32)> {
 }
 
 impl TermRun {
-    /// The distinct terms of `terms`, sorted by term.
-    fn all(background: &Background, terms: &[u64]) -> Vec<TermRun> {
-        TermRun::of_sorted(background, &positioned(terms))
-    }
-
     /// The distinct terms of terms sorted with their positions ([`positioned`]).
     fn of_sorted(background: &Background, sorted: &[(u64, u32)]) -> Vec<TermRun> {
         // Each term's count is the length of its run and its first position the run's first:
@@ -160,13 +155,13 @@ impl Profile {
     /// The profile of an article from its title and the text of its lead (any length; only the
     /// first [`LEAD_WORDS`] count).
     pub fn new(background: &Background, title: &str, lead: &str) -> Self {
-        let lead = first_words(lead, LEAD_WORDS);
-        let runs = TermRun::all(background, &terms(title, lead));
-        Profile::of_runs(background, &runs, title, lead)
+        let terms = ArticleTerms::new(title, lead);
+        let runs = TermRun::of_sorted(background, &terms.sorted);
+        Profile::of_runs(background, &runs, terms)
     }
 
-    /// The profile of an article whose counted terms are `runs` (its lead already cut).
-    fn of_runs(background: &Background, runs: &[TermRun], title: &str, lead: &str) -> Self {
+    /// The profile of an article read as `terms`, whose counted terms are `runs`.
+    fn of_runs(background: &Background, runs: &[TermRun], terms: ArticleTerms) -> Self {
         let mut weights: Vec<(u64, f64)> = runs
             .iter()
             .map(|run| {
@@ -185,8 +180,8 @@ impl Profile {
         }
         Profile {
             weights,
-            names: sorted(names(lead)),
-            numbers: sorted(numbers(title).chain(numbers(lead))),
+            names: terms.names,
+            numbers: terms.numbers,
         }
     }
 
@@ -338,37 +333,54 @@ pub const SEARCH_WORD_MIN_LIMIT: u32 = 20;
 /// ([`SEARCH_WORD_MAX_SHARE`]): rare words are both what tells an event apart and what such an
 /// index finds fastest. Terms as [`Profile::terms`] gives them, distinct.
 pub fn search_terms(background: &Background, title: &str, lead: &str, n: usize) -> Vec<(u64, f64)> {
-    let terms = terms(title, first_words(lead, LEAD_WORDS));
-    rarest(background, &TermRun::all(background, &terms), n)
+    let terms = ArticleTerms::new(title, lead);
+    rarest(
+        background,
+        &TermRun::of_sorted(background, &terms.sorted),
+        n,
+    )
 }
 
-/// The counted terms of an article's title and lead (its first [`LEAD_WORDS`] words), read
-/// once for both the word statistics ([`Background::add_terms`]) and its profile
-/// ([`profile_and_search_terms_of`]), with where its lead ends (so the lead is cut once).
+/// What the measure reads of an article's title and lead (its first [`LEAD_WORDS`] words):
+/// its counted terms, names and numbers. Read once, in one pass over the lead, for both the
+/// word statistics ([`Background::add_terms`]) and its profile
+/// ([`profile_and_search_terms_of`]).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ArticleTerms {
     /// Its terms with their positions, sorted (see [`positioned`]).
     sorted: Vec<(u64, u32)>,
-    /// The length in bytes of the lead: the start of the text that counts.
-    lead_len: usize,
+    /// As [`Profile::names`].
+    names: Vec<u64>,
+    /// As [`Profile::numbers`].
+    numbers: Vec<u64>,
 }
 
 impl ArticleTerms {
-    /// The terms of `title` and `lead` (any length; only the first [`LEAD_WORDS`] count).
+    /// What counts of `title` and `lead` (any length; only the first [`LEAD_WORDS`] words of
+    /// the lead count).
     pub fn new(title: &str, lead: &str) -> Self {
-        let lead = first_words(lead, LEAD_WORDS);
-        ArticleTerms {
-            sorted: positioned(&terms(title, lead)),
-            lead_len: lead.len(),
+        let mut reader = WordReader::default();
+        // At most a term a word of the lead (stop words are dropped), and about one in six
+        // bytes of the title: room for most articles without growing.
+        let mut found = Vec::with_capacity(title.len() / 6 + LEAD_WORDS);
+        for_each_word(title, |word| found.extend(reader.term(word)));
+        let (mut names, mut figures) = (Vec::new(), numbers(title).collect::<Vec<_>>());
+        // Words, names and numbers never hold whitespace, so reading them chunk by chunk finds
+        // what reading the whole cut lead would, in one walk over it.
+        let mut opens_sentence = true;
+        for chunk in lead.split_whitespace().take(LEAD_WORDS) {
+            for_each_word(chunk, |word| found.extend(reader.term(word)));
+            figures.extend(numbers(chunk));
+            let opened = opens_sentence;
+            opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
+            if !opened {
+                names.extend(reader.name(chunk));
+            }
         }
-    }
-
-    /// The part of `lead` these terms were read from, `lead` being what they were made with.
-    fn lead<'a>(&self, lead: &'a str) -> &'a str {
-        match lead.get(..self.lead_len) {
-            Some(cut) => cut,
-            // Not the text the terms were read from: cut it again.
-            None => first_words(lead, LEAD_WORDS),
+        ArticleTerms {
+            sorted: positioned(&found),
+            names: sorted(names),
+            numbers: sorted(figures),
         }
     }
 }
@@ -380,24 +392,18 @@ pub fn profile_and_search_terms(
     lead: &str,
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
-    profile_and_search_terms_of(background, &ArticleTerms::new(title, lead), title, lead, n)
+    profile_and_search_terms_of(background, ArticleTerms::new(title, lead), n)
 }
 
-/// As [`profile_and_search_terms`], the article's terms read already (`terms` must be
-/// `ArticleTerms::new(title, lead)`).
+/// As [`profile_and_search_terms`], the article read already.
 pub fn profile_and_search_terms_of(
     background: &Background,
-    terms: &ArticleTerms,
-    title: &str,
-    lead: &str,
+    terms: ArticleTerms,
     n: usize,
 ) -> (Profile, Vec<(u64, f64)>) {
-    let lead = terms.lead(lead);
     let runs = TermRun::of_sorted(background, &terms.sorted);
-    (
-        Profile::of_runs(background, &runs, title, lead),
-        rarest(background, &runs, n),
-    )
+    let search = rarest(background, &runs, n);
+    (Profile::of_runs(background, &runs, terms), search)
 }
 
 /// The `n` rarest of an article's distinct terms, as [`search_terms`] chooses them.
@@ -441,20 +447,52 @@ fn first_words(text: &str, n: usize) -> &str {
 /// The counted terms of an article: its title's and lead's words (split at anything not a
 /// letter or digit, any script, and lowercased), stop words dropped, stemmed.
 fn terms(title: &str, lead: &str) -> Vec<u64> {
-    // One buffer for every word's lowercase: this runs for each arrival.
-    let mut lower = String::new();
+    let mut reader = WordReader::default();
     // About one term in six bytes of news text: room for most articles without growing.
     let mut found = Vec::with_capacity((title.len() + lead.len()) / 6);
     for text in [title, lead] {
-        for_each_word(text, |word| {
-            lowercase_into(&mut lower, word);
-            let hash = hash_str(&lower);
-            if !is_stop_hash(hash) {
-                found.push(stemmed_hash(&lower, hash));
-            }
-        });
+        for_each_word(text, |word| found.extend(reader.term(word)));
     }
     found
+}
+
+/// Makes words into terms and names, with one buffer for every word's lowercase: this runs
+/// for each word of each arrival.
+#[derive(Default)]
+struct WordReader {
+    lower: String,
+}
+
+impl WordReader {
+    /// The term of a word (split as [`for_each_word`] splits), unless it is a stop word:
+    /// lowercased, stemmed and hashed.
+    fn term(&mut self, word: &str) -> Option<u64> {
+        lowercase_into(&mut self.lower, word);
+        let hash = hash_str(&self.lower);
+        (!is_stop_hash(hash)).then(|| stemmed_hash(&self.lower, hash))
+    }
+
+    /// The name a chunk of a lead (a whitespace-separated piece) is, read as a term, if it is
+    /// one: its first letter or digit a capital, and neither a stop word nor a date. The
+    /// caller knows whether it opens a sentence (where every word is capitalized).
+    fn name(&mut self, chunk: &str) -> Option<u64> {
+        // Most words are not names, so the word is cut out of its punctuation only for those
+        // that may be.
+        let capitalized = chunk
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .is_some_and(char::is_uppercase);
+        if !capitalized {
+            return None;
+        }
+        lowercase_into(
+            &mut self.lower,
+            chunk.trim_matches(|c: char| !c.is_alphanumeric()),
+        );
+        let hash = hash_str(&self.lower);
+        let name = !is_stop_hash(hash) && !CALENDAR.contains(&self.lower.as_str());
+        name.then(|| stemmed_hash(&self.lower, hash))
+    }
 }
 
 /// Calls `each` on every word of `text`: its runs of letters and digits, any script.
@@ -553,35 +591,6 @@ fn stem(word: &str) -> Cow<'_, str> {
         return Cow::Borrowed(word);
     }
     Cow::Borrowed(word.strip_suffix('s').unwrap_or(word))
-}
-
-/// Names in `lead`: capitalized words that do not open a sentence (where every word is
-/// capitalized) and are not stop words, lowercased and stemmed as terms are.
-fn names(lead: &str) -> Vec<u64> {
-    // One buffer for every name's lowercase, as for terms.
-    let mut lower = String::new();
-    let mut found = Vec::new();
-    let mut opens_sentence = true;
-    for chunk in lead.split_whitespace() {
-        let opened = opens_sentence;
-        opens_sentence = chunk.ends_with(['.', '!', '?', ':', '"', '\u{201d}']);
-        // The word's first letter or digit decides; most words are not names, so the word is
-        // cut out of its punctuation only for those that may be.
-        let capitalized = chunk
-            .chars()
-            .find(|c| c.is_alphanumeric())
-            .is_some_and(char::is_uppercase);
-        if !capitalized || opened {
-            continue;
-        }
-        let word = chunk.trim_matches(|c: char| !c.is_alphanumeric());
-        lowercase_into(&mut lower, word);
-        let hash = hash_str(&lower);
-        if !is_stop_hash(hash) && !CALENDAR.contains(&lower.as_str()) {
-            found.push(stemmed_hash(&lower, hash));
-        }
-    }
-    found
 }
 
 /// Numbers in `text` ("0.25", "3,000", "2-1" as "2" and "1"), as written without separators.
@@ -715,11 +724,35 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_read_in_one_pass_gives_the_terms_and_numbers_of_its_first_words_read_whole() {
+        let title = "U.S.-China talks: 3.75% rates, 2-1 win";
+        // 61 chunks and more: the 61st on ("Paris", "1999") must not count. Chunks with several
+        // words and numbers in them, and whitespace other than spaces, among them.
+        let mut lead = String::from(
+            "Officials in\u{a0}Beijing said 3,000 homes\u{3000}lost power; the 2-1 vote (U.S.-led) \
+             passed.\u{b}Markets rose 0.25%. ",
+        );
+        while lead.split_whitespace().count() < LEAD_WORDS {
+            lead.push_str("Trade talks resumed ");
+        }
+        lead.push_str("in Paris in 1999 after Geneva.");
+        let read = ArticleTerms::new(title, &lead);
+        let cut = first_words(&lead, LEAD_WORDS);
+        assert!(!cut.contains("Paris"), "{cut}");
+        assert_eq!(read.sorted, positioned(&terms(title, cut)));
+        assert_eq!(read.numbers, sorted(numbers(title).chain(numbers(cut))));
+        assert!(!read.numbers.contains(&hashes(&["1999"])[0]));
+        assert!(read.names.contains(&hashes(&["beijing"])[0]));
+        assert!(!read.names.contains(&hashes(&["paris"])[0]));
+    }
+
+    #[test]
     fn names_are_capitalized_words_inside_sentences_not_sentence_openers() {
-        let found = sorted(names(
-            "Storm Orla hit Galway. Schools in Mayo closed, The Met said.",
-        ));
-        assert_eq!(found, hashes(&["orla", "galway", "mayo", "met"]));
+        let read = ArticleTerms::new(
+            "Storm Orla hit Galway",
+            "Storm Orla hit Galway. Schools in Mayo closed, The Met said on “Monday”.",
+        );
+        assert_eq!(read.names, hashes(&["orla", "galway", "mayo", "met"]));
     }
 
     #[test]

@@ -132,6 +132,7 @@ fn the_similarity_follows_human_ratings_on_the_lee_corpus() {
 /// Grouping reads an arrival's words once, from its whole text, for the word statistics, its
 /// profile and its search words: they must be the profile and search words its title and lead
 /// give read afresh (on the fixture, and on the Lee corpus's long documents, whose leads are cut).
+/// How one pass over a lead finds what a cut lead holds is `stories`' own unit test.
 #[test]
 fn an_arrivals_words_read_once_give_the_profile_and_search_words_read_afresh() {
     let fixture = load();
@@ -152,7 +153,7 @@ fn an_arrivals_words_read_once_give_the_profile_and_search_words_read_afresh() {
     );
     for (title, text) in &documents {
         let terms = ArticleTerms::new(title, text);
-        let (profile, words) = profile_and_search_terms_of(&background, &terms, title, text, 24);
+        let (profile, words) = profile_and_search_terms_of(&background, terms, 24);
         assert_eq!(
             profile,
             Profile::new(&background, title, text),

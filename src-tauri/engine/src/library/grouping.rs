@@ -411,13 +411,8 @@ impl StoryJudge for Grouping {
         let terms = self.take_terms(article);
         let memory = self.memory.get_or_insert_with(Memory::default);
         let (feed, published) = (arrival.feed_id, article.published);
-        let (profile, words) = stories::profile_and_search_terms_of(
-            &memory.background,
-            &terms,
-            &article.title,
-            &article.text,
-            SEARCH_WORDS,
-        );
+        let (profile, words) =
+            stories::profile_and_search_terms_of(&memory.background, terms, SEARCH_WORDS);
         let found = memory.candidates(feed, published, words);
         let judged: Vec<Candidate<'_, ArticleId>> = found
             .iter()
