@@ -5,7 +5,9 @@
 //! load under 0.5, for at most two minutes). Printed per round and as medians:
 //! - the first import (every item new) and a refresh where every feed answers 304: Broadsheet's
 //!   engine in this process (`Library::refresh`, what the command line's `refresh` runs before
-//!   its pictures), Newsboat as `newsboat -x reload` with 16 reload threads;
+//!   its pictures), Newsboat as `newsboat -x reload` with 16 reload threads; with the first
+//!   import's CPU time (user and system: this process's, the farm's serving included, for
+//!   Broadsheet; Newsboat's process's for Newsboat), which tells a slow machine from more work;
 //! - the library on disk once closed (Broadsheet's folder without its picture cache, which
 //!   Newsboat has no counterpart of, and Newsboat's cache file);
 //! - the start of a command: `broadsheet --version`, `articles` and `search` on the imported
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 
 use broadsheet_engine::library::{Library, LibraryConfig, IMAGES_DIR};
 
+#[path = "support/cpu.rs"]
+mod cpu;
 #[path = "support/farm.rs"]
 mod farm;
 use farm::{Farm, HOSTS};
@@ -34,6 +38,9 @@ type Error = Box<dyn std::error::Error>;
 #[derive(Clone, Copy, Default)]
 struct Figures {
     first: f64,
+    /// The first import's CPU time (user and system): Broadsheet's process, the farm's serving
+    /// included; Newsboat's process alone.
+    first_cpu: f64,
     not_modified: f64,
     bytes: u64,
 }
@@ -60,8 +67,9 @@ async fn main() -> Result<(), Error> {
             if (turn == 0) == broadsheet_first {
                 let (figures, dir) = broadsheet(&farm).await?;
                 println!(
-                    "  round {round} broadsheet: first {:.2} s, 304 {:.2} s, {:.1} MB",
+                    "  round {round} broadsheet: first {:.2} s ({:.2} s CPU), 304 {:.2} s, {:.1} MB",
                     figures.first,
+                    figures.first_cpu,
                     figures.not_modified,
                     mb(figures.bytes)
                 );
@@ -70,8 +78,9 @@ async fn main() -> Result<(), Error> {
             } else {
                 let figures = newsboat(&farm)?;
                 println!(
-                    "  round {round} newsboat:   first {:.2} s, 304 {:.2} s, {:.1} MB",
+                    "  round {round} newsboat:   first {:.2} s ({:.2} s CPU), 304 {:.2} s, {:.1} MB",
                     figures.first,
+                    figures.first_cpu,
                     figures.not_modified,
                     mb(figures.bytes)
                 );
@@ -86,6 +95,7 @@ async fn main() -> Result<(), Error> {
             "first import (s)",
             (|f: &Figures| f.first) as fn(&Figures) -> f64,
         ),
+        ("first import, CPU (s)", |f| f.first_cpu),
         ("refresh, all 304 (s)", |f| f.not_modified),
         ("library on disk (MB)", |f| mb(f.bytes)),
     ] {
@@ -142,9 +152,10 @@ async fn broadsheet(farm: &Farm) -> Result<(Figures, tempfile::TempDir), Error> 
     let library = Library::open(dir.path(), LibraryConfig::default())?;
     library.import_opml(&farm.opml()).await?;
     let quiet = |_| {};
-    let started = Instant::now();
+    let (started, cpu_before) = (Instant::now(), cpu::process_cpu_ms());
     let report = library.refresh(None, &quiet).await?;
     let first = started.elapsed().as_secs_f64();
+    let first_cpu = (cpu::process_cpu_ms() - cpu_before) / 1000.0;
     if !report.errors.is_empty() {
         return Err(format!("broadsheet: {} feeds failed", report.errors.len()).into());
     }
@@ -156,6 +167,7 @@ async fn broadsheet(farm: &Farm) -> Result<(Figures, tempfile::TempDir), Error> 
     Ok((
         Figures {
             first,
+            first_cpu,
             not_modified,
             bytes,
         },
@@ -171,8 +183,9 @@ fn newsboat(farm: &Farm) -> Result<Figures, Error> {
     let config = dir.path().join("config");
     std::fs::write(&config, "reload-threads 16\nshow-read-feeds yes\n")?;
     let cache = dir.path().join("cache.db");
-    let reload = || -> Result<f64, Error> {
-        let started = Instant::now();
+    // Each reload's wall time and CPU time (seconds).
+    let reload = || -> Result<(f64, f64), Error> {
+        let (started, cpu_before) = (Instant::now(), cpu::children_cpu_ms());
         let status = Command::new("newsboat")
             .env("HOME", dir.path())
             .arg("-u")
@@ -186,12 +199,14 @@ fn newsboat(farm: &Farm) -> Result<Figures, Error> {
         if !status.success() {
             return Err(format!("newsboat -x reload: {status}").into());
         }
-        Ok(started.elapsed().as_secs_f64())
+        let cpu = (cpu::children_cpu_ms() - cpu_before) / 1000.0;
+        Ok((started.elapsed().as_secs_f64(), cpu))
     };
-    let first = reload()?;
-    let not_modified = reload()?;
+    let (first, first_cpu) = reload()?;
+    let (not_modified, _) = reload()?;
     Ok(Figures {
         first,
+        first_cpu,
         not_modified,
         bytes: folder_bytes(dir.path(), &["urls", "config"]),
     })
