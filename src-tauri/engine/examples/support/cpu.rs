@@ -4,20 +4,14 @@
 /// the machine is running (wall time also counts the waits for a core). NaN where not measured.
 #[allow(dead_code)]
 pub fn thread_cpu_ms() -> f64 {
-    #[cfg(unix)]
-    return clock_ms(libc::CLOCK_THREAD_CPUTIME_ID);
-    #[cfg(not(unix))]
-    return f64::NAN;
+    cpu_clock_ms(false)
 }
 
 /// The CPU time every thread of this process has used, in milliseconds (user and system).
 /// NaN where not measured.
 #[allow(dead_code)]
 pub fn process_cpu_ms() -> f64 {
-    #[cfg(unix)]
-    return clock_ms(libc::CLOCK_PROCESS_CPUTIME_ID);
-    #[cfg(not(unix))]
-    return f64::NAN;
+    cpu_clock_ms(true)
 }
 
 /// The CPU time (user and system) of this process's children that have ended and been waited
@@ -39,16 +33,29 @@ pub fn children_cpu_ms() -> f64 {
     f64::NAN
 }
 
-#[cfg(unix)]
-fn clock_ms(clock: libc::clockid_t) -> f64 {
-    let mut t = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `t` is a valid timespec for the call to fill; both clocks exist on Linux and macOS.
-    let ok = unsafe { libc::clock_gettime(clock, &mut t) } == 0;
-    if !ok {
-        return f64::NAN;
+/// The thread's or the whole process's CPU clock, in milliseconds.
+fn cpu_clock_ms(whole_process: bool) -> f64 {
+    #[cfg(unix)]
+    {
+        let clock = if whole_process {
+            libc::CLOCK_PROCESS_CPUTIME_ID
+        } else {
+            libc::CLOCK_THREAD_CPUTIME_ID
+        };
+        let mut t = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `t` is a valid timespec for the call to fill; both clocks exist on Linux and
+        // macOS.
+        if unsafe { libc::clock_gettime(clock, &mut t) } != 0 {
+            return f64::NAN;
+        }
+        t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1e6
     }
-    t.tv_sec as f64 * 1000.0 + t.tv_nsec as f64 / 1e6
+    #[cfg(not(unix))]
+    {
+        let _ = whole_process;
+        f64::NAN
+    }
 }
