@@ -247,7 +247,8 @@ impl Grouping {
         };
         self.batch_terms.clear();
         for item in items {
-            // The whole text: its lead is cut once, here, and remembered with its terms.
+            // The whole text (only its lead counts), read once here: its words, names and
+            // numbers are remembered for the story it is judged into next.
             let terms = ArticleTerms::new(&item.title, &item.text);
             memory.background.add_terms(&terms);
             self.batch_terms.push_back((address(item), terms));
