@@ -282,14 +282,16 @@ impl Memory {
     fn read(store: &Store, capacity: usize) -> Result<Memory, StoreError> {
         let (recent, members) =
             store.recent_for_stories(capacity.try_into().unwrap_or(u32::MAX))?;
-        let mut memory = Memory {
-            background: Background::from_documents(
-                recent
-                    .iter()
-                    .map(|r| (r.title.as_str(), stories::lead(&r.lead))),
-            ),
-            ..Memory::default()
-        };
+        // Each article's words read once, for the word statistics and then its profile (which
+        // needs the statistics of all of them).
+        let read: Vec<ArticleTerms> = recent
+            .iter()
+            .map(|r| ArticleTerms::new(&r.title, &r.lead))
+            .collect();
+        let mut memory = Memory::default();
+        for terms in &read {
+            memory.background.add_terms(terms);
+        }
         for m in members {
             memory
                 .stories
@@ -301,8 +303,8 @@ impl Memory {
                 })
                 .add(m.feed_id, m.published);
         }
-        for r in recent {
-            let profile = Profile::new(&memory.background, &r.title, &r.lead);
+        for (r, terms) in recent.into_iter().zip(read) {
+            let profile = Profile::of_terms(&memory.background, terms);
             let story = r.story.unwrap_or(r.id);
             memory.remember(capacity, r.id, r.feed_id, r.published, story, profile);
         }
@@ -577,6 +579,33 @@ mod tests {
         let story = stories(&store);
         assert_eq!(story["c1"], story["a1"], "found the stored story");
         assert_ne!(story["a2"], story["a1"], "knew the story has feed a");
+    }
+
+    #[test]
+    fn a_reopened_library_reads_each_article_as_it_was_judged_when_stored() {
+        let (_d, store) = store();
+        let [a, b, c] = feeds(&store);
+        let mut first = grouping();
+        // One batch: each article was judged with the statistics of all three, as a reading
+        // of the library has them.
+        refresh(
+            &mut first,
+            &store,
+            &[
+                fetched(a, vec![article("a1", VOLCANO, "1", T)]),
+                fetched(b, vec![article("b1", VOLCANO_TOO, "2", T + HOUR)]),
+                fetched(c, vec![article("c1", STORM, "3", T + HOUR)]),
+            ],
+        );
+        let stored = first.memory.as_ref().unwrap();
+        let read = Memory::read(&store, RECENT_ARTICLES).unwrap();
+        assert_eq!(read.order, stored.order);
+        for id in &stored.order {
+            assert_eq!(
+                read.articles[id].profile, stored.articles[id].profile,
+                "{id:?}"
+            );
+        }
     }
 
     #[test]
