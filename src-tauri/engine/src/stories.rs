@@ -155,11 +155,7 @@ impl Profile {
     /// The profile of an article from its title and the text of its lead (any length; only the
     /// first [`LEAD_WORDS`] count).
     pub fn new(background: &Background, title: &str, lead: &str) -> Self {
-        Profile::of_terms(background, ArticleTerms::new(title, lead))
-    }
-
-    /// The profile of an article read already.
-    pub fn of_terms(background: &Background, terms: ArticleTerms) -> Self {
+        let terms = ArticleTerms::new(title, lead);
         let runs = TermRun::of_sorted(background, &terms.sorted);
         Profile::of_runs(background, &runs, terms)
     }

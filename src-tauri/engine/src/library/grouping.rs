@@ -282,16 +282,18 @@ impl Memory {
     fn read(store: &Store, capacity: usize) -> Result<Memory, StoreError> {
         let (recent, members) =
             store.recent_for_stories(capacity.try_into().unwrap_or(u32::MAX))?;
-        // Each article's words read once, for the word statistics and then its profile (which
-        // needs the statistics of all of them).
-        let read: Vec<ArticleTerms> = recent
-            .iter()
-            .map(|r| ArticleTerms::new(&r.title, &r.lead))
-            .collect();
-        let mut memory = Memory::default();
-        for terms in &read {
-            memory.background.add_terms(terms);
-        }
+        // Each article's words are read twice, for the word statistics and then for its
+        // profile (which needs the statistics of all of them). Keeping the first reading
+        // would hold every article's terms at once (about 1 KB each, so 10 MB for 10,000),
+        // and it saved no measurable time (BENCHMARKS.md, 2026-12-01, evening).
+        let mut memory = Memory {
+            background: Background::from_documents(
+                recent
+                    .iter()
+                    .map(|r| (r.title.as_str(), stories::lead(&r.lead))),
+            ),
+            ..Memory::default()
+        };
         for m in members {
             memory
                 .stories
@@ -303,8 +305,8 @@ impl Memory {
                 })
                 .add(m.feed_id, m.published);
         }
-        for (r, terms) in recent.into_iter().zip(read) {
-            let profile = Profile::of_terms(&memory.background, terms);
+        for r in recent {
+            let profile = Profile::new(&memory.background, &r.title, &r.lead);
             let story = r.story.unwrap_or(r.id);
             memory.remember(capacity, r.id, r.feed_id, r.published, story, profile);
         }
