@@ -14,7 +14,7 @@
 //!    store's compressed bodies; flate2 reads them), `image_scheme` (the
 //!    addresses of kept pictures), `picture_rules` (`srcset`, lazy pictures, tracking pixels),
 //!    `model` (the values the app receives), `rules` (what a mute or notify rule is and what it
-//!    matches: pure), `stories` (which articles of different outlets
+//!    matches: pure), `runs` (runs of characters in text, the walk behind words and whitespace), `stories` (which articles of different outlets
 //!    report one event: the measure and the grouping rules, pure);
 //! 2. the stages: `fetch` (the only code that talks to the network), then `sanitize`, `feed` and
 //!    `extract`, which take only `fetch`'s address and charset rules, never a request; and
@@ -48,6 +48,7 @@ pub mod opml;
 pub mod picture_rules;
 pub mod process;
 pub mod rules;
+pub mod runs;
 pub mod sanitize;
 pub mod store;
 pub mod stories;

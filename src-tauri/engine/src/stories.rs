@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, Duration as TimeDelta, Utc};
 
 use crate::model::FeedId;
+use crate::runs::runs_of;
 
 /// How many words of the lead count: the title and the first paragraph or two say what the
 /// event is; later paragraphs drift into background that other stories share.
@@ -509,42 +510,6 @@ fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
         }
         ControlFlow::Continue(())
     });
-}
-
-/// Calls `each` with where each run of characters that are `inside` starts and ends in `text`
-/// (byte offsets), in order, until it breaks.
-fn runs_of(
-    text: &str,
-    inside: impl Fn(char) -> bool,
-    mut each: impl FnMut(usize, usize) -> ControlFlow<()>,
-) {
-    // Byte by byte, decoding only what is not ASCII: splitting at a character predicate
-    // decoded every character, which cost more than the rest of reading the words.
-    let bytes = text.as_bytes();
-    let (mut start, mut at) = (None, 0);
-    while let Some(&byte) = bytes.get(at) {
-        let (is_inside, len) = if byte.is_ascii() {
-            (inside(char::from(byte)), 1)
-        } else {
-            text.get(at..)
-                .and_then(|rest| rest.chars().next())
-                .map_or((false, 1), |c| (inside(c), c.len_utf8()))
-        };
-        match (is_inside, start) {
-            (true, None) => start = Some(at),
-            (false, Some(from)) => {
-                start = None;
-                if each(from, at).is_break() {
-                    return;
-                }
-            }
-            _ => {}
-        }
-        at += len;
-    }
-    if let Some(from) = start {
-        let _ = each(from, at);
-    }
 }
 
 /// Puts `word` lowercased in `lower`, without allocating when it is ASCII.

@@ -5,9 +5,12 @@
 //! is text made safe to put in HTML). They must never parse input the complexity guard
 //! refuses.
 
-use dom_query::{Document, NodeRef};
+use std::ops::ControlFlow;
+
+use dom_query::{Document, NodeData, NodeRef};
 
 use super::{parse_fragment, CONTENT_DROPPED_TAGS};
+use crate::runs::words_between_spaces;
 
 /// Plain text of HTML, whitespace collapsed, block elements separated by newlines: for search
 /// and excerpts. Any HTML will do (the output is text, never markup): the content of scripts,
@@ -25,37 +28,61 @@ pub fn html_to_text(html: &str) -> String {
 /// The plain text of a parsed fragment, as [`html_to_text`] gives it.
 pub(super) fn tree_text(doc: &Document) -> String {
     let mut text = TextBuilder::default();
-    // An explicit stack, not recursion: the input may nest up to the guard's limit.
+    // An explicit stack, not recursion: the input may nest up to the guard's limit. Each node
+    // is read in place, its text and name borrowed and its children reached by their links:
+    // copying each text and collecting each element's children cost half of making the text.
     let mut stack: Vec<(NodeRef, bool)> = vec![(doc.html_root(), false)];
     while let Some((node, leaving)) = stack.pop() {
         if leaving {
             text.block_boundary();
             continue;
         }
-        if node.is_text() {
-            text.push_text(&node.text());
-            continue;
+        let visit = node.query_or(Visit::Skip, |n| match &n.data {
+            NodeData::Text { contents } => {
+                text.push_text(contents);
+                Visit::Skip
+            }
+            NodeData::Element(element) => {
+                let name = element.name.local.as_ref();
+                if CONTENT_DROPPED_TAGS.contains(&name) {
+                    Visit::Skip
+                } else if name == "br" {
+                    Visit::LineBreak
+                } else {
+                    Visit::Children {
+                        block: is_block_element(name),
+                    }
+                }
+            }
+            _ => Visit::Skip,
+        });
+        match visit {
+            Visit::Skip => {}
+            Visit::LineBreak => text.block_boundary(),
+            Visit::Children { block } => {
+                if block {
+                    text.block_boundary();
+                    stack.push((node, true));
+                }
+                let mut child = node.last_child();
+                while let Some(c) = child {
+                    child = c.prev_sibling();
+                    stack.push((c, false));
+                }
+            }
         }
-        if !node.is_element() {
-            continue;
-        }
-        let name = node.node_name().unwrap_or_default();
-        if CONTENT_DROPPED_TAGS.contains(&&*name) {
-            continue;
-        }
-        if &*name == "br" {
-            text.block_boundary();
-            continue;
-        }
-        let block = is_block_element(&name);
-        if block {
-            text.block_boundary();
-            stack.push((node, true));
-        }
-        let children: Vec<NodeRef> = node.children_it(true).collect();
-        stack.extend(children.into_iter().map(|child| (child, false)));
     }
     text.finish()
+}
+
+/// What [`tree_text`] does next with a node it has read.
+enum Visit {
+    /// Nothing more: a text (read already), a dropped element, a comment.
+    Skip,
+    /// A line break.
+    LineBreak,
+    /// Reads its children, between block boundaries when it is a block.
+    Children { block: bool },
 }
 
 fn is_block_element(name: &str) -> bool {
@@ -110,23 +137,26 @@ struct TextBuilder {
 
 impl TextBuilder {
     fn push_text(&mut self, text: &str) {
-        for word_or_space in text.split_inclusive(char::is_whitespace) {
-            let word = word_or_space.trim_end_matches(char::is_whitespace);
-            if !word.is_empty() {
-                if !self.out.is_empty() {
-                    if self.pending_newline {
-                        self.out.push('\n');
-                    } else if self.pending_space {
-                        self.out.push(' ');
-                    }
-                }
-                self.pending_newline = false;
-                self.pending_space = false;
-                self.out.push_str(word);
-            }
-            if word.len() != word_or_space.len() {
+        let mut last_end = 0;
+        words_between_spaces(text, |word, start, end| {
+            if start > last_end {
                 self.pending_space = true;
             }
+            if !self.out.is_empty() {
+                if self.pending_newline {
+                    self.out.push('\n');
+                } else if self.pending_space {
+                    self.out.push(' ');
+                }
+            }
+            self.pending_newline = false;
+            self.pending_space = false;
+            self.out.push_str(word);
+            last_end = end;
+            ControlFlow::Continue(())
+        });
+        if last_end < text.len() {
+            self.pending_space = true;
         }
     }
 
@@ -141,16 +171,20 @@ impl TextBuilder {
 
 /// An excerpt: the first ~`max_chars` characters of text, cut at a word boundary, with "…" when cut.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let collapsed = collapse_whitespace_upto(text, max_chars);
-    if collapsed.chars().count() <= max_chars {
+    let (mut collapsed, chars) = collapse_whitespace_upto(text, max_chars);
+    if chars <= max_chars {
         return collapsed;
     }
     // Leave room for the ellipsis so the result never exceeds `max_chars`.
     let budget = max_chars.saturating_sub(1);
-    let cut = collapsed
-        .char_indices()
-        .nth(budget)
-        .map_or(collapsed.len(), |(index, _)| index);
+    let cut = if collapsed.is_ascii() {
+        budget
+    } else {
+        collapsed
+            .char_indices()
+            .nth(budget)
+            .map_or(collapsed.len(), |(index, _)| index)
+    };
     let head = &collapsed[..cut];
     let at_word_end = collapsed[cut..].starts_with(' ');
     let head = if at_word_end {
@@ -163,7 +197,9 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
         }
     };
     let head = head.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':'));
-    format!("{head}…")
+    collapsed.truncate(head.len());
+    collapsed.push('…');
+    collapsed
 }
 
 /// Text made safe to place in HTML content or in a quoted attribute: for the few places that
@@ -201,23 +237,29 @@ pub fn text_without_tags(html: &str) -> String {
 }
 
 /// The start of [`collapse_whitespace`]'s output: whole words until it is longer than
-/// `max_chars` characters (all of it when it is not). An excerpt reads no further, and a
-/// story's text is many times its excerpt.
-fn collapse_whitespace_upto(text: &str, max_chars: usize) -> String {
+/// `max_chars` characters (all of it when it is not), with its length in characters. An excerpt
+/// reads no further, and a story's text is many times its excerpt.
+fn collapse_whitespace_upto(text: &str, max_chars: usize) -> (String, usize) {
     let mut out = String::with_capacity(text.len().min(max_chars * 4 + 8));
     let mut chars = 0;
-    for word in text.split_whitespace() {
+    words_between_spaces(text, |word, _, _| {
         if chars > max_chars {
-            break;
+            return ControlFlow::Break(());
         }
         if !out.is_empty() {
             out.push(' ');
             chars += 1;
         }
         out.push_str(word);
-        chars += word.chars().count();
-    }
-    out
+        // Only a word that is not ASCII has fewer characters than bytes.
+        chars += if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
+        ControlFlow::Continue(())
+    });
+    (out, chars)
 }
 
 /// Runs of whitespace (newlines included) as one space, with none at either end.
@@ -251,7 +293,8 @@ mod tests {
                 .join(if length % 3 == 0 { "  " } else { " " });
             let whole = collapse_whitespace(&text);
             for max in [1, 2, 5, 17, 40, 280] {
-                let start = collapse_whitespace_upto(&text, max);
+                let (start, chars) = collapse_whitespace_upto(&text, max);
+                assert_eq!(chars, start.chars().count(), "{text:?} at {max}");
                 assert!(whole.starts_with(&start), "{text:?} at {max}");
                 assert!(
                     start == whole || start.chars().count() > max,
