@@ -17,9 +17,11 @@ mod text;
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::io;
 
 use ammonia::{Builder, UrlRelative};
-use dom_query::Document;
+use dom_query::{Document, Matcher, SerializableNodeRef};
+use html5ever::serialize::{SerializeOpts, TraversalScope};
 use thiserror::Error;
 use url::Url;
 
@@ -152,7 +154,7 @@ pub fn sanitize_article_html(html: &str, base: &Url) -> Result<SanitizedHtml, Sa
     let (html, images) = if !cleaned.contains("<img") && !cleaned.contains("<source") {
         (cleaned, Vec::new())
     } else {
-        finish_images(&doc, base.as_ref())
+        finish_images(&doc, base.as_ref(), cleaned)
     };
     Ok(SanitizedHtml {
         html,
@@ -172,26 +174,71 @@ const MAX_CLEAN_PASSES: usize = 4;
 /// the views made next (pictures, text) read it instead of parsing again: checking by a
 /// second cleaning cost a parse more (BENCHMARKS.md, "First import", 2026-11-30).
 fn clean_to_fixed_point(allowlist: &Builder, html: &str) -> (String, Document) {
-    let mut cleaned = allowlist.clean(html).to_string();
+    let mut cleaned = cleaned_html(allowlist, html);
     let mut doc = Document::fragment(cleaned.as_str());
     for _ in 1..MAX_CLEAN_PASSES {
-        if fragment_html(&doc) == cleaned {
+        if serializes_to(&doc, &cleaned) {
             break;
         }
-        cleaned = allowlist.clean(&cleaned).to_string();
+        cleaned = cleaned_html(allowlist, &cleaned);
         doc = Document::fragment(cleaned.as_str());
     }
     (cleaned, doc)
+}
+
+/// `html` through the allowlist, serialized straight into the string returned (ammonia's
+/// `to_string` serializes into a buffer of its own, then checks and copies it).
+fn cleaned_html(allowlist: &Builder, html: &str) -> String {
+    let mut out = Vec::with_capacity(html.len() + html.len() / 4);
+    // Writing to a vector fails only when memory does, and html5ever writes only UTF-8.
+    match allowlist.clean(html).write_to(&mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// The HTML of a parsed fragment (one from [`parse_stored_fragment`] or `Document::fragment`),
 /// as it would be stored: the children of the synthetic `<html>` the fragment parses into.
 /// Empty if serializing fails, never a panic (dom_query's `inner_html` panics then).
 pub(crate) fn fragment_html(doc: &Document) -> String {
-    doc.html_root()
-        .try_inner_html()
-        .map(|html| html.to_string())
-        .unwrap_or_default()
+    let mut out = Vec::new();
+    match serialize_fragment(doc, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Whether a parsed fragment's HTML ([`fragment_html`]) is `expected`, compared as it is
+/// written: nothing is kept, and the first difference ends the writing.
+fn serializes_to(doc: &Document, expected: &str) -> bool {
+    struct Compare<'a>(&'a [u8]);
+    impl io::Write for Compare<'_> {
+        fn write(&mut self, written: &[u8]) -> io::Result<usize> {
+            match self.0.strip_prefix(written) {
+                Some(rest) => {
+                    self.0 = rest;
+                    Ok(written.len())
+                }
+                None => Err(io::ErrorKind::InvalidData.into()),
+            }
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut compare = Compare(expected.as_bytes());
+    serialize_fragment(doc, &mut compare).is_ok() && compare.0.is_empty()
+}
+
+/// Writes a parsed fragment's HTML (see [`fragment_html`]) to `out`.
+fn serialize_fragment(doc: &Document, out: &mut impl io::Write) -> io::Result<()> {
+    let root: SerializableNodeRef = doc.html_root().into();
+    let options = SerializeOpts {
+        scripting_enabled: false,
+        create_missing_parent: false,
+        traversal_scope: TraversalScope::ChildrenOnly(None),
+    };
+    html5ever::serialize::serialize(out, &root, options)
 }
 
 thread_local! {
@@ -342,13 +389,19 @@ fn rebuild_srcset(value: &str, base: Option<&Url>) -> String {
     rebuilt
 }
 
-/// The pictures' pass over the sanitized tree (`doc`, which holds images): promotes
-/// lazy-loading URLs, drops tracking pixels and empty images, strips the `data-*` leftovers,
-/// and collects the image URLs; gives the HTML it leaves. All URLs it reads were already
-/// checked by the filter.
-fn finish_images(doc: &Document, base: Option<&Url>) -> (String, Vec<Url>) {
+/// The pictures' pass over the sanitized tree (`doc`, which holds images and serializes to
+/// `cleaned`): promotes lazy-loading URLs, drops tracking pixels and empty images, strips the
+/// `data-*` leftovers, and collects the image URLs; gives the HTML it leaves (`cleaned` itself
+/// when it changed nothing: serializing the tree again cost a tenth of sanitizing a farm
+/// story). All URLs it reads were already checked by the filter.
+fn finish_images(doc: &Document, base: Option<&Url>, cleaned: String) -> (String, Vec<Url>) {
+    thread_local! {
+        static PICTURES: Matcher = Matcher::new("img, source").expect("a valid selector");
+    }
     let mut images = ImageList::default();
-    for node in doc.select("img, source").nodes() {
+    let mut changed = false;
+    let pictures = PICTURES.with(|pictures| doc.select_matcher(pictures));
+    for node in pictures.nodes() {
         let is_img = node.has_name("img");
         if is_img
             && is_tracking_pixel(
@@ -357,13 +410,21 @@ fn finish_images(doc: &Document, base: Option<&Url>) -> (String, Vec<Url>) {
             )
         {
             node.remove_from_parent();
+            changed = true;
             continue;
         }
-        reveal_lazy_picture(node, LazyLeftovers::Drop);
+        let lazy = (LAZY_SRC_ATTRIBUTES.iter())
+            .chain(LAZY_SRCSET_ATTRIBUTES)
+            .any(|name| node.has_attr(name));
+        if lazy {
+            reveal_lazy_picture(node, LazyLeftovers::Drop);
+            changed = true;
+        }
         let src = node.attr("src");
         let srcset = node.attr("srcset");
         if is_img && src.is_none() && srcset.is_none() {
             node.remove_from_parent();
+            changed = true;
             continue;
         }
         if is_img {
@@ -377,7 +438,8 @@ fn finish_images(doc: &Document, base: Option<&Url>) -> (String, Vec<Url>) {
             }
         }
     }
-    (fragment_html(doc), images.urls)
+    let html = if changed { fragment_html(doc) } else { cleaned };
+    (html, images.urls)
 }
 
 /// Image URLs in first-seen order, without duplicates.
@@ -394,5 +456,22 @@ impl ImageList {
                 self.urls.push(url);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parsed_fragment_serializes_to_its_own_html_and_to_nothing_shorter_longer_or_else() {
+        let doc = Document::fragment("<p>One <em>two</em></p><p>three &amp; four</p>");
+        let html = fragment_html(&doc);
+        assert_eq!(html, "<p>One <em>two</em></p><p>three &amp; four</p>");
+        assert!(serializes_to(&doc, &html));
+        assert!(!serializes_to(&doc, &html[..html.len() - 1]));
+        assert!(!serializes_to(&doc, &format!("{html} ")));
+        assert!(!serializes_to(&doc, &html.replace("two", "tw0")));
+        assert!(!serializes_to(&doc, ""));
     }
 }
