@@ -48,7 +48,57 @@ pub(super) struct Grouping {
 }
 
 /// The grouping state of a library, shared by its writes.
-pub(super) type SharedGrouping = Arc<Mutex<Grouping>>;
+pub(super) struct SharedGrouping {
+    state: Arc<Mutex<Grouping>>,
+    /// Whether articles are grouped (see [`Grouping::off`]), known without the lock.
+    on: bool,
+}
+
+impl SharedGrouping {
+    /// Whether new articles' words are read for grouping.
+    pub(super) fn reads_words(&self) -> bool {
+        self.on
+    }
+}
+
+/// A feed's update made ready for the writer: its stories packed, and (when grouping) each
+/// new item's words read. Both are CPU work done in the feed's own task, so the one writer,
+/// which every feed's transaction waits for, only writes and judges: reading the words in the
+/// writer put them on the import's critical path, where they showed as grouping's cost.
+pub(super) struct ReadyUpdate {
+    packed: PackedUpdate,
+    /// The words of each of the update's new items, in order; none when not read (then the
+    /// writer reads them).
+    terms: Vec<ArticleTerms>,
+}
+
+impl ReadyUpdate {
+    /// `update` packed, with its items' words read if `read_words`.
+    pub(super) fn new(update: FeedUpdate, read_words: bool) -> Self {
+        let terms = match &update {
+            FeedUpdate::Fetched { items, .. } if read_words => (items.iter())
+                .map(|item| ArticleTerms::new(&item.title, &item.text))
+                .collect(),
+            _ => Vec::new(),
+        };
+        ReadyUpdate {
+            packed: PackedUpdate::from(update),
+            terms,
+        }
+    }
+
+    /// The update as it was given.
+    pub(super) fn update(&self) -> &FeedUpdate {
+        self.packed.update()
+    }
+}
+
+impl From<FeedUpdate> for ReadyUpdate {
+    /// An update packed, its words left for the writer (one without items has none).
+    fn from(update: FeedUpdate) -> Self {
+        ReadyUpdate::new(update, false)
+    }
+}
 
 /// The library's word statistics and its recent articles, as grouping needs them.
 #[derive(Default)]
@@ -184,7 +234,10 @@ impl Grouping {
 
     /// The grouping state of a newly opened library.
     pub(super) fn shared(off: bool) -> SharedGrouping {
-        Arc::new(Mutex::new(Grouping::new(RECENT_ARTICLES, off)))
+        SharedGrouping {
+            state: Arc::new(Mutex::new(Grouping::new(RECENT_ARTICLES, off))),
+            on: !off,
+        }
     }
 }
 
@@ -192,22 +245,12 @@ impl Library {
     /// Stores feeds' updates in one transaction, each new article grouped into a story.
     pub(super) async fn store_updates(
         &self,
-        updates: Vec<PackedUpdate>,
+        updates: Vec<ReadyUpdate>,
     ) -> Result<Vec<ApplyCounts>> {
-        let grouping = Arc::clone(&self.grouping);
+        let grouping = Arc::clone(&self.grouping.state);
         self.blocking(move |store| {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
-            if grouping.off {
-                return store.apply_packed(&updates, None);
-            }
-            let items = updates.iter().flat_map(|packed| match packed.update() {
-                FeedUpdate::Fetched { items, .. } => items.as_slice(),
-                _ => &[],
-            });
-            grouping.learn(store, items)?;
-            let stored = store.apply_packed(&updates, Some(&mut *grouping));
-            grouping.finish_batch(&stored);
-            stored
+            grouping.store(store, updates)
         })
         .await
     }
@@ -215,11 +258,11 @@ impl Library {
     /// Stores a sync's new articles in one transaction, each grouped into a story as a
     /// refresh's are. Returns the ids of those added.
     pub(super) async fn store_synced(&self, synced: Vec<SyncedArticle>) -> Result<Vec<ArticleId>> {
-        let grouping = Arc::clone(&self.grouping);
+        let grouping = Arc::clone(&self.grouping.state);
         let now = Utc::now();
         self.blocking(move |store| {
             let mut grouping = grouping.lock().unwrap_or_else(PoisonError::into_inner);
-            grouping.learn(store, synced.iter().map(|s| &s.article))?;
+            grouping.learn(store, synced.iter().map(|s| (&s.article, None)))?;
             let stored = store.add_synced_articles(&synced, now, &mut *grouping);
             grouping.finish_batch(&stored);
             stored
@@ -229,13 +272,40 @@ impl Library {
 }
 
 impl Grouping {
+    /// Stores feeds' updates in one transaction, each new article grouped (unless grouping is
+    /// off), its words read now if its feed's task did not read them.
+    fn store(
+        &mut self,
+        store: &Store,
+        updates: Vec<ReadyUpdate>,
+    ) -> Result<Vec<ApplyCounts>, StoreError> {
+        let (updates, terms): (Vec<PackedUpdate>, Vec<Vec<ArticleTerms>>) =
+            updates.into_iter().map(|u| (u.packed, u.terms)).unzip();
+        if self.off {
+            return store.apply_packed(&updates, None);
+        }
+        let items = updates.iter().zip(terms).flat_map(|(packed, terms)| {
+            let items = match packed.update() {
+                FeedUpdate::Fetched { items, .. } => items.as_slice(),
+                _ => &[],
+            };
+            let mut terms = terms.into_iter();
+            items.iter().map(move |item| (item, terms.next()))
+        });
+        self.learn(store, items)?;
+        let stored = store.apply_packed(&updates, Some(&mut *self));
+        self.finish_batch(&stored);
+        stored
+    }
+
     /// Gets ready for a batch about to be stored: the library read the first time a batch
     /// brings items, then the batch's items counted into the word statistics (so the first
-    /// batch of an empty library has statistics too). A batch without items reads nothing.
+    /// batch of an empty library has statistics too). Each item comes with its words if they
+    /// were read already. A batch without items reads nothing.
     fn learn<'a>(
         &mut self,
         store: &Store,
-        items: impl Iterator<Item = &'a NewArticle>,
+        items: impl Iterator<Item = (&'a NewArticle, Option<ArticleTerms>)>,
     ) -> Result<(), StoreError> {
         let mut items = items.peekable();
         if items.peek().is_none() {
@@ -246,10 +316,10 @@ impl Grouping {
             None => self.memory.insert(Memory::read(store, self.capacity)?),
         };
         self.batch_terms.clear();
-        for item in items {
-            // The whole text (only its lead counts), read once here: its words, names and
-            // numbers are remembered for the story it is judged into next.
-            let terms = ArticleTerms::new(&item.title, &item.text);
+        for (item, terms) in items {
+            // The whole text (only its lead counts), read once: its words, names and numbers
+            // are remembered for the story it is judged into next.
+            let terms = terms.unwrap_or_else(|| ArticleTerms::new(&item.title, &item.text));
             memory.background.add_terms(&terms);
             self.batch_terms.push_back((address(item), terms));
         }
@@ -480,15 +550,84 @@ mod tests {
         ["a", "b", "c"].map(|n| subscribe(store, &format!("https://{n}.example/feed")))
     }
 
-    /// Stores `updates` as a refresh does, in one batch.
+    /// Stores `updates` as a refresh does, in one batch, each item's words read in its feed's
+    /// task.
     fn refresh(grouping: &mut Grouping, store: &Store, updates: &[FeedUpdate]) {
-        let items = updates.iter().flat_map(|update| match update {
-            FeedUpdate::Fetched { items, .. } => items.as_slice(),
-            _ => &[],
+        store_ready(grouping, store, updates, true);
+    }
+
+    /// Stores `updates` in one batch, each item's words read in its feed's task if
+    /// `read_in_task`, else by the writer.
+    fn store_ready(
+        grouping: &mut Grouping,
+        store: &Store,
+        updates: &[FeedUpdate],
+        read_in_task: bool,
+    ) {
+        let ready = (updates.iter().cloned())
+            .map(|update| ReadyUpdate::new(update, read_in_task))
+            .collect();
+        grouping.store(store, ready).unwrap();
+    }
+
+    #[test]
+    fn words_read_in_the_feeds_tasks_group_articles_as_the_writers_reading_does() {
+        let partitions = [true, false].map(|read_in_task| {
+            let (_d, store) = store();
+            let feeds = feeds(&store);
+            let mut grouping = grouping();
+            // Each feed's items in an order the other's do not share, and a batch after.
+            store_ready(
+                &mut grouping,
+                &store,
+                &[
+                    fetched(
+                        feeds[0],
+                        vec![
+                            article("a1", VOLCANO, "1", T),
+                            article("a2", BUDGET, "2", T),
+                        ],
+                    ),
+                    fetched(
+                        feeds[1],
+                        vec![
+                            article("b1", STORM, "3", T),
+                            article("b2", VOLCANO_TOO, "4", T),
+                        ],
+                    ),
+                ],
+                read_in_task,
+            );
+            store_ready(
+                &mut grouping,
+                &store,
+                &[fetched(
+                    feeds[2],
+                    vec![
+                        article("c1", BUDGET, "5", T + HOUR),
+                        article("c2", VOLCANO, "6", T),
+                    ],
+                )],
+                read_in_task,
+            );
+            let story = stories(&store);
+            let mut keys: Vec<&String> = story.keys().collect();
+            keys.sort();
+            keys.iter()
+                .map(|a| {
+                    keys.iter()
+                        .map(|b| story[*a] == story[*b])
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
         });
-        grouping.learn(store, items).unwrap();
-        let packed: Vec<PackedUpdate> = updates.iter().cloned().map(PackedUpdate::from).collect();
-        store.apply_packed(&packed, Some(grouping)).unwrap();
+        assert_eq!(partitions[0], partitions[1]);
+        // Not all alone: the volcano's write-ups are one story (keys a1 a2 b1 b2 c1 c2).
+        assert!(
+            partitions[0][0][3] && partitions[0][0][5],
+            "{:?}",
+            partitions[0]
+        );
     }
 
     /// The story of each article, by key.

@@ -15,6 +15,7 @@ use tokio::sync::mpsc::{Receiver, Sender};
 use tokio::task::JoinSet;
 use url::Url;
 
+use super::grouping::ReadyUpdate;
 use super::{credentials, rules, steps, Library, LibraryError, Result};
 use crate::credentials::CredentialStore;
 use crate::error_kind::ErrorKind;
@@ -23,7 +24,7 @@ use crate::fetch::{BodyKind, FetchError, FetchOutcome, FetchRequest, Fetcher, Re
 use crate::model::{FeedId, RefreshError, RefreshProgress, RefreshReport, SyncReport};
 use crate::process::{self, FetchedFeed};
 use crate::rules::RuleSet;
-use crate::store::{FeedFetchState, FeedUpdate, PackedUpdate, Store};
+use crate::store::{FeedFetchState, FeedUpdate, Store};
 
 /// Feeds whose refresh runs at once (the fetcher bounds the requests in flight further).
 const REFRESH_TASKS: usize = 32;
@@ -89,7 +90,7 @@ impl Library {
         // The writer stores batches while the loop goes on fetching and preparing the next
         // feeds: when the loop waited for each write, the feeds' work and the writing took
         // turns, and a first import kept only one of two cores busy (BENCHMARKS.md).
-        let (writes, to_write) = tokio::sync::mpsc::channel::<Vec<PackedUpdate>>(1);
+        let (writes, to_write) = tokio::sync::mpsc::channel::<Vec<ReadyUpdate>>(1);
         let (fetched, written) = tokio::join!(
             self.fetch_feeds(states, rules, &mut report, progress, writes),
             self.write_batches(to_write)
@@ -117,18 +118,19 @@ impl Library {
         rules: Arc<RuleSet>,
         report: &mut RefreshReport,
         progress: &(dyn Fn(RefreshProgress) + Send + Sync),
-        writes: Sender<Vec<PackedUpdate>>,
+        writes: Sender<Vec<ReadyUpdate>>,
     ) -> Result<()> {
         let now = Utc::now();
         let total = states.len();
         let mut done = 0usize;
         let mut pending = states.into_iter();
-        let mut tasks: JoinSet<PackedUpdate> = JoinSet::new();
+        let mut tasks: JoinSet<ReadyUpdate> = JoinSet::new();
         let mut task_feed = HashMap::new();
-        let mut batch: Vec<PackedUpdate> = Vec::new();
+        let mut batch: Vec<ReadyUpdate> = Vec::new();
         let mut batch_deadline = tokio::time::Instant::now();
-        let mut unreached: Vec<PackedUpdate> = Vec::new();
+        let mut unreached: Vec<ReadyUpdate> = Vec::new();
         let mut tried = 0usize;
+        let words = self.grouping.reads_words();
         loop {
             while tasks.len() < REFRESH_TASKS {
                 let Some(state) = pending.next() else { break };
@@ -154,7 +156,7 @@ impl Library {
                     rules: Arc::clone(&rules),
                 };
                 let handle =
-                    tasks.spawn(async move { packed(job.refresh_feed(state).await).await });
+                    tasks.spawn(async move { ready(job.refresh_feed(state).await, words).await });
                 task_feed.insert(handle.id(), feed_id);
             }
             let next = if batch.is_empty() {
@@ -173,7 +175,7 @@ impl Library {
             };
             let update = match joined {
                 Ok((_, update)) => update,
-                Err(e) => PackedUpdate::from(FeedUpdate::Failed {
+                Err(e) => ReadyUpdate::from(FeedUpdate::Failed {
                     feed_id: task_feed.get(&e.id()).copied().unwrap_or_default(),
                     kind: ErrorKind::Internal,
                     message: format!("refresh stopped unexpectedly: {e}"),
@@ -212,7 +214,7 @@ impl Library {
     /// end: should it fail, the loop's next send fails too instead of waiting for ever.
     async fn write_batches(
         &self,
-        mut to_write: Receiver<Vec<PackedUpdate>>,
+        mut to_write: Receiver<Vec<ReadyUpdate>>,
     ) -> Result<(usize, usize)> {
         let mut counts = (0, 0);
         while let Some(batch) = to_write.recv().await {
@@ -245,24 +247,25 @@ fn count(report: &mut RefreshReport, update: &FeedUpdate) {
 }
 
 /// Hands a batch of feeds' updates to the refresh's writer (one transaction each).
-async fn write(writes: &Sender<Vec<PackedUpdate>>, batch: Vec<PackedUpdate>) -> Result<()> {
+async fn write(writes: &Sender<Vec<ReadyUpdate>>, batch: Vec<ReadyUpdate>) -> Result<()> {
     writes
         .send(batch)
         .await
         .map_err(|_| LibraryError::Internal("the refresh's writer stopped".into()))
 }
 
-/// A feed's finished update packed for the writer, off the async threads when it has items.
-async fn packed(update: FeedUpdate) -> PackedUpdate {
+/// A feed's finished update made ready for the writer (packed, and its words read if
+/// `read_words`), off the async threads when it has items.
+async fn ready(update: FeedUpdate, read_words: bool) -> ReadyUpdate {
     let (FeedUpdate::Fetched { feed_id, .. } | FeedUpdate::Completed { feed_id, .. }) = &update
     else {
-        return PackedUpdate::from(update);
+        return ReadyUpdate::from(update);
     };
     let feed_id = *feed_id;
-    steps::on_a_core(move || PackedUpdate::from(update))
+    steps::on_a_core(move || ReadyUpdate::new(update, read_words))
         .await
         .unwrap_or_else(|e| {
-            PackedUpdate::from(FeedUpdate::Failed {
+            ReadyUpdate::from(FeedUpdate::Failed {
                 feed_id,
                 kind: ErrorKind::Internal,
                 message: format!("packing the feed's stories stopped unexpectedly: {e}"),

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::grouping::ReadyUpdate;
 use super::{parse_user_url, pictures, rules, steps, Library, LibraryError, Result};
 use crate::credentials::SiteCredential;
 use crate::feed::{self, ParsedFeed};
@@ -21,9 +22,7 @@ use crate::fetch::{BodyKind, FetchOutcome, FetchRequest, FetchedBody, Reach};
 use crate::icons;
 use crate::model::Feed;
 use crate::process::{self, FetchedFeed};
-use crate::store::{
-    FeedUpdate, IconDue, KnownItems, NewArticle, NewFeed, PackedUpdate, UNFINISHED_HASH,
-};
+use crate::store::{FeedUpdate, IconDue, KnownItems, NewArticle, NewFeed, UNFINISHED_HASH};
 
 /// How long a feed fetched by discovery is kept for the subscription that follows.
 const DISCOVERED_FOR: Duration = Duration::from_secs(10 * 60);
@@ -203,7 +202,8 @@ impl Library {
             let rules = self.active_rules().await?;
             rules::decide(&rules, folder, &mut update, false);
             let (first, stories) = first_and_rest(update);
-            let first = steps::on_a_core(move || PackedUpdate::from(first)).await?;
+            let words = self.grouping.reads_words();
+            let first = steps::on_a_core(move || ReadyUpdate::new(first, words)).await?;
             self.store_updates(vec![first]).await?;
             let icon = IconDue {
                 feed_id,
