@@ -29,8 +29,9 @@ pub fn html_to_text(html: &str) -> String {
 pub(super) fn tree_text(doc: &Document) -> String {
     let mut text = TextBuilder::default();
     // An explicit stack, not recursion: the input may nest up to the guard's limit. Each node
-    // is read in place, its text and name borrowed and its children reached by their links:
-    // copying each text and collecting each element's children cost half of making the text.
+    // is read in place, its text and name borrowed and its children reached by their links
+    // (copying each text and collecting each element's children cost 0.5 µs of a farm story's
+    // 22.5 µs of sanitizing; BENCHMARKS.md, 2026-12-01, night).
     let mut stack: Vec<(NodeRef, bool)> = vec![(doc.html_root(), false)];
     while let Some((node, leaving)) = stack.pop() {
         if leaving {
@@ -240,7 +241,10 @@ pub fn text_without_tags(html: &str) -> String {
 /// `max_chars` characters (all of it when it is not), with its length in characters. An excerpt
 /// reads no further, and a story's text is many times its excerpt.
 fn collapse_whitespace_upto(text: &str, max_chars: usize) -> (String, usize) {
-    let mut out = String::with_capacity(text.len().min(max_chars * 4 + 8));
+    let mut out = String::with_capacity(
+        text.len()
+            .min(max_chars.saturating_mul(4).saturating_add(8)),
+    );
     let mut chars = 0;
     words_between_spaces(text, |word, _, _| {
         if chars > max_chars {
@@ -264,7 +268,7 @@ fn collapse_whitespace_upto(text: &str, max_chars: usize) -> (String, usize) {
 
 /// Runs of whitespace (newlines included) as one space, with none at either end.
 pub fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace_upto(text, usize::MAX).0
 }
 
 #[cfg(test)]
@@ -291,7 +295,8 @@ mod tests {
                 .map(|i| words[(i * 7 + length) % words.len()])
                 .collect::<Vec<_>>()
                 .join(if length % 3 == 0 { "  " } else { " " });
-            let whole = collapse_whitespace(&text);
+            let whole = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(&text), whole);
             for max in [1, 2, 5, 17, 40, 280] {
                 let (start, chars) = collapse_whitespace_upto(&text, max);
                 assert_eq!(chars, start.chars().count(), "{text:?} at {max}");
