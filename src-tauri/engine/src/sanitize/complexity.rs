@@ -192,22 +192,26 @@ const NO_RECONSTRUCT_TAG: u16 = 1 << 6;
 const INTEGRATION_POINT: u16 = 1 << 7;
 const BREAKOUT: u16 = 1 << 8;
 
+/// Each table with its bit.
+const KIND_TABLES: [(&[&str], u16); 9] = [
+    (VOID_ELEMENTS, VOID),
+    (RAW_TEXT_ELEMENTS, RAW_TEXT),
+    (CLOSES_P, CLOSES_P_TAG),
+    (SCOPE_BOUNDARIES, SCOPE_BOUNDARY),
+    (FORMATTING_ELEMENTS, FORMATTING),
+    (MARKER_ELEMENTS, MARKER),
+    (NO_RECONSTRUCT, NO_RECONSTRUCT_TAG),
+    (INTEGRATION_POINTS, INTEGRATION_POINT),
+    (FOREIGN_BREAKOUT, BREAKOUT),
+];
+
 /// Which of the tables hold `name`, in any case, as [`VOID`] and the other bits: looked up
-/// once per tag (comparing each tag with each table was a tenth of sanitizing a feed's story).
+/// once per tag. Comparing each tag with each table in turn made the guard take 1.6 µs of a
+/// farm story, 1.0 µs so (BENCHMARKS.md, 2026-12-01, night).
 fn kinds(name: &[u8]) -> u16 {
     static TABLES: LazyLock<HashMap<&'static [u8], u16>> = LazyLock::new(|| {
         let mut kinds = HashMap::new();
-        for (table, bit) in [
-            (VOID_ELEMENTS, VOID),
-            (RAW_TEXT_ELEMENTS, RAW_TEXT),
-            (CLOSES_P, CLOSES_P_TAG),
-            (SCOPE_BOUNDARIES, SCOPE_BOUNDARY),
-            (FORMATTING_ELEMENTS, FORMATTING),
-            (MARKER_ELEMENTS, MARKER),
-            (NO_RECONSTRUCT, NO_RECONSTRUCT_TAG),
-            (INTEGRATION_POINTS, INTEGRATION_POINT),
-            (FOREIGN_BREAKOUT, BREAKOUT),
-        ] {
+        for (table, bit) in KIND_TABLES {
             for name in table {
                 *kinds.entry(name.as_bytes()).or_insert(0) |= bit;
             }
@@ -672,17 +676,7 @@ mod tests {
 
     #[test]
     fn a_tags_kinds_are_the_tables_that_hold_its_name_in_any_case() {
-        let tables = [
-            (VOID_ELEMENTS, VOID),
-            (RAW_TEXT_ELEMENTS, RAW_TEXT),
-            (CLOSES_P, CLOSES_P_TAG),
-            (SCOPE_BOUNDARIES, SCOPE_BOUNDARY),
-            (FORMATTING_ELEMENTS, FORMATTING),
-            (MARKER_ELEMENTS, MARKER),
-            (NO_RECONSTRUCT, NO_RECONSTRUCT_TAG),
-            (INTEGRATION_POINTS, INTEGRATION_POINT),
-            (FOREIGN_BREAKOUT, BREAKOUT),
-        ];
+        let tables = KIND_TABLES;
         let names = tables.iter().flat_map(|(table, _)| table.iter().copied());
         let others = [
             "span",
