@@ -99,14 +99,33 @@ async fn set_theme(library: &Path, theme: &str) {
     lib.save_settings(settings).await.unwrap();
 }
 
-/// The centre of the first element matching `css`, in viewport pixels.
+/// The centre of the first element matching `css`, in viewport pixels, once there is one.
 async fn centre(s: &Session, css: &str) -> (i64, i64) {
+    let element = format!(
+        "document.querySelector({})",
+        serde_json::to_string(css).unwrap()
+    );
+    centre_of(s, &element, css).await
+}
+
+/// The centre of the sidebar item named `name`, once it is drawn. Found and measured in one
+/// script: the sidebar may be drawn again between two, and a mark set on its item by the first
+/// would be gone by the second.
+async fn item_centre(s: &Session, name: &str) -> (i64, i64) {
+    centre_of(s, &sidebar_item(name), name).await
+}
+
+/// The centre of the element the JS expression `element` finds, in viewport pixels, waiting
+/// until it finds one (`what` names it).
+async fn centre_of(s: &Session, element: &str, what: &str) -> (i64, i64) {
     let v = s
-        .exec(&format!(
-            "const r = document.querySelector({}).getBoundingClientRect(); \
-             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]",
-            serde_json::to_string(css).unwrap()
-        ))
+        .wait_for(
+            &format!(
+                "const e = {element}; if (!e) return null; const r = e.getBoundingClientRect(); \
+                 return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)]"
+            ),
+            what,
+        )
         .await;
     (v[0].as_i64().unwrap(), v[1].as_i64().unwrap())
 }
@@ -640,14 +659,8 @@ async fn feeds_move_between_folders_by_drag_and_drop() {
         )
     };
     // The Arabic feed (in no folder) onto "News".
-    s.exec(&format!(
-        "{}.dataset.test = 'rtl'; {}.dataset.test = 'news'; return 0",
-        sidebar_item("نشرة المرفأ"),
-        sidebar_item("News")
-    ))
-    .await;
-    let from = centre(&s, "[data-test='rtl']").await;
-    let to = centre(&s, "[data-test='news']").await;
+    let from = item_centre(&s, "نشرة المرفأ").await;
+    let to = item_centre(&s, "News").await;
     s.drag(from, to).await;
     s.wait_for(
         &format!("return ({})() === 'News'", js_fn(&folder_of("نشرة المرفأ"))),
@@ -661,12 +674,7 @@ async fn feeds_move_between_folders_by_drag_and_drop() {
         "All articles"
     );
     // And out again, onto the "Subscriptions" heading.
-    s.exec(&format!(
-        "{}.dataset.test = 'rtl'; return 0",
-        sidebar_item("نشرة المرفأ")
-    ))
-    .await;
-    let from = centre(&s, "[data-test='rtl']").await;
+    let from = item_centre(&s, "نشرة المرفأ").await;
     let to = centre(&s, "#sources .sources-heading").await;
     s.drag(from, to).await;
     s.wait_for(
@@ -690,12 +698,7 @@ async fn right_click_menus_on_feeds_and_articles_work_by_mouse_and_keyboard() {
     let (_server, _library, s) = reading_window(&driver).await;
 
     // A feed's menu, by the right button.
-    s.exec(&format!(
-        "{}.dataset.test = 'serial'; return 0",
-        sidebar_item("The Long Read")
-    ))
-    .await;
-    let at = centre(&s, "[data-test='serial']").await;
+    let at = item_centre(&s, "The Long Read").await;
     s.right_click_at(at).await;
     let items = s
         .wait_for(

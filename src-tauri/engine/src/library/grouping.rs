@@ -4,8 +4,8 @@
 //! each new article is judged inside the write that stores it, without a query of its own.
 //!
 //! Owns when the library is read (once, at the first batch with new articles, then kept up
-//! with each batch), which recent articles a newcomer is compared with, and how much is
-//! remembered. Never measures similarity itself (that is `stories`) and never writes SQL.
+//! with each batch), where a newcomer's words are read (in its feed's task, [`ReadyUpdate`]),
+//! which recent articles it is compared with, and how much is remembered. Never measures similarity itself (that is `stories`) and never writes SQL.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -63,8 +63,8 @@ impl SharedGrouping {
 
 /// A feed's update made ready for the writer: its stories packed, and (when grouping) each
 /// new item's words read. Both are CPU work done in the feed's own task, so the one writer,
-/// which every feed's transaction waits for, only writes and judges: reading the words in the
-/// writer put them on the import's critical path, where they showed as grouping's cost.
+/// which every feed's transaction waits for and which runs alone at an import's end, only
+/// counts, judges and writes (BENCHMARKS.md, 2026-12-01, night).
 pub(super) struct ReadyUpdate {
     packed: PackedUpdate,
     /// The words of each of the update's new items, in order; none when not read (then the
